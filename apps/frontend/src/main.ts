@@ -1,0 +1,22 @@
+// Entry point: wait for the sidecar, serve.
+import { APP_IDS, LOCAL_PORTS } from '@todo/contracts';
+import { Dapr } from '@todo/dapr';
+import { createLogger, envPort, startApp } from '@todo/service-kit';
+import { createApp } from './app';
+
+async function main() {
+  const logger = createLogger(APP_IDS.frontend);
+  const dapr = new Dapr();
+  await dapr.health.waitForSidecar();
+  await startApp({
+    app: createApp({ logger, dapr }),
+    port: envPort('APP_PORT', LOCAL_PORTS[APP_IDS.frontend].app),
+    logger,
+    handleSignals: true,
+  });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

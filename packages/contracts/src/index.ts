@@ -1,0 +1,6 @@
+export * from './events';
+export * from './jobs';
+export * from './names';
+export * from './ports';
+export * from './task';
+export * from './validation';

@@ -1,0 +1,76 @@
+// Service invocation: the caller sees the target app's own status and body; only an unreachable sidecar throws.
+import { DaprTimeoutError, DaprUnreachableError } from './errors';
+import type { SidecarHttp } from './http';
+
+export interface InvokeOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  query?: Record<string, string | undefined>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  timeoutMs?: number;
+}
+
+/** Headers that belong to one hop (or to our sidecar) and must not be forwarded. */
+const NOT_FORWARDED = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  'dapr-api-token',
+]);
+
+const ANY_STATUS = Array.from({ length: 500 }, (_, i) => i + 100);
+
+const invokePath = (appId: string, method: string) =>
+  `/v1.0/invoke/${encodeURIComponent(appId)}/method/${method.replace(/^\/+/, '')}`;
+
+export class InvokeClient {
+  constructor(private readonly http: SidecarHttp) {}
+
+  /** Calls `method` (a path such as `api/tasks`) on `appId` and returns its response, whatever its status. */
+  async call(appId: string, method: string, options: InvokeOptions = {}): Promise<Response> {
+    return this.http.send({
+      context: { block: 'invoke', target: appId, operation: `${options.method ?? 'GET'} /${method}` },
+      method: options.method ?? 'GET',
+      path: invokePath(appId, method),
+      query: options.query,
+      headers: options.headers,
+      body: options.body,
+      timeoutMs: options.timeoutMs,
+      accept: ANY_STATUS,
+    });
+  }
+
+  /**
+   * Forwards an incoming request (method, query, headers, streaming body) to `method` on `appId` and returns the
+   * streaming response. Without `timeoutMs` it lives as long as the incoming request (for event streams).
+   */
+  async forward(appId: string, method: string, request: Request, timeoutMs?: number): Promise<Response> {
+    const headers = this.http.headers();
+    request.headers.forEach((value, key) => {
+      if (!NOT_FORWARDED.has(key)) headers[key] = value;
+    });
+    const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null;
+    const url = `${this.http.url(invokePath(appId, method))}${new URL(request.url).search}`;
+    const context = { block: 'invoke' as const, target: appId, operation: `${request.method} /${method}` };
+    const init: RequestInit & { duplex?: 'half' } = {
+      method: request.method,
+      headers,
+      body: hasBody ? request.body : undefined,
+      signal: timeoutMs ? AbortSignal.timeout(timeoutMs) : request.signal,
+    };
+    if (hasBody) init.duplex = 'half';
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'TimeoutError') {
+        throw new DaprTimeoutError(context, timeoutMs ?? 0);
+      }
+      throw new DaprUnreachableError(context, `sidecar unreachable at ${this.http.options.endpoint}`, {
+        cause: error,
+      });
+    }
+  }
+}

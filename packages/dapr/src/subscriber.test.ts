@@ -1,0 +1,141 @@
+import { COMPONENTS, deadLetterTopic, ReminderEventSchema, TOPICS } from '@todo/contracts';
+import pino from 'pino';
+import { createSubscriberApp, type DeliveredEvent, DropEvent, subscription } from './subscriber';
+
+const reminder = {
+  task_id: '6f1f6c52-2b0e-4d51-9a0b-0f4c3f8f2a11',
+  title: 'Call mom',
+  due_at: null,
+  remind_at: '2026-11-27T17:30:00Z',
+  user_id: 'u1',
+};
+
+const handled: { data: unknown; event: DeliveredEvent }[] = [];
+let behaviour: 'ok' | 'drop' | 'fail' = 'ok';
+
+const app = createSubscriberApp({
+  logger: pino({ level: 'silent' }),
+  appToken: 'app-token',
+  subscriptions: [
+    subscription({
+      pubsubname: COMPONENTS.pubsub,
+      topic: TOPICS.reminders,
+      route: '/events/reminders',
+      deadLetterTopic: deadLetterTopic(TOPICS.reminders),
+      schema: ReminderEventSchema,
+      handle: async (data, event) => {
+        if (behaviour === 'drop') throw new DropEvent('task is gone');
+        if (behaviour === 'fail') throw new Error('database timeout');
+        handled.push({ data, event });
+      },
+    }),
+  ],
+});
+
+const deliver = (body: unknown, contentType = 'application/cloudevents+json', token = 'app-token') =>
+  app.request('/events/reminders', {
+    method: 'POST',
+    headers: { 'content-type': contentType, 'dapr-api-token': token },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+const cloudEvent = (data: unknown) => ({
+  specversion: '1.0',
+  id: 'evt-1',
+  type: 'reminder.due',
+  source: 'backend',
+  topic: TOPICS.reminders,
+  pubsubname: COMPONENTS.pubsub,
+  datacontenttype: 'application/json',
+  traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+  data,
+});
+
+beforeEach(() => {
+  handled.length = 0;
+  behaviour = 'ok';
+});
+
+describe('GET /dapr/subscribe', () => {
+  it('serves the typed declaration', async () => {
+    const res = await app.request('/dapr/subscribe', { headers: { 'dapr-api-token': 'app-token' } });
+    expect(await res.json()).toEqual([
+      {
+        pubsubname: 'kafka-pubsub',
+        topic: 'reminders',
+        route: '/events/reminders',
+        deadLetterTopic: 'reminders-deadletter',
+      },
+    ]);
+  });
+
+  it('answers 401 without the app token', async () => {
+    const res = await app.request('/dapr/subscribe');
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: 'APP_TOKEN_INVALID' } });
+  });
+});
+
+describe('delivery', () => {
+  it('answers SUCCESS and hands the handler the data and CloudEvent fields', async () => {
+    const res = await deliver(cloudEvent(reminder));
+    expect(await res.json()).toEqual({ status: 'SUCCESS' });
+    expect(handled).toEqual([
+      {
+        data: reminder,
+        event: {
+          id: 'evt-1',
+          type: 'reminder.due',
+          source: 'backend',
+          topic: 'reminders',
+          pubsubname: 'kafka-pubsub',
+          time: undefined,
+          traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        },
+      },
+    ]);
+  });
+
+  it('accepts application/json and base64 data', async () => {
+    const { data: _data, ...rest } = cloudEvent(reminder);
+    const res = await deliver(
+      { ...rest, data_base64: Buffer.from(JSON.stringify(reminder)).toString('base64') },
+      'application/json',
+    );
+    expect(await res.json()).toEqual({ status: 'SUCCESS' });
+    expect(handled[0]?.data).toEqual(reminder);
+  });
+
+  it('answers DROP for data that fails the schema, without calling the handler', async () => {
+    const res = await deliver(cloudEvent({ ...reminder, remind_at: 'soon' }));
+    expect(await res.json()).toEqual({ status: 'DROP' });
+    expect(handled).toEqual([]);
+  });
+
+  it('answers DROP for a body that is not JSON', async () => {
+    expect(await (await deliver('not json')).json()).toEqual({ status: 'DROP' });
+  });
+
+  it('answers DROP when the handler refuses the event', async () => {
+    behaviour = 'drop';
+    expect(await (await deliver(cloudEvent(reminder))).json()).toEqual({ status: 'DROP' });
+  });
+
+  it('answers RETRY when the handler throws a transient error', async () => {
+    behaviour = 'fail';
+    expect(await (await deliver(cloudEvent(reminder))).json()).toEqual({ status: 'RETRY' });
+  });
+
+  it('answers 401 with a wrong app token and does not handle the event', async () => {
+    const res = await deliver(cloudEvent(reminder), 'application/cloudevents+json', 'wrong');
+    expect(res.status).toBe(401);
+    expect(handled).toEqual([]);
+  });
+});
+
+describe('without a configured app token', () => {
+  it('lets the sidecar in without the header', async () => {
+    const open = createSubscriberApp({ logger: pino({ level: 'silent' }), subscriptions: [] });
+    expect((await open.request('/dapr/subscribe')).status).toBe(200);
+  });
+});

@@ -1,0 +1,81 @@
+// Start an app on its port and stop it cleanly on SIGTERM/SIGINT: no new connections, in-flight finished, pools closed.
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { Logger } from 'pino';
+
+export interface RunningApp {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface ServeOptions {
+  app: Hono;
+  port: number;
+  hostname?: string;
+  logger: Logger;
+  /** Closed in order after the server stopped accepting and drained (database pools, timers). */
+  onClose?: (() => Promise<void> | void)[];
+  /** Longest wait for in-flight requests before connections are cut. */
+  drainMs?: number;
+  /** Install SIGTERM/SIGINT handlers that stop and exit the process. */
+  handleSignals?: boolean;
+}
+
+export function envPort(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${name} must be a port number, got "${raw}"`);
+  return port;
+}
+
+export function startApp(options: ServeOptions): Promise<RunningApp> {
+  return new Promise((resolve) => {
+    const server = serve(
+      { fetch: options.app.fetch, port: options.port, hostname: options.hostname ?? '0.0.0.0' },
+      (info) => {
+        options.logger.info({ port: info.port }, 'listening');
+        let stopping: Promise<void> | undefined;
+        const stop = () => {
+          stopping ??= (async () => {
+            options.logger.info('stopping: draining in-flight requests');
+            await closeServer(server as Server, options.drainMs ?? 10_000);
+            for (const close of options.onClose ?? []) await close();
+            options.logger.info('stopped');
+          })();
+          return stopping;
+        };
+        if (options.handleSignals) {
+          for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+            process.once(signal, () => {
+              stop().then(
+                () => process.exit(0),
+                (error) => {
+                  options.logger.error({ err: error }, 'unclean stop');
+                  process.exit(1);
+                },
+              );
+            });
+          }
+        }
+        resolve({ port: info.port, stop });
+      },
+    );
+  });
+}
+
+function closeServer(server: Server, drainMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), drainMs);
+    // keep-alive connections become idle as their last request ends: close them then, not at keepAliveTimeout
+    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+    server.close(() => {
+      clearTimeout(timer);
+      clearInterval(sweeper);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
