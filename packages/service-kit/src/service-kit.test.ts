@@ -19,7 +19,10 @@ describe('health routes', () => {
   });
 
   it('answers /readyz 503 naming the failed check and its reason', async () => {
-    const app = healthRoutes({ sidecar: async () => {}, database: () => Promise.reject(new Error('connection refused')) });
+    const app = healthRoutes({
+      sidecar: async () => {},
+      database: () => Promise.reject(new Error('connection refused')),
+    });
     const res = await app.request('/readyz');
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({

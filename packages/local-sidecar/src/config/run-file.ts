@@ -1,0 +1,85 @@
+// Reads the Dapr multi-app run file (dapr.yaml): the apps, their ports, commands and resource folders.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+const EnvSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional();
+
+const AppSchema = z.object({
+  appID: z.string().min(1).optional(),
+  appDirPath: z.string().min(1),
+  appPort: z.number().int().positive().optional(),
+  daprHTTPPort: z.number().int().positive().optional(),
+  appChannelAddress: z.string().optional(),
+  appHealthCheckPath: z.string().optional(),
+  resourcesPath: z.string().optional(),
+  resourcesPaths: z.union([z.string(), z.array(z.string())]).optional(),
+  command: z.array(z.string()).optional(),
+  env: EnvSchema,
+});
+
+const RunFileSchema = z.object({
+  version: z.literal(1),
+  common: z
+    .object({
+      resourcesPath: z.string().optional(),
+      resourcesPaths: z.union([z.string(), z.array(z.string())]).optional(),
+      env: EnvSchema,
+    })
+    .optional(),
+  apps: z.array(AppSchema).min(1),
+});
+
+export interface RunApp {
+  appId: string;
+  appDir: string;
+  appPort?: number;
+  daprHttpPort: number;
+  channelAddress: string;
+  command?: string[];
+  env: Record<string, string>;
+}
+
+export interface RunFile {
+  path: string;
+  resourcesPaths: string[];
+  apps: RunApp[];
+}
+
+const list = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : value.split(',').map((s) => s.trim());
+
+const stringEnv = (env: Record<string, string | number | boolean> | undefined) =>
+  Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, String(v)]));
+
+export function readRunFile(path: string): RunFile {
+  const file = resolve(path);
+  const parsed = RunFileSchema.safeParse(parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`${file} is not a valid multi-app run file: ${issues}`);
+  }
+  const base = dirname(file);
+  const at = (from: string, p: string) => (isAbsolute(p) ? p : resolve(from, p));
+  const common = parsed.data.common;
+  const commonResources = [...list(common?.resourcesPaths), ...list(common?.resourcesPath)].map((p) => at(base, p));
+  const apps = parsed.data.apps.map((app, index): RunApp => {
+    const appDir = at(base, app.appDirPath);
+    if (!app.daprHTTPPort)
+      throw new Error(`${file}: apps[${index}] needs daprHTTPPort (the stand-in opens one port per app)`);
+    return {
+      appId: app.appID ?? appDir.split('/').filter(Boolean).at(-1) ?? `app-${index}`,
+      appDir,
+      appPort: app.appPort,
+      daprHttpPort: app.daprHTTPPort,
+      channelAddress: app.appChannelAddress ?? '127.0.0.1',
+      command: app.command,
+      env: { ...stringEnv(common?.env), ...stringEnv(app.env) },
+    };
+  });
+  const appResources = parsed.data.apps.flatMap((app) =>
+    [...list(app.resourcesPaths), ...list(app.resourcesPath)].map((p) => at(at(base, app.appDirPath), p)),
+  );
+  return { path: file, resourcesPaths: [...new Set([...commonResources, ...appResources])], apps };
+}

@@ -1,0 +1,109 @@
+// Service invocation: forward method, path, query, headers and a streaming body to the target app, with resiliency.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { type AppInstance, appHeaders, appUrl } from './app-instance';
+import type { ResiliencyPolicies } from './resiliency';
+import { backoffMs, retriesLeft } from './resiliency';
+
+const NOT_FORWARDED = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  'dapr-api-token',
+  'dapr-app-id',
+]);
+
+const invokeError = (message: string, status = 500) =>
+  new Response(JSON.stringify({ errorCode: 'ERR_DIRECT_INVOKE', message }), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+
+const newTraceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+
+export class Invoker {
+  private readonly roundRobin = new Map<string, number>();
+
+  constructor(
+    private readonly instances: (appId: string) => AppInstance[],
+    private readonly resiliency: ResiliencyPolicies,
+    private readonly appToken: string | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  private pick(appId: string): AppInstance | undefined {
+    const all = this.instances(appId).filter((i) => i.appPort !== undefined);
+    if (all.length === 0) return undefined;
+    const n = this.roundRobin.get(appId) ?? 0;
+    this.roundRobin.set(appId, n + 1);
+    return all[n % all.length];
+  }
+
+  async invoke(callerAppId: string, targetAppId: string, method: string, request: Request): Promise<Response> {
+    if (this.instances(targetAppId).length === 0) {
+      return invokeError(
+        `failed to invoke, id: ${targetAppId}, err: app id ${targetAppId} is not known to the stand-in`,
+      );
+    }
+    const policies = this.resiliency.forApp(callerAppId, targetAppId);
+    const headers = new Headers();
+    request.headers.forEach((value, key) => {
+      if (!NOT_FORWARDED.has(key)) headers.set(key, value);
+    });
+    for (const [key, value] of Object.entries(appHeaders(this.appToken))) headers.set(key, value);
+    headers.set('dapr-caller-app-id', callerAppId);
+    headers.set('dapr-callee-app-id', targetAppId);
+    if (!headers.has('traceparent')) headers.set('traceparent', newTraceparent());
+    const search = new URL(request.url).search;
+    const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null;
+    // a body can be sent again only if it was read into memory; without retries it streams through
+    const body = hasBody ? (policies.retry ? await request.arrayBuffer() : request.body) : undefined;
+
+    for (let attempt = 1; ; attempt += 1) {
+      const breaker = policies.circuitBreaker;
+      if (breaker && !breaker.allow()) {
+        return invokeError(`failed to invoke, id: ${targetAppId}: circuit breaker ${breaker.name} is open`);
+      }
+      const target = this.pick(targetAppId);
+      if (!target) return invokeError(`failed to invoke, id: ${targetAppId}: the app has no port`);
+      let failure: string | undefined;
+      let response: Response | undefined;
+      try {
+        const init: RequestInit & { duplex?: 'half' } = {
+          method: request.method,
+          headers,
+          body: body as BodyInit | undefined,
+          redirect: 'manual',
+          signal: policies.timeoutMs ? AbortSignal.timeout(policies.timeoutMs) : request.signal,
+        };
+        if (body) init.duplex = 'half';
+        response = await fetch(`${appUrl(target, method)}${search}`, init);
+        if (policies.retry?.retriesStatus(response.status) || response.status >= 500)
+          failure = `HTTP ${response.status}`;
+      } catch (error) {
+        failure =
+          error instanceof Error
+            ? `${error.message}${error.cause ? ` (${String((error.cause as Error).message ?? error.cause)})` : ''}`
+            : String(error);
+      }
+      if (!failure) {
+        breaker?.success();
+        return response as Response;
+      }
+      breaker?.failure();
+      const retry = policies.retry;
+      const retryable = retry && (!response || retry.retriesStatus(response.status));
+      if (retry && retryable && retriesLeft(retry, attempt)) {
+        await response?.arrayBuffer().catch(() => undefined);
+        this.logger.debug({ target: targetAppId, method, attempt, failure }, 'invocation failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(retry, attempt)));
+        continue;
+      }
+      if (response) return response;
+      return invokeError(`failed to invoke, id: ${targetAppId}, err: ${failure}`);
+    }
+  }
+}

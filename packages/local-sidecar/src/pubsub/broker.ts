@@ -1,0 +1,146 @@
+// The durable log behind the emulated pub/sub: messages, consumer groups, and one delivery row per message and group.
+import type pg from 'pg';
+import { inTransaction, SCHEMA } from '../db';
+import type { StoredMessage } from './cloud-event';
+
+export interface ClaimedDelivery {
+  messageId: string;
+  groupName: string;
+  attempts: number;
+  contentType: string;
+  body: unknown;
+}
+
+export class Broker {
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Called after a publish, so dispatchers do not wait for their next tick. */
+  onPublish(listener: () => void): void {
+    this.listeners.add(listener);
+  }
+
+  /** Leases left by a stand-in that died mid-delivery are handed back at start. */
+  async releaseLeases(): Promise<void> {
+    await this.pool.query(`update ${SCHEMA}.deliveries set leased_until = null where leased_until is not null`);
+  }
+
+  async publish(pubsub: string, topic: string, message: StoredMessage, ttlSeconds?: number): Promise<string> {
+    const id = await inTransaction(this.pool, async (client) => {
+      const { rows } = await client.query(
+        `insert into ${SCHEMA}.messages (pubsub, topic, content_type, body, expires_at)
+         values ($1, $2, $3, $4::jsonb, case when $5::int is null then null else now() + make_interval(secs => $5::int) end)
+         returning id::text`,
+        [pubsub, topic, message.contentType, JSON.stringify(message.body), ttlSeconds ?? null],
+      );
+      const id = rows[0].id as string;
+      await client.query(
+        `insert into ${SCHEMA}.deliveries (message_id, group_name)
+         select $1, group_name from ${SCHEMA}.consumer_groups where pubsub = $2 and topic = $3`,
+        [id, pubsub, topic],
+      );
+      return id;
+    });
+    for (const listener of this.listeners) listener();
+    return id;
+  }
+
+  /**
+   * Registers a consumer group on a topic. A new group with initialOffset "oldest" receives every retained message,
+   * as a new Kafka consumer group would; with "newest" only what is published from now on.
+   */
+  async ensureGroup(
+    pubsub: string,
+    topic: string,
+    groupName: string,
+    initialOffset: 'oldest' | 'newest',
+  ): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      const { rowCount } = await client.query(
+        `insert into ${SCHEMA}.consumer_groups (pubsub, topic, group_name) values ($1, $2, $3) on conflict do nothing`,
+        [pubsub, topic, groupName],
+      );
+      if (rowCount && initialOffset === 'oldest') {
+        await client.query(
+          `insert into ${SCHEMA}.deliveries (message_id, group_name)
+           select id, $3 from ${SCHEMA}.messages where pubsub = $1 and topic = $2 on conflict do nothing`,
+          [pubsub, topic, groupName],
+        );
+      }
+    });
+  }
+
+  /** Takes up to `limit` due deliveries of a group, oldest first, under a lease so nobody else takes them. */
+  async claim(
+    pubsub: string,
+    topic: string,
+    groupName: string,
+    limit: number,
+    leaseMs: number,
+  ): Promise<ClaimedDelivery[]> {
+    const { rows } = await this.pool.query(
+      `with due as (
+         select d.message_id, d.group_name from ${SCHEMA}.deliveries d
+         join ${SCHEMA}.messages m on m.id = d.message_id
+         where d.group_name = $3 and m.pubsub = $1 and m.topic = $2 and d.status = 'pending'
+           and d.next_attempt_at <= now() and (d.leased_until is null or d.leased_until < now())
+         order by d.message_id limit $4 for update of d skip locked)
+       update ${SCHEMA}.deliveries d set leased_until = now() + make_interval(secs => $5::float / 1000)
+       from due, ${SCHEMA}.messages m
+       where d.message_id = due.message_id and d.group_name = due.group_name and m.id = d.message_id
+       returning d.message_id::text, d.attempts, m.content_type, m.body,
+         (m.expires_at is not null and m.expires_at < now()) as expired`,
+      [pubsub, topic, groupName, limit, leaseMs],
+    );
+    const claimed: ClaimedDelivery[] = [];
+    for (const row of rows.sort((a, b) => Number(a.message_id) - Number(b.message_id))) {
+      if (row.expired) {
+        await this.settle(row.message_id, groupName, 'expired');
+        continue;
+      }
+      claimed.push({
+        messageId: row.message_id,
+        groupName,
+        attempts: row.attempts,
+        contentType: row.content_type,
+        body: row.body,
+      });
+    }
+    return claimed;
+  }
+
+  async settle(
+    messageId: string,
+    groupName: string,
+    status: 'delivered' | 'dropped' | 'dead' | 'expired',
+    error?: string,
+  ) {
+    await this.pool.query(
+      `update ${SCHEMA}.deliveries set status = $3, leased_until = null, last_error = $4, attempts = attempts + 1
+       where message_id = $1 and group_name = $2`,
+      [messageId, groupName, status, error ?? null],
+    );
+  }
+
+  /** Puts a delivery back for a later attempt; `countAttempt` is false when the app was simply not running. */
+  async retryLater(messageId: string, groupName: string, delayMs: number, error: string, countAttempt: boolean) {
+    await this.pool.query(
+      `update ${SCHEMA}.deliveries set leased_until = null, last_error = $4,
+         next_attempt_at = now() + make_interval(secs => $3::float / 1000),
+         attempts = attempts + $5::int
+       where message_id = $1 and group_name = $2`,
+      [messageId, groupName, delayMs, error, countAttempt ? 1 : 0],
+    );
+  }
+
+  /** How many deliveries wait, per group and topic (for the metadata API and tests). */
+  async backlog(): Promise<{ pubsub: string; topic: string; group: string; pending: number }[]> {
+    const { rows } = await this.pool.query(
+      `select m.pubsub, m.topic, d.group_name as group, count(*)::int as pending
+       from ${SCHEMA}.deliveries d join ${SCHEMA}.messages m on m.id = d.message_id
+       where d.status = 'pending' group by 1, 2, 3 order by 1, 2, 3`,
+    );
+    return rows;
+  }
+}

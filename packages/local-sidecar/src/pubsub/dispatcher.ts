@@ -1,0 +1,238 @@
+// Delivers each message once per consumer group, to one instance of the group, with Dapr's SUCCESS/RETRY/DROP rules.
+import type { Logger } from 'pino';
+import { type AppInstance, appHeaders, appUrl, instanceKey, isConnectionRefused } from '../app-instance';
+import { backoffMs, type ResiliencyPolicies, type RetryPolicy, retriesLeft } from '../resiliency';
+import type { Broker, ClaimedDelivery } from './broker';
+import { type ResolvedSubscription, routeFor, type SubscriptionRegistry } from './subscriptions';
+
+export interface PubSubComponent {
+  name: string;
+  scopes?: string[];
+  /** Kafka semantics: one delivery per consumer group; `{appID}` gives each app id its own group. */
+  consumerGroup(appId: string): string;
+  initialOffset: 'oldest' | 'newest';
+}
+
+/** Used when no Resiliency resource targets the component's inbound side. */
+export const DEFAULT_INBOUND_RETRY: RetryPolicy = {
+  policy: 'exponential',
+  durationMs: 500,
+  maxIntervalMs: 10_000,
+  maxRetries: 10,
+  retriesStatus: () => true,
+};
+
+interface Member {
+  instance: AppInstance;
+  sub: ResolvedSubscription;
+}
+
+interface Group {
+  pubsub: string;
+  topic: string;
+  name: string;
+  members: Member[];
+  next: number;
+  busy: boolean;
+}
+
+type Outcome =
+  | { kind: 'delivered' }
+  | { kind: 'drop'; reason: string }
+  | { kind: 'retry'; reason: string }
+  | { kind: 'app-down' };
+
+const BATCH = 16;
+const LEASE_MS = 60_000;
+const DELIVERY_TIMEOUT_MS = 30_000;
+
+export class Dispatcher {
+  private readonly groups = new Map<string, Group>();
+  private readonly ensured = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly registry: SubscriptionRegistry,
+    private readonly components: Map<string, PubSubComponent>,
+    private readonly resiliency: ResiliencyPolicies,
+    private readonly appToken: string | undefined,
+    private readonly logger: Logger,
+  ) {
+    broker.onPublish(() => this.tick());
+  }
+
+  start(intervalMs = 200): void {
+    this.timer = setInterval(() => this.tick(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+  }
+
+  /** Rebuilds the groups from the registry and registers new groups with the broker. */
+  async sync(): Promise<void> {
+    const seen = new Set<string>();
+    for (const { instance, sub } of this.registry.all()) {
+      const component = this.components.get(sub.pubsubname);
+      if (!component) {
+        this.logger.warn(
+          { appId: instance.appId, pubsub: sub.pubsubname },
+          'subscription names an unknown pubsub component',
+        );
+        continue;
+      }
+      const name = component.consumerGroup(instance.appId);
+      const key = `${sub.pubsubname}/${sub.topic}/${name}`;
+      if (!this.ensured.has(key)) {
+        await this.broker.ensureGroup(sub.pubsubname, sub.topic, name, component.initialOffset);
+        this.ensured.add(key);
+      }
+      let group = this.groups.get(key);
+      if (!group) {
+        group = { pubsub: sub.pubsubname, topic: sub.topic, name, members: [], next: 0, busy: false };
+        this.groups.set(key, group);
+      }
+      if (!seen.has(key)) {
+        group.members = [];
+        seen.add(key);
+      }
+      group.members.push({ instance, sub });
+    }
+    for (const [key, group] of this.groups) if (!seen.has(key)) group.members = [];
+    this.tick();
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    for (const group of this.groups.values()) {
+      if (group.busy || group.members.length === 0) continue;
+      group.busy = true;
+      this.drain(group)
+        .catch((error) =>
+          this.logger.error({ err: error, topic: group.topic, group: group.name }, 'delivery loop failed'),
+        )
+        .finally(() => {
+          group.busy = false;
+        });
+    }
+  }
+
+  private async drain(group: Group): Promise<void> {
+    for (;;) {
+      if (this.stopped || group.members.length === 0) return;
+      const batch = await this.broker.claim(group.pubsub, group.topic, group.name, BATCH, LEASE_MS);
+      if (batch.length === 0) return;
+      // in order within the group, as one Kafka partition would deliver them
+      for (const delivery of batch) await this.deliverOne(group, delivery);
+    }
+  }
+
+  private pick(group: Group): Member {
+    const member = group.members[group.next % group.members.length] as Member;
+    group.next += 1;
+    return member;
+  }
+
+  private async deliverOne(group: Group, delivery: ClaimedDelivery): Promise<void> {
+    const member = this.pick(group);
+    const retry =
+      this.resiliency.forComponentInbound(member.instance.appId, group.pubsub).retry ?? DEFAULT_INBOUND_RETRY;
+    const outcome = await this.post(member, delivery);
+    const log = this.logger.child({ appId: member.instance.appId, topic: group.topic, messageId: delivery.messageId });
+    switch (outcome.kind) {
+      case 'delivered':
+        await this.broker.settle(delivery.messageId, group.name, 'delivered');
+        return;
+      case 'app-down':
+        await this.broker.retryLater(delivery.messageId, group.name, 1_000, 'app not reachable', false);
+        return;
+      case 'drop':
+        log.warn({ reason: outcome.reason }, 'message dropped');
+        await this.deadLetter(group, member.sub, delivery, 'dropped', outcome.reason);
+        return;
+      case 'retry': {
+        const attempts = delivery.attempts + 1;
+        if (retriesLeft(retry, attempts)) {
+          await this.broker.retryLater(
+            delivery.messageId,
+            group.name,
+            backoffMs(retry, attempts),
+            outcome.reason,
+            true,
+          );
+          return;
+        }
+        log.warn({ reason: outcome.reason, attempts }, 'retries exhausted');
+        await this.deadLetter(group, member.sub, delivery, 'dead', outcome.reason);
+      }
+    }
+  }
+
+  private async deadLetter(
+    group: Group,
+    sub: ResolvedSubscription,
+    delivery: ClaimedDelivery,
+    status: 'dropped' | 'dead',
+    reason: string,
+  ) {
+    if (sub.deadLetterTopic) {
+      await this.broker.publish(group.pubsub, sub.deadLetterTopic, {
+        contentType: delivery.contentType,
+        body: delivery.body,
+      });
+    }
+    await this.broker.settle(delivery.messageId, group.name, status, reason);
+  }
+
+  private async post(member: Member, delivery: ClaimedDelivery): Promise<Outcome> {
+    const event = (delivery.body ?? {}) as Record<string, unknown>;
+    const route = routeFor(member.sub, event);
+    if (!route) return { kind: 'drop', reason: 'no route matched the event and the subscription has no default route' };
+    const isCloudEvent = delivery.contentType === 'application/cloudevents+json' && !member.sub.rawPayload;
+    const body = typeof delivery.body === 'string' ? delivery.body : JSON.stringify(delivery.body);
+    const headers: Record<string, string> = {
+      'content-type': isCloudEvent ? 'application/cloudevents+json' : delivery.contentType,
+      ...appHeaders(this.appToken),
+    };
+    if (typeof event.traceparent === 'string') headers.traceparent = event.traceparent;
+    const timeoutMs = this.resiliency.forComponentInbound(member.instance.appId, member.sub.pubsubname).timeoutMs;
+    let response: Response;
+    try {
+      response = await fetch(appUrl(member.instance, route), {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(timeoutMs ?? DELIVERY_TIMEOUT_MS),
+      });
+    } catch (error) {
+      if (isConnectionRefused(error)) return { kind: 'app-down' };
+      return { kind: 'retry', reason: error instanceof Error ? error.message : String(error) };
+    }
+    const text = await response.text().catch(() => '');
+    if (response.status === 404) return { kind: 'drop', reason: `route ${route} answered 404` };
+    if (response.status < 200 || response.status >= 300) return { kind: 'retry', reason: `HTTP ${response.status}` };
+    let status: unknown;
+    try {
+      status = text ? (JSON.parse(text) as { status?: unknown }).status : undefined;
+    } catch {
+      status = undefined; // a 2xx with a body that is not JSON counts as SUCCESS
+    }
+    if (status === undefined || status === null || status === '' || status === 'SUCCESS') return { kind: 'delivered' };
+    if (status === 'DROP') return { kind: 'drop', reason: 'the app answered DROP' };
+    return { kind: 'retry', reason: `the app answered ${String(status)}` };
+  }
+
+  /** Instances known per group, for the metadata API. */
+  describe(): { pubsub: string; topic: string; group: string; members: string[] }[] {
+    return [...this.groups.values()].map((g) => ({
+      pubsub: g.pubsub,
+      topic: g.topic,
+      group: g.name,
+      members: g.members.map((m) => instanceKey(m.instance)),
+    }));
+  }
+}

@@ -1,0 +1,283 @@
+// The stand-in as a whole: resources loaded once, shared backends, and one sidecar HTTP port per app instance.
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { AppInstance } from './app-instance';
+import { type ComponentResource, inScope, type Resources } from './config/resources';
+import { migrate } from './db';
+import { DaprApiError } from './errors';
+import { Invoker } from './invoke';
+import { JobScheduler } from './jobs/scheduler';
+import { Broker } from './pubsub/broker';
+import { envelope } from './pubsub/cloud-event';
+import { Dispatcher, type PubSubComponent } from './pubsub/dispatcher';
+import { SubscriptionRegistry } from './pubsub/subscriptions';
+import { ResiliencyPolicies } from './resiliency';
+import { openSecretStore, resolveMetadata, type SecretStore } from './secret-stores';
+import { sidecarApp } from './sidecar-app';
+import { PostgresStateStore } from './state/store';
+
+export interface RuntimeOptions {
+  instances: AppInstance[];
+  resources: Resources;
+  /** Folder that relative paths in component metadata (secretsFile) are resolved against. */
+  baseDir: string;
+  /** Where the stand-in keeps messages and jobs; defaults to the first state.postgresql connection string. */
+  databaseUrl?: string;
+  /** Required from apps on the sidecar API (DAPR_API_TOKEN). */
+  apiToken?: string;
+  /** Sent to apps on every call (APP_API_TOKEN). */
+  appToken?: string;
+  logger: Logger;
+  /** How often apps' GET /dapr/subscribe is read again. */
+  subscriptionRefreshMs?: number;
+}
+
+interface Scoped<T> {
+  component: ComponentResource;
+  value: T;
+}
+
+export class Runtime {
+  ready = false;
+  readonly invoker: Invoker;
+  jobs!: JobScheduler;
+  private readonly pools = new Map<string, pg.Pool>();
+  private readonly secretStoreList: Scoped<SecretStore>[] = [];
+  private readonly stateStoreList: Scoped<PostgresStateStore>[] = [];
+  private readonly pubsubs = new Map<string, PubSubComponent & { component: ComponentResource }>();
+  private readonly resiliency: ResiliencyPolicies;
+  private broker!: Broker;
+  private dispatcher!: Dispatcher;
+  private registry!: SubscriptionRegistry;
+  private readonly servers: Server[] = [];
+  private refreshTimer?: NodeJS.Timeout;
+
+  constructor(private readonly options: RuntimeOptions) {
+    this.resiliency = new ResiliencyPolicies(options.resources.resiliencies);
+    this.invoker = new Invoker(
+      (id) => this.instances(id),
+      this.resiliency,
+      options.appToken,
+      options.logger.child({ block: 'invoke' }),
+    );
+  }
+
+  instances(appId: string): AppInstance[] {
+    return this.options.instances.filter((i) => i.appId === appId);
+  }
+
+  private pool(connectionString: string): pg.Pool {
+    let pool = this.pools.get(connectionString);
+    if (!pool) {
+      pool = new pg.Pool({ connectionString, max: 10 });
+      pool.on('error', (err) => this.options.logger.warn({ err }, 'idle database connection failed'));
+      this.pools.set(connectionString, pool);
+    }
+    return pool;
+  }
+
+  /** Loads components, creates tables, opens the sidecar ports. Throws a clear error for a resource it cannot serve. */
+  async start(): Promise<void> {
+    const { resources, logger } = this.options;
+    const secretStoresByName = new Map<string, SecretStore>();
+    for (const component of resources.components.filter((c) => c.spec.type.startsWith('secretstores.'))) {
+      const store = openSecretStore(component, this.options.baseDir);
+      secretStoresByName.set(component.metadata.name, store);
+      this.secretStoreList.push({ component, value: store });
+    }
+    let defaultDatabase = this.options.databaseUrl;
+    const stateTables = new Map<string, string[]>();
+    const stateComponents = resources.components.filter((c) => c.spec.type.startsWith('state.'));
+    const stateMeta = new Map<string, Record<string, string>>();
+    for (const component of stateComponents) {
+      const meta = resolveMetadata(component, secretStoresByName);
+      stateMeta.set(component.metadata.name, meta);
+      if (component.spec.type === 'state.postgresql' && meta.connectionString)
+        defaultDatabase ??= meta.connectionString;
+    }
+    if (!defaultDatabase) {
+      throw new Error(
+        'the stand-in needs Postgres: give it a database URL or a state.postgresql component with connectionString',
+      );
+    }
+    for (const component of stateComponents) {
+      const meta = stateMeta.get(component.metadata.name) ?? {};
+      if (component.spec.type !== 'state.postgresql') {
+        logger.info(
+          { component: component.metadata.name, type: component.spec.type },
+          'emulating this state store in Postgres',
+        );
+      }
+      const url =
+        component.spec.type === 'state.postgresql' && meta.connectionString ? meta.connectionString : defaultDatabase;
+      const table = meta.tableName ?? 'state';
+      stateTables.set(url, [...(stateTables.get(url) ?? []), table]);
+      this.stateStoreList.push({
+        component,
+        value: new PostgresStateStore(component.metadata.name, this.pool(url), table),
+      });
+    }
+    for (const component of resources.components.filter((c) => c.spec.type.startsWith('pubsub.'))) {
+      const meta = resolveMetadata(component, secretStoresByName);
+      const group = meta.consumerGroup;
+      this.pubsubs.set(component.metadata.name, {
+        name: component.metadata.name,
+        component,
+        scopes: component.scopes,
+        consumerGroup: (appId) => (group ? group.replace(/\{appID\}/g, appId) : appId),
+        initialOffset: meta.initialOffset === 'oldest' ? 'oldest' : 'newest',
+      });
+      logger.info(
+        { component: component.metadata.name, type: component.spec.type },
+        'emulating this pub/sub in Postgres',
+      );
+    }
+    const own = this.pool(defaultDatabase);
+    await migrate(own, []);
+    for (const [url, tables] of stateTables) await migrate(this.pool(url), tables);
+
+    this.broker = new Broker(own);
+    await this.broker.releaseLeases();
+    this.registry = new SubscriptionRegistry(
+      resources.subscriptions,
+      this.options.appToken,
+      logger.child({ block: 'pubsub' }),
+    );
+    this.dispatcher = new Dispatcher(
+      this.broker,
+      this.registry,
+      this.pubsubs,
+      this.resiliency,
+      this.options.appToken,
+      logger.child({ block: 'pubsub' }),
+    );
+    this.jobs = new JobScheduler(
+      own,
+      (id) => this.instances(id),
+      this.options.appToken,
+      logger.child({ block: 'jobs' }),
+    );
+
+    for (const instance of this.options.instances) {
+      const app = sidecarApp(this, instance.appId, this.options.apiToken);
+      await new Promise<void>((resolve, reject) => {
+        const server = serve({ fetch: app.fetch, port: instance.daprHttpPort, hostname: '127.0.0.1' }, (info) => {
+          instance.daprHttpPort = info.port; // port 0 in tests: the one the system chose
+          resolve();
+        }) as Server;
+        server.once('error', reject);
+        this.servers.push(server);
+      });
+    }
+    await this.jobs.start();
+    this.dispatcher.start();
+    await this.refreshSubscriptions();
+    this.refreshTimer = setInterval(
+      () => void this.refreshSubscriptions(),
+      this.options.subscriptionRefreshMs ?? 2_000,
+    );
+    this.refreshTimer.unref();
+    this.ready = true;
+    logger.info(
+      { sidecars: this.options.instances.map((i) => `${i.appId}:${i.daprHttpPort}`) },
+      'stand-in sidecar ready',
+    );
+  }
+
+  /** Reads every app's subscriptions again; new groups are registered, removed ones stop receiving. */
+  async refreshSubscriptions(): Promise<void> {
+    await Promise.all(this.options.instances.map((i) => this.registry.refresh(i)));
+    await this.dispatcher.sync();
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    clearInterval(this.refreshTimer);
+    this.dispatcher?.stop();
+    this.jobs?.stop();
+    await Promise.all(
+      this.servers.map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      ),
+    );
+    await Promise.all([...this.pools.values()].map((pool) => pool.end()));
+  }
+
+  stateStores(appId: string): Map<string, PostgresStateStore> {
+    return new Map(
+      this.stateStoreList.filter((s) => inScope(s.component.scopes, appId)).map((s) => [s.value.name, s.value]),
+    );
+  }
+
+  secretStores(appId: string): Map<string, SecretStore> {
+    return new Map(
+      this.secretStoreList
+        .filter((s) => inScope(s.component.scopes, appId))
+        .map((s) => [s.component.metadata.name, s.value]),
+    );
+  }
+
+  async publish(
+    appId: string,
+    pubsub: string,
+    topic: string,
+    message: { contentType: string; rawBody: string; rawPayload: boolean; ttlSeconds?: number; traceparent?: string },
+  ): Promise<void> {
+    const component = this.pubsubs.get(pubsub);
+    if (!component || !inScope(component.scopes, appId)) {
+      throw new DaprApiError(404, 'ERR_PUBSUB_NOT_FOUND', `pubsub ${pubsub} not found`);
+    }
+    if (!topic) throw new DaprApiError(404, 'ERR_TOPIC_NAME_EMPTY', 'topic is empty');
+    if (message.ttlSeconds !== undefined && !(Number.isInteger(message.ttlSeconds) && message.ttlSeconds > 0)) {
+      throw new DaprApiError(
+        400,
+        'ERR_PUBSUB_REQUEST_METADATA',
+        'metadata.ttlInSeconds must be a positive whole number',
+      );
+    }
+    let stored: ReturnType<typeof envelope>;
+    try {
+      stored = envelope({ appId, pubsub, topic, ...message });
+    } catch {
+      throw new DaprApiError(400, 'ERR_PUBSUB_CLOUD_EVENTS_SER', 'the body does not parse as its content type says');
+    }
+    await this.broker.publish(pubsub, topic, stored, message.ttlSeconds);
+  }
+
+  async metadata(appId: string) {
+    const instance = this.instances(appId)[0];
+    const visible = this.options.resources.components.filter((c) => inScope(c.scopes, appId));
+    const subs = this.options.instances.filter((i) => i.appId === appId).flatMap((i) => this.registry.of(i));
+    return {
+      id: appId,
+      runtimeVersion: 'stand-in',
+      enabledFeatures: [],
+      actors: [],
+      components: visible.map((c) => ({
+        name: c.metadata.name,
+        type: c.spec.type,
+        version: c.spec.version ?? 'v1',
+        capabilities: [],
+      })),
+      subscriptions: subs.map((s) => ({
+        pubsubname: s.pubsubname,
+        topic: s.topic,
+        deadLetterTopic: s.deadLetterTopic ?? '',
+        rules: {
+          rules: [...s.rules.map((r) => ({ path: r.path })), ...(s.defaultRoute ? [{ path: s.defaultRoute }] : [])],
+        },
+      })),
+      httpEndpoints: [],
+      appConnectionProperties: instance
+        ? { port: instance.appPort, protocol: 'http', channelAddress: instance.channelAddress, maxConcurrency: -1 }
+        : undefined,
+      extended: { standIn: 'true', backlog: JSON.stringify(await this.broker.backlog()) },
+    };
+  }
+}

@@ -1,0 +1,133 @@
+// Test fixtures: a fresh Postgres database per test file, recording test apps, and a stand-in built from objects.
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import pg from 'pg';
+import pino from 'pino';
+import type { Resources } from '../src/config/resources';
+import { Runtime } from '../src/runtime';
+
+export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `standin_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: ADMIN_URL });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+export interface Received {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  at: number;
+}
+
+/** A small app on a random port whose handlers the test sets; every request is recorded. */
+export class TestApp {
+  readonly received: Received[] = [];
+  readonly hono = new Hono();
+  port = 0;
+  private server?: Server;
+
+  constructor() {
+    this.hono.use('*', async (c, next) => {
+      const body = c.req.method === 'GET' ? '' : await c.req.raw.clone().text();
+      this.received.push({ path: c.req.path, headers: Object.fromEntries(c.req.raw.headers), body, at: Date.now() });
+      await next();
+    });
+  }
+
+  on(path: string): Received[] {
+    return this.received.filter((r) => r.path === path);
+  }
+
+  async start(port = 0): Promise<this> {
+    await new Promise<void>((resolve) => {
+      this.server = serve({ fetch: this.hono.fetch, port, hostname: '127.0.0.1' }, (info) => {
+        this.port = info.port;
+        resolve();
+      }) as Server;
+    });
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+}
+
+export const emptyResources = (): Resources => ({ components: [], subscriptions: [], resiliencies: [], ignored: [] });
+
+export const pubsubComponent = (name: string, metadata: Record<string, string> = {}, scopes?: string[]) => ({
+  kind: 'Component' as const,
+  metadata: { name },
+  spec: {
+    type: 'pubsub.kafka',
+    version: 'v1',
+    metadata: Object.entries(metadata).map(([k, v]) => ({ name: k, value: v })),
+  },
+  ...(scopes ? { scopes } : {}),
+});
+
+export const stateComponent = (name: string, connectionString: string) => ({
+  kind: 'Component' as const,
+  metadata: { name },
+  spec: {
+    type: 'state.postgresql',
+    version: 'v1',
+    metadata: [
+      { name: 'connectionString', value: connectionString },
+      { name: 'tableName', value: 'dapr_state' },
+    ],
+  },
+});
+
+export function runtimeFor(
+  databaseUrl: string,
+  apps: { appId: string; appPort?: number }[],
+  resources: Resources,
+  extra: { apiToken?: string; appToken?: string; baseDir?: string } = {},
+): Runtime {
+  return new Runtime({
+    instances: apps.map((a) => ({ appId: a.appId, appPort: a.appPort, channelAddress: '127.0.0.1', daprHttpPort: 0 })),
+    resources,
+    baseDir: extra.baseDir ?? process.cwd(),
+    databaseUrl,
+    apiToken: extra.apiToken,
+    appToken: extra.appToken,
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    subscriptionRefreshMs: 200,
+  });
+}
+
+export const sidecarUrl = (runtime: Runtime, appId: string, index = 0) =>
+  `http://127.0.0.1:${runtime.instances(appId)[index]?.daprHttpPort}`;
+
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5_000, intervalMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw lastError;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

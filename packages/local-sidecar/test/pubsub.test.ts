@@ -1,0 +1,205 @@
+import type { Runtime } from '../src/runtime';
+import { emptyResources, eventually, freshDatabase, pubsubComponent, runtimeFor, sidecarUrl, TestApp } from './helpers';
+
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let runtime: Runtime;
+const publisher = new TestApp();
+const consumer = new TestApp();
+const replicaA = new TestApp();
+const replicaB = new TestApp();
+const auditor = new TestApp();
+const outcomes: Record<string, string[]> = {};
+
+const subscribe = (app: TestApp, subs: { topic: string; route: string; deadLetterTopic?: string }[]) => {
+  app.hono.get('/dapr/subscribe', (c) => c.json(subs.map((s) => ({ pubsubname: 'kafka-pubsub', ...s }))));
+};
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  subscribe(consumer, [
+    { topic: 'orders', route: '/orders', deadLetterTopic: 'orders-deadletter' },
+    { topic: 'orders-deadletter', route: '/dead' },
+  ]);
+  // the consumer answers what the test queued for an event id, SUCCESS by default
+  consumer.hono.post('/orders', async (c) => {
+    const event = await c.req.json();
+    const queue = outcomes[event.id] ?? [];
+    const status = queue.shift() ?? 'SUCCESS';
+    return c.json({ status });
+  });
+  consumer.hono.post('/dead', (c) => c.json({ status: 'SUCCESS' }));
+  for (const replica of [replicaA, replicaB]) {
+    subscribe(replica, [{ topic: 'work', route: '/work' }]);
+    replica.hono.post('/work', (c) => c.json({ status: 'SUCCESS' }));
+  }
+  subscribe(auditor, [{ topic: 'work', route: '/audit' }]);
+  auditor.hono.post('/audit', (c) => c.body(null, 200));
+  await Promise.all([publisher, consumer, replicaA, replicaB, auditor].map((a) => a.start()));
+
+  const resources = emptyResources();
+  resources.components.push(pubsubComponent('kafka-pubsub', { consumerGroup: '{appID}', initialOffset: 'oldest' }));
+  resources.resiliencies.push({
+    kind: 'Resiliency',
+    metadata: { name: 'r' },
+    spec: {
+      policies: { retries: { fast: { policy: 'constant', duration: '50ms', maxRetries: 2 } } },
+      targets: { components: { 'kafka-pubsub': { inbound: { retry: 'fast' } } } },
+    },
+  });
+  runtime = runtimeFor(
+    db.url,
+    [
+      { appId: 'publisher', appPort: publisher.port },
+      { appId: 'consumer', appPort: consumer.port },
+      { appId: 'worker', appPort: replicaA.port },
+      { appId: 'worker', appPort: replicaB.port },
+      { appId: 'auditor', appPort: auditor.port },
+    ],
+    resources,
+    { appToken: 'app-secret' },
+  );
+  await runtime.start();
+});
+
+afterAll(async () => {
+  await runtime.stop();
+  await Promise.all([publisher, consumer, replicaA, replicaB, auditor].map((a) => a.stop()));
+  await db.drop();
+});
+
+const publish = (topic: string, body: unknown, contentType = 'application/json', query = '') =>
+  fetch(`${sidecarUrl(runtime, 'publisher')}/v1.0/publish/kafka-pubsub/${topic}${query}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+describe('publishing', () => {
+  it('wraps a JSON body in a CloudEvent with the documented fields and the app token', async () => {
+    const res = await publish('orders', { orderId: 1 });
+    expect(res.status).toBe(204);
+    const delivered = await eventually(() => {
+      const hit = consumer.on('/orders').find((r) => JSON.parse(r.body).data?.orderId === 1);
+      if (!hit) throw new Error('not delivered yet');
+      return hit;
+    });
+    expect(delivered.headers['content-type']).toBe('application/cloudevents+json');
+    expect(delivered.headers['dapr-api-token']).toBe('app-secret');
+    expect(JSON.parse(delivered.body)).toEqual({
+      specversion: '1.0',
+      id: expect.any(String),
+      source: 'publisher',
+      type: 'com.dapr.event.sent',
+      datacontenttype: 'application/json',
+      time: expect.any(String),
+      data: { orderId: 1 },
+      pubsubname: 'kafka-pubsub',
+      topic: 'orders',
+      traceid: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/),
+      traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/),
+      tracestate: '',
+    });
+  });
+
+  it('keeps the id, type and source of a CloudEvent the app built', async () => {
+    await publish(
+      'orders',
+      { specversion: '1.0', id: 'outbox-42', type: 'order.created', source: 'publisher', data: { orderId: 2 } },
+      'application/cloudevents+json',
+    );
+    const hit = await eventually(() => {
+      const found = consumer
+        .on('/orders')
+        .map((r) => JSON.parse(r.body))
+        .find((e) => e.id === 'outbox-42');
+      if (!found) throw new Error('not delivered yet');
+      return found;
+    });
+    expect(hit).toMatchObject({ id: 'outbox-42', type: 'order.created', data: { orderId: 2 }, topic: 'orders' });
+  });
+
+  it('answers 404 for an unknown pubsub component', async () => {
+    const res = await fetch(`${sidecarUrl(runtime, 'publisher')}/v1.0/publish/nope/orders`, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ errorCode: 'ERR_PUBSUB_NOT_FOUND' });
+  });
+});
+
+describe('delivery outcomes', () => {
+  it('redelivers a message the app answered RETRY, then stops on SUCCESS', async () => {
+    outcomes['retry-1'] = ['RETRY', 'RETRY'];
+    await publish(
+      'orders',
+      { specversion: '1.0', id: 'retry-1', type: 't', source: 's', data: {} },
+      'application/cloudevents+json',
+    );
+    await eventually(() => {
+      expect(consumer.on('/orders').filter((r) => JSON.parse(r.body).id === 'retry-1')).toHaveLength(3);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(consumer.on('/orders').filter((r) => JSON.parse(r.body).id === 'retry-1')).toHaveLength(3);
+  });
+
+  it('moves a DROPped message to the dead-letter topic', async () => {
+    outcomes['drop-1'] = ['DROP'];
+    await publish(
+      'orders',
+      { specversion: '1.0', id: 'drop-1', type: 't', source: 's', data: {} },
+      'application/cloudevents+json',
+    );
+    const dead = await eventually(() => {
+      const found = consumer
+        .on('/dead')
+        .map((r) => JSON.parse(r.body))
+        .find((e) => e.id === 'drop-1');
+      if (!found) throw new Error('not dead-lettered yet');
+      return found;
+    });
+    expect(dead.id).toBe('drop-1');
+    expect(consumer.on('/orders').filter((r) => JSON.parse(r.body).id === 'drop-1')).toHaveLength(1);
+  });
+
+  it('moves a message to the dead-letter topic when retries run out', async () => {
+    outcomes['exhaust-1'] = ['RETRY', 'RETRY', 'RETRY', 'RETRY', 'RETRY'];
+    await publish(
+      'orders',
+      { specversion: '1.0', id: 'exhaust-1', type: 't', source: 's', data: {} },
+      'application/cloudevents+json',
+    );
+    await eventually(() => {
+      expect(consumer.on('/dead').some((r) => JSON.parse(r.body).id === 'exhaust-1')).toBe(true);
+    });
+    // the first try and maxRetries (2) retries
+    expect(consumer.on('/orders').filter((r) => JSON.parse(r.body).id === 'exhaust-1')).toHaveLength(3);
+  });
+});
+
+describe('consumer groups', () => {
+  it('shares messages between two replicas of one app id without duplicates, and gives another app id all of them', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `work-${i}`);
+    for (const id of ids) {
+      await publish(
+        'work',
+        { specversion: '1.0', id, type: 't', source: 's', data: { n: id } },
+        'application/cloudevents+json',
+      );
+    }
+    const idsAt = (app: TestApp, path: string) =>
+      app
+        .on(path)
+        .map((r) => JSON.parse(r.body).id as string)
+        .filter((id) => id.startsWith('work-'));
+    await eventually(() => {
+      expect(idsAt(replicaA, '/work').length + idsAt(replicaB, '/work').length).toBe(40);
+      expect(idsAt(auditor, '/audit')).toHaveLength(40);
+    });
+    const shared = [...idsAt(replicaA, '/work'), ...idsAt(replicaB, '/work')];
+    expect(new Set(shared).size).toBe(40);
+    expect(idsAt(replicaA, '/work').length).toBeGreaterThan(0);
+    expect(idsAt(replicaB, '/work').length).toBeGreaterThan(0);
+    expect(new Set(idsAt(auditor, '/audit'))).toEqual(new Set(ids));
+  });
+});
