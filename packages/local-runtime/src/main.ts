@@ -1,0 +1,149 @@
+// `npm start`: Postgres (DATABASE_URL or embedded), the stand-in sidecar, then the four apps from dapr.yaml.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { COMPONENTS } from '@todo/contracts';
+import { readResources, readRunFile } from '@todo/local-sidecar';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './database';
+import { type Supervised, startProcess, stopProcess } from './processes';
+import { waitUntilReady } from './readiness';
+import { writeSecretsFile } from './secrets-file';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const READY_TIMEOUT_MS = 60_000;
+
+const WIDTH = 24;
+const say = (text: string) => process.stdout.write(`${'local'.padEnd(WIDTH)} | ${text}\n`);
+
+const running: Supervised[] = [];
+let embedded: EmbeddedPostgres | undefined;
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('stopping');
+    for (const proc of [...running].reverse()) await stopProcess(proc);
+    await embedded?.stop();
+  }
+  process.exit(code);
+}
+
+/** A port already taken usually means another `npm start` is running: say so instead of talking to it. */
+async function assertPortsFree(ports: number[]): Promise<void> {
+  const taken: number[] = [];
+  await Promise.all(
+    ports.map(
+      (port) =>
+        new Promise<void>((resolve) => {
+          const server = createServer();
+          server.once('error', () => {
+            taken.push(port);
+            resolve();
+          });
+          server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+        }),
+    ),
+  );
+  if (taken.length) {
+    throw new Error(`port(s) ${taken.sort().join(', ')} already in use: is another npm start (or dapr run) running?`);
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  const runFile = readRunFile(join(ROOT, 'dapr.yaml'));
+  await assertPortsFree(runFile.apps.flatMap((a) => [a.daprHttpPort, ...(a.appPort ? [a.appPort] : [])]));
+  const resources = readResources(runFile.resourcesPaths);
+  const secretStore = resources.components.find((c) => c.metadata.name === COMPONENTS.secretStore);
+  const secretsFile = secretStore?.spec.metadata?.find((m) => m.name === 'secretsFile')?.value;
+  if (typeof secretsFile !== 'string')
+    throw new Error(`resources/ needs a ${COMPONENTS.secretStore} component with secretsFile`);
+  const dataDir = resolve(process.env.TODO_DATA_DIR ?? join(ROOT, '.data'));
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) say('using DATABASE_URL');
+  else {
+    embedded = await startEmbeddedPostgres(join(dataDir, 'pglite'));
+    databaseUrl = embedded.url;
+    say(`embedded Postgres (PGlite) on ${new URL(databaseUrl).host}, data in ${join(dataDir, 'pglite')}`);
+  }
+  writeSecretsFile(resolve(dirname(runFile.path), secretsFile), {
+    databaseUrl,
+    openaiApiKey: process.env.OPENAI_API_KEY,
+  });
+
+  // fresh tokens each run: apps must present one to their sidecar, and the sidecar one to its app, as in the cluster
+  const tokens = {
+    DAPR_API_TOKEN: randomBytes(24).toString('base64url'),
+    APP_API_TOKEN: randomBytes(24).toString('base64url'),
+  };
+  const { DATABASE_URL: _notForApps, OPENAI_API_KEY: _alsoNot, ...baseEnv } = process.env;
+  // last resort if this process dies of an error: no orphaned children holding the ports
+  process.once('exit', () => {
+    for (const proc of running) if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+  });
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  const sidecar = startProcess(
+    'dapr-standin',
+    [
+      process.execPath,
+      '--import',
+      'tsx',
+      join(ROOT, 'packages', 'local-sidecar', 'src', 'main.ts'),
+      '-f',
+      runFile.path,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...baseEnv, ...tokens, STANDIN_DATABASE_URL: databaseUrl },
+      colourIndex: 5,
+      width: WIDTH,
+      onExit: (code) => {
+        if (!stopping) say(`the stand-in sidecar exited (${code}); restart npm start`);
+      },
+    },
+  );
+  running.push(sidecar);
+  const sidecarAlive = () => sidecar.child.exitCode === null;
+  for (const app of runFile.apps) {
+    await waitUntilReady(`http://127.0.0.1:${app.daprHttpPort}/v1.0/healthz`, READY_TIMEOUT_MS, sidecarAlive);
+  }
+
+  const apps = runFile.apps.map((app, index) => {
+    if (!app.command) throw new Error(`${runFile.path}: app ${app.appId} has no command`);
+    const proc = startProcess(app.appId, app.command, {
+      cwd: app.appDir,
+      env: {
+        ...baseEnv,
+        ...app.env,
+        ...tokens,
+        APP_ID: app.appId,
+        APP_PORT: String(app.appPort),
+        DAPR_HTTP_PORT: String(app.daprHttpPort),
+      },
+      colourIndex: index,
+      width: WIDTH,
+      onExit: (code) => {
+        if (!stopping) say(`${app.appId} exited (${code})`);
+      },
+    });
+    running.push(proc);
+    return { app, proc };
+  });
+  await Promise.all(
+    apps.map(({ app, proc }) =>
+      waitUntilReady(`http://127.0.0.1:${app.appPort}/readyz`, READY_TIMEOUT_MS, () => proc.child.exitCode === null),
+    ),
+  );
+  const frontend = runFile.apps[0];
+  say(`all ${apps.length} apps ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  say(`open http://localhost:${frontend?.appPort}  (Ctrl-C stops everything; data is kept)`);
+}
+
+main().catch((error) => {
+  say(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+  void stopAll(1);
+});

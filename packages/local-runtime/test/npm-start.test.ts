@@ -1,0 +1,96 @@
+// `npm start` with nothing but Node: embedded Postgres, the stand-in, four apps ready; data kept across runs.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ALL_APP_IDS, LOCAL_PORTS, SECRET } from '@todo/contracts';
+import pg from 'pg';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+
+function start(): { child: ChildProcess; output: () => string } {
+  const { DATABASE_URL: _ignored, ...env } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/local-runtime/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...env, TODO_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  return { child, output: () => output };
+}
+
+async function allReady(timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const statuses = await Promise.all(
+      ALL_APP_IDS.map((id) =>
+        fetch(`http://127.0.0.1:${LOCAL_PORTS[id].app}/readyz`)
+          .then((r) => r.status)
+          .catch(() => 0),
+      ),
+    );
+    if (statuses.every((s) => s === 200)) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`not ready after ${timeoutMs} ms: ${statuses.join(',')}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGINT');
+  });
+
+const databaseUrl = () =>
+  JSON.parse(readFileSync(join(ROOT, '.data', 'secrets.json'), 'utf8'))[SECRET.name][SECRET.keys.databaseUrl] as string;
+
+it('brings all four apps to ready within 60 s, stops cleanly on Ctrl-C, and keeps the data for the next run', async () => {
+  const first = start();
+  try {
+    const tookMs = await allReady(60_000);
+    expect(tookMs).toBeLessThan(60_000);
+    // the runner says so itself, with the URL to open, once it has seen every app ready
+    for (let waited = 0; !first.output().includes('all 4 apps ready') && waited < 5_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(first.output()).toContain('all 4 apps ready');
+    expect(first.output()).toContain('open http://localhost:3000');
+    const client = new pg.Client({ connectionString: databaseUrl() });
+    await client.connect();
+    await client.query('create table if not exists kept (v text)');
+    await client.query("insert into kept values ('from the first run')");
+    await client.end();
+  } catch (error) {
+    await stop(first.child);
+    throw new Error(`${(error as Error).message}\n${first.output()}`);
+  }
+  expect(await stop(first.child)).toBe(0);
+  const portsFree = await Promise.all(
+    ALL_APP_IDS.map((id) =>
+      fetch(`http://127.0.0.1:${LOCAL_PORTS[id].app}/healthz`).then(
+        () => false,
+        () => true,
+      ),
+    ),
+  );
+  expect(portsFree).toEqual([true, true, true, true]);
+
+  const second = start();
+  try {
+    await allReady(60_000);
+    const client = new pg.Client({ connectionString: databaseUrl() });
+    await client.connect();
+    const { rows } = await client.query('select v from kept');
+    await client.end();
+    expect(rows).toEqual([{ v: 'from the first run' }]);
+  } finally {
+    await stop(second.child);
+  }
+}, 150_000);
