@@ -1,6 +1,6 @@
 // `npm start` with nothing but Node: embedded Postgres, the stand-in, four apps ready; data kept across runs.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_APP_IDS, LOCAL_PORTS, SECRET } from '@todo/contracts';
@@ -8,6 +8,7 @@ import pg from 'pg';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function start(): { child: ChildProcess; output: () => string } {
   const { DATABASE_URL: _ignored, ...env } = process.env;

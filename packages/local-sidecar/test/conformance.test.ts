@@ -1,5 +1,5 @@
 // The official @dapr/dapr client (HTTP) against the stand-in: what our apps rely on must behave as with daprd.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommunicationProtocolEnum, DaprClient, HttpMethod, LogLevel } from '@dapr/dapr';
@@ -87,6 +87,7 @@ afterAll(async () => {
   await runtime.stop();
   await Promise.all([caller.stop(), callee.stop()]);
   await db.drop();
+  rmSync(secretsDir, { recursive: true, force: true });
 });
 
 describe('the official DaprClient through the stand-in', () => {

@@ -1,6 +1,6 @@
 // The stand-in as a separate process, killed with SIGKILL: jobs and undelivered messages survive in Postgres.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +101,7 @@ afterAll(async () => {
   if (child && child.exitCode === null) await killStandIn();
   await app.stop();
   await db.drop();
+  rmSync(dir, { recursive: true, force: true });
 }, 20_000);
 
 const api = (path: string, body: unknown, contentType = 'application/json') =>
