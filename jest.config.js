@@ -26,7 +26,7 @@ module.exports = {
     rootDir: path.join(__dirname, dir),
     testEnvironment: 'node',
     transform: { '^.+\\.(t|j)sx?$': swc },
-    transformIgnorePatterns: ['/node_modules/(?!(@electric-sql)/)'],
+    transformIgnorePatterns: ['/node_modules/(?!(@electric-sql|jose)/)'],
     testMatch: ['<rootDir>/**/*.test.ts', '<rootDir>/**/*.test.tsx'],
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   })),

@@ -1,28 +1,63 @@
-// The backend's HTTP surface: tasks API, chat, MCP and the routes its sidecar calls.
+// The backend's HTTP surface: auth, tasks, OpenAPI docs, health, and the routes its sidecar calls.
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Dapr } from '@todo/dapr';
 import { healthRoutes, installErrorHandlers } from '@todo/service-kit';
-import { Hono } from 'hono';
-import type { Pool } from 'pg';
+import type { MiddlewareHandler } from 'hono';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { authRoutes } from './auth/routes';
+import type { AuthService } from './auth/sessions';
+import type { Database } from './db/schema';
+import { docsPage } from './http/docs';
+import type { BackendEnv } from './http/env';
+import { sidecarRoutes } from './reminders/routes';
+import { taskRoutes } from './tasks/routes';
+import type { TaskService } from './tasks/service';
 
 export interface BackendDeps {
   logger: Logger;
   dapr: Dapr;
-  pool: Pool;
+  db: Kysely<Database>;
+  auth: AuthService;
+  tasks: TaskService;
   appToken?: string;
 }
 
-export function createApp(deps: BackendDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: BackendDeps): OpenAPIHono<BackendEnv> {
+  const app = new OpenAPIHono<BackendEnv>();
   installErrorHandlers(app, deps.logger);
+  const requireUser: MiddlewareHandler<BackendEnv> = async (c, next) => {
+    c.set('user', await deps.auth.authenticate(c.req.header('authorization')));
+    await next();
+  };
+
   app.route(
     '/',
     healthRoutes({
       sidecar: () => deps.dapr.health.check(),
       database: async () => {
-        await deps.pool.query('select 1');
+        await deps.db.selectFrom('users').select('id').limit(1).execute();
       },
     }),
+  );
+  app.route('/api/auth', authRoutes(deps.auth, requireUser));
+  app.route('/api/tasks', taskRoutes(deps.db, deps.tasks, requireUser));
+  app.route('/', sidecarRoutes(deps.tasks, deps.logger, deps.appToken));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+  const info = {
+    title: 'todo-chatbot backend',
+    version: '1.0.0',
+    description:
+      'Tasks with priorities, tags, search, due dates, reminders and recurrence. Errors are { error: { code, message, details? } }.',
+  };
+  app.doc31('/openapi.json', { openapi: '3.1.0', info });
+  app.get('/docs', (c) =>
+    c.html(docsPage(app.getOpenAPI31Document({ openapi: '3.1.0', info }) as unknown as Parameters<typeof docsPage>[0])),
   );
   return app;
 }

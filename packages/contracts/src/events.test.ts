@@ -14,6 +14,7 @@ const snapshot: TaskSnapshot = {
   tags: ['family'],
   due_at: '2026-11-27T18:00:00+01:00',
   remind_at: '2026-11-27T17:30:00+01:00',
+  remind_before_minutes: 30,
   recurrence: 'FREQ=WEEKLY;BYDAY=MO',
   timezone: 'Europe/Berlin',
   series_id: null,

@@ -25,6 +25,8 @@ export const TaskSnapshotSchema = z.object({
   tags: z.array(z.string().min(1).max(TAG_MAX)).max(TAGS_MAX),
   due_at: isoDateTime.nullable(),
   remind_at: isoDateTime.nullable(),
+  /** Set when the reminder follows the due date at this offset; remind_at is then derived. */
+  remind_before_minutes: z.number().int().nonnegative().nullable(),
   recurrence: z.string().min(1).nullable(),
   timezone: z.string().min(1),
   series_id: z.uuid().nullable(),

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommunicationProtocolEnum, DaprClient, HttpMethod, LogLevel } from '@dapr/dapr';
-import type { Runtime } from '../src/runtime';
 import {
   emptyResources,
   eventually,
@@ -13,7 +12,8 @@ import {
   sidecarUrl,
   stateComponent,
   TestApp,
-} from './helpers';
+} from '@todo/testkit';
+import type { Runtime } from '../src/runtime';
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let runtime: Runtime;

@@ -1,6 +1,6 @@
+import { emptyResources, freshDatabase, runtimeFor, sidecarUrl, TestApp } from '@todo/testkit';
 import { streamSSE } from 'hono/streaming';
 import type { Runtime } from '../src/runtime';
-import { emptyResources, freshDatabase, runtimeFor, sidecarUrl, TestApp } from './helpers';
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let runtime: Runtime;

@@ -1,5 +1,5 @@
+import { emptyResources, eventually, freshDatabase, runtimeFor, sidecarUrl, TestApp } from '@todo/testkit';
 import type { Runtime } from '../src/runtime';
-import { emptyResources, eventually, freshDatabase, runtimeFor, sidecarUrl, TestApp } from './helpers';
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let runtime: Runtime;

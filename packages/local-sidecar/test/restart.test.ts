@@ -1,21 +1,11 @@
 // The stand-in as a separate process, killed with SIGKILL: jobs and undelivered messages survive in Postgres.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, freshDatabase, TestApp } from './helpers';
+import { eventually, freePort, freshDatabase, TestApp } from '@todo/testkit';
 
 const MAIN = join(__dirname, '..', 'src', 'main.ts');
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let dir: string;

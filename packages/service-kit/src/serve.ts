@@ -1,7 +1,6 @@
 // Start an app on its port and stop it cleanly on SIGTERM/SIGINT: no new connections, in-flight finished, pools closed.
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 
 export interface RunningApp {
@@ -10,7 +9,7 @@ export interface RunningApp {
 }
 
 export interface ServeOptions {
-  app: Hono;
+  app: { fetch: (request: Request) => Response | Promise<Response> };
   port: number;
   hostname?: string;
   logger: Logger;

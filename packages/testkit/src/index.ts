@@ -1,12 +1,13 @@
 // Test fixtures: a fresh Postgres database per test file, recording test apps, and a stand-in built from objects.
+// Used only by tests (a dev dependency of the workspaces).
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { createServer } from 'node:net';
 import { serve } from '@hono/node-server';
+import { type Resources, Runtime } from '@todo/local-sidecar';
 import { Hono } from 'hono';
 import pg from 'pg';
 import pino from 'pino';
-import type { Resources } from '../src/config/resources';
-import { Runtime } from '../src/runtime';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -131,3 +132,27 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5_0
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** A port nothing listens on right now. */
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+/** A secretstores.local.file component reading `file` (multi-valued, as the local kubernetes-secrets store). */
+export const secretFileComponent = (name: string, file: string) => ({
+  kind: 'Component' as const,
+  metadata: { name },
+  spec: {
+    type: 'secretstores.local.file',
+    version: 'v1',
+    metadata: [
+      { name: 'secretsFile', value: file },
+      { name: 'multiValued', value: 'true' },
+    ],
+  },
+});

@@ -1,0 +1,78 @@
+// /api/auth: sign-up, sign-in, sign-out, and who am I.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { BackendEnv } from '../http/env';
+import { timeZone } from '../http/fields';
+import { openApiApp } from '../http/openapi';
+import type { AuthService } from './sessions';
+
+const Credentials = z.object({
+  email: z.email().max(254),
+  password: z.string().min(8, 'use at least 8 characters').max(200),
+});
+const SignUp = Credentials.extend({
+  display_name: z.string().trim().max(80).optional(),
+  timezone: timeZone.optional(),
+});
+const User = z
+  .object({ id: z.string(), email: z.string(), display_name: z.string().nullable(), timezone: z.string() })
+  .openapi('User');
+const Session = z.object({ token: z.string(), user: User }).openapi('Session');
+const error = { description: 'Error: { error: { code, message, details? } }' };
+const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
+
+export function authRoutes(auth: AuthService, requireUser: import('hono').MiddlewareHandler<BackendEnv>) {
+  const app = openApiApp<BackendEnv>();
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sign-up',
+      summary: 'Create an account and sign in',
+      request: { body: { ...json(SignUp), required: true } },
+      responses: { 201: { ...json(Session), description: 'Signed up' }, 400: error, 409: error },
+    }),
+    async (c) => c.json(await auth.signUp(c.req.valid('json')), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sign-in',
+      summary: 'Sign in with email and password',
+      request: { body: { ...json(Credentials), required: true } },
+      responses: { 200: { ...json(Session), description: 'Signed in' }, 400: error, 401: error },
+    }),
+    async (c) => c.json(await auth.signIn(c.req.valid('json')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sign-out',
+      summary: 'End this sign-in; its token stops working',
+      middleware: [requireUser] as const,
+      security: [{ bearer: [] }],
+      responses: { 204: { description: 'Signed out' }, 401: error },
+    }),
+    async (c) => {
+      await auth.signOut(c.var.user.sessionId);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/me',
+      summary: 'The signed-in user',
+      middleware: [requireUser] as const,
+      security: [{ bearer: [] }],
+      responses: { 200: { ...json(User), description: 'The user' }, 401: error },
+    }),
+    (c) => {
+      const u = c.var.user;
+      return c.json({ id: u.id, email: u.email, display_name: u.displayName, timezone: u.timezone }, 200);
+    },
+  );
+  return app;
+}

@@ -1,0 +1,123 @@
+// Users and sessions: sign-up, sign-in, sign-out, and turning a bearer token back into a user.
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '@todo/service-kit';
+import type { Kysely } from 'kysely';
+import type { Database, UserRow } from '../db/schema';
+import { hashPassword, verifyPassword } from './passwords';
+import { TOKEN_TTL_SECONDS, TokenError, type TokenService } from './tokens';
+
+export interface CurrentUser {
+  id: string;
+  email: string;
+  displayName: string | null;
+  timezone: string;
+  sessionId: string;
+}
+
+export const publicUser = (user: UserRow) => ({
+  id: user.id,
+  email: user.email,
+  display_name: user.display_name,
+  timezone: user.timezone,
+});
+
+// a fixed hash to compare against when the email is unknown, so both paths take the same time
+let decoyHash: Promise<string> | undefined;
+
+export class AuthService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly tokens: TokenService,
+  ) {}
+
+  private async openSession(user: UserRow) {
+    const sessionId = randomUUID();
+    const now = new Date();
+    await this.db
+      .insertInto('sessions')
+      .values({
+        id: sessionId,
+        user_id: user.id,
+        expires_at: new Date(now.getTime() + TOKEN_TTL_SECONDS * 1000),
+        revoked_at: null,
+      })
+      .execute();
+    return { token: await this.tokens.sign({ userId: user.id, sessionId }, now), user: publicUser(user) };
+  }
+
+  async signUp(input: { email: string; password: string; display_name?: string; timezone?: string }) {
+    const email = input.email.trim().toLowerCase();
+    const existing = await this.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+    if (existing) throw new ApiError(409, 'EMAIL_TAKEN', 'an account with this email already exists: sign in instead');
+    const user: UserRow = {
+      id: randomUUID(),
+      email,
+      password_hash: await hashPassword(input.password),
+      display_name: input.display_name?.trim() || null,
+      timezone: input.timezone ?? 'UTC',
+      created_at: new Date(),
+    };
+    try {
+      await this.db.insertInto('users').values(user).execute();
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') {
+        throw new ApiError(409, 'EMAIL_TAKEN', 'an account with this email already exists: sign in instead');
+      }
+      throw error;
+    }
+    return this.openSession(user);
+  }
+
+  async signIn(input: { email: string; password: string }) {
+    const user = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('email', '=', input.email.trim().toLowerCase())
+      .executeTakeFirst();
+    decoyHash ??= hashPassword('decoy password for unknown emails');
+    const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash));
+    if (!user || !ok) throw new ApiError(401, 'INVALID_CREDENTIALS', 'the email or the password is wrong');
+    return this.openSession(user);
+  }
+
+  async signOut(sessionId: string): Promise<void> {
+    await this.db.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', sessionId).execute();
+  }
+
+  /** The user behind an `Authorization: Bearer` header, or a 401 saying why not. */
+  async authenticate(header: string | undefined): Promise<CurrentUser> {
+    const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    if (!match) throw new ApiError(401, 'UNAUTHENTICATED', 'sign in first: send Authorization: Bearer <token>');
+    let claims: Awaited<ReturnType<TokenService['verify']>>;
+    try {
+      claims = await this.tokens.verify(match[1] as string);
+    } catch (error) {
+      if (error instanceof TokenError) throw new ApiError(401, error.code, error.message);
+      throw error;
+    }
+    const row = await this.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select([
+        'users.id',
+        'users.email',
+        'users.display_name',
+        'users.timezone',
+        'sessions.revoked_at',
+        'sessions.expires_at',
+      ])
+      .where('sessions.id', '=', claims.sessionId)
+      .where('sessions.user_id', '=', claims.userId)
+      .executeTakeFirst();
+    if (!row || row.revoked_at || new Date(row.expires_at) < new Date()) {
+      throw new ApiError(401, 'SESSION_ENDED', 'this sign-in has ended: sign in again');
+    }
+    return {
+      id: row.id,
+      email: row.email,
+      displayName: row.display_name,
+      timezone: row.timezone,
+      sessionId: claims.sessionId,
+    };
+  }
+}

@@ -1,0 +1,69 @@
+// The backend's tables as Kysely sees them.
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  display_name: string | null;
+  timezone: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface TasksTable {
+  id: string;
+  user_id: string;
+  title: string;
+  description: string | null;
+  status: 'open' | 'completed';
+  priority: 'high' | 'medium' | 'low';
+  priority_rank: Generated<number>;
+  tags: string[];
+  due_at: Timestamp | null;
+  remind_at: Timestamp | null;
+  remind_before_minutes: number | null;
+  recurrence: string | null;
+  timezone: string;
+  series_id: string | null;
+  occurrence_key: string | null;
+  reminded_for: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  completed_at: Timestamp | null;
+  version: number;
+}
+
+export interface OutboxTable {
+  id: string;
+  seq: Generated<string>;
+  kind: 'publish' | 'job.schedule' | 'job.delete';
+  topic: string | null;
+  event_type: string | null;
+  partition_key: string | null;
+  payload: ColumnType<unknown, string, string>;
+  created_at: DefaultTimestamp;
+  published_at: Timestamp | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  tasks: TasksTable;
+  outbox: OutboxTable;
+}
+
+export type TaskRow = Selectable<TasksTable>;
+export type UserRow = Selectable<UsersTable>;

@@ -1,0 +1,147 @@
+// Sends outbox rows through Dapr in order (publish, or schedule/delete a job) and marks them sent. At least once:
+// a crash after sending and before marking sends the row again, with the same CloudEvent id.
+import { APP_IDS, COMPONENTS } from '@todo/contracts';
+import type { Dapr, JobSpec } from '@todo/dapr';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { Database, OutboxTable } from '../db/schema';
+
+const BATCH = 100;
+const LEADER_LOCK = 5_071_977;
+
+export class OutboxRelay {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+  private leader?: pg.PoolClient;
+  private backoffUntil = 0;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly pool: pg.Pool,
+    private readonly dapr: Dapr,
+    private readonly logger: Logger,
+    private readonly pollMs = 500,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.wake(), this.pollMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+    if (this.leader) {
+      await this.leader.query('select pg_advisory_unlock($1)', [LEADER_LOCK]).catch(() => undefined);
+      this.leader.release();
+      this.leader = undefined;
+    }
+  }
+
+  /** Run now (after a commit); if a run is in progress, run once more after it. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((error) => this.logger.error({ err: error }, 'outbox relay failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** One relay per database: the replica holding the advisory lock sends, the others wait. */
+  private async lead(): Promise<boolean> {
+    if (this.leader) return true;
+    const client = await this.pool.connect();
+    const { rows } = await client.query('select pg_try_advisory_lock($1) as ok', [LEADER_LOCK]);
+    if (rows[0]?.ok) {
+      this.leader = client;
+      client.on('error', () => {
+        this.leader = undefined;
+      });
+      return true;
+    }
+    client.release();
+    return false;
+  }
+
+  private async drain(): Promise<void> {
+    if (Date.now() < this.backoffUntil || !(await this.lead())) return;
+    for (;;) {
+      if (this.stopped) return;
+      const rows = await this.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('published_at', 'is', null)
+        .orderBy('seq')
+        .limit(BATCH)
+        .execute();
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        try {
+          await this.send(row);
+        } catch (error) {
+          // keep the order: stop here and try this row again later
+          const message = error instanceof Error ? error.message : String(error);
+          await this.db
+            .updateTable('outbox')
+            .set({ attempts: sql`attempts + 1`, last_error: message.slice(0, 1000) })
+            .where('id', '=', row.id)
+            .execute();
+          this.backoffUntil = Date.now() + Math.min(30_000, 250 * 2 ** Math.min(row.attempts, 7));
+          this.logger.warn(
+            { outboxId: row.id, kind: row.kind, attempts: row.attempts + 1, reason: message },
+            'outbox row not sent; will retry',
+          );
+          return;
+        }
+        await this.db
+          .updateTable('outbox')
+          .set({ published_at: new Date(), last_error: null })
+          .where('id', '=', row.id)
+          .execute();
+      }
+    }
+  }
+
+  private async send(row: Selectable<OutboxTable>): Promise<void> {
+    const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
+      string,
+      unknown
+    >;
+    if (row.kind === 'publish') {
+      await this.dapr.pubsub.publish(COMPONENTS.pubsub, row.topic as string, payload, {
+        id: row.id,
+        type: row.event_type as string,
+        source: APP_IDS.backend,
+        metadata: row.partition_key ? { partitionKey: row.partition_key } : undefined,
+      });
+    } else if (row.kind === 'job.schedule') {
+      await this.dapr.jobs.schedule(payload.name as string, payload.spec as JobSpec);
+    } else {
+      await this.dapr.jobs.delete(payload.name as string);
+    }
+  }
+
+  /** Rows not yet sent (for readiness and metrics). */
+  async backlog(): Promise<number> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('published_at', 'is', null)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+}

@@ -1,0 +1,54 @@
+// Routes only the sidecar calls: the reminder job trigger, and the next occurrence asked for by recurring-task-service.
+import { APP_IDS, isoDateTime, parseReminderJobName } from '@todo/contracts';
+import { requireAppToken } from '@todo/dapr';
+import { ApiError } from '@todo/service-kit';
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { TaskService } from '../tasks/service';
+
+const ReminderJobDataSchema = z.object({ task_id: z.string(), remind_at: isoDateTime });
+
+export const NextOccurrenceSchema = z.object({
+  idempotency_key: z.string().min(8).max(200),
+  source_task_id: z.string(),
+  due_at: isoDateTime.nullable(),
+});
+
+export function sidecarRoutes(tasks: TaskService, logger: Logger, appToken: string | undefined): Hono {
+  const app = new Hono();
+  const guard = requireAppToken(appToken);
+
+  // Dapr retries a trigger that does not answer 2xx: answer 200 for a job we will never act on
+  app.post('/job/:name', guard, async (c) => {
+    const name = c.req.param('name');
+    const taskId = parseReminderJobName(name);
+    const data = ReminderJobDataSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!taskId || !data.success || data.data.task_id !== taskId) {
+      logger.warn({ job: name }, 'ignoring a job trigger that is not a reminder of ours');
+      return c.json({ status: 'ignored' }, 200);
+    }
+    const outcome = await tasks.reminderDue(data.data);
+    logger.info({ job: name, outcome, lateMs: Date.now() - Date.parse(data.data.remind_at) }, 'reminder job fired');
+    return c.json({ status: outcome }, 200);
+  });
+
+  app.post('/internal/next-occurrence', guard, async (c) => {
+    const caller = c.req.header('dapr-caller-app-id');
+    if (appToken && caller !== APP_IDS.recurringTaskService) {
+      throw new ApiError(403, 'FORBIDDEN_CALLER', `only ${APP_IDS.recurringTaskService} may create next occurrences`);
+    }
+    const body = NextOccurrenceSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!body.success) {
+      throw new ApiError(
+        400,
+        'VALIDATION_FAILED',
+        body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        body.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })),
+      );
+    }
+    const { task, created } = await tasks.createNextOccurrence(body.data);
+    return c.json(task, created ? 201 : 200);
+  });
+  return app;
+}

@@ -1,0 +1,55 @@
+// The backend process: secrets through the sidecar, migrations, outbox relay, HTTP server. main.ts and tests use it.
+import type { Dapr } from '@todo/dapr';
+import { type RunningApp, startApp } from '@todo/service-kit';
+import type { Logger } from 'pino';
+import { createApp } from './app';
+import { AuthService } from './auth/sessions';
+import { TokenService } from './auth/tokens';
+import { openDatabase } from './db/database';
+import { migrateToLatest } from './db/migrate';
+import { OutboxRelay } from './outbox/relay';
+import { loadSecrets } from './secrets';
+import { TaskService } from './tasks/service';
+
+export interface BackendOptions {
+  dapr: Dapr;
+  logger: Logger;
+  port: number;
+  hostname?: string;
+  appToken?: string;
+  /** Run migrations before serving (the cluster also runs them as a Job). */
+  migrate: boolean;
+  /** Send outbox rows from this process. */
+  relay: boolean;
+  handleSignals?: boolean;
+}
+
+export interface RunningBackend extends RunningApp {
+  relay: OutboxRelay;
+  tasks: TaskService;
+}
+
+export async function startBackend(options: BackendOptions): Promise<RunningBackend> {
+  const { dapr, logger } = options;
+  await dapr.health.waitForSidecar();
+  const secrets = await loadSecrets(dapr);
+  const { db, pool } = openDatabase(secrets.databaseUrl, logger);
+  if (options.migrate) {
+    const applied = await migrateToLatest(db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  }
+  const relay = new OutboxRelay(db, pool, dapr, logger.child({ part: 'outbox' }));
+  const tasks = new TaskService(db, () => options.relay && relay.wake());
+  const auth = new AuthService(db, new TokenService(secrets.authSecret));
+  const app = createApp({ logger, dapr, db, auth, tasks, appToken: options.appToken });
+  if (options.relay) relay.start();
+  const running = await startApp({
+    app,
+    port: options.port,
+    hostname: options.hostname,
+    logger,
+    onClose: [() => relay.stop(), () => db.destroy()],
+    handleSignals: options.handleSignals,
+  });
+  return { ...running, relay, tasks };
+}

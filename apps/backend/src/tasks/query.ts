@@ -1,0 +1,126 @@
+// Listing a user's tasks: full-text search (ranked), filters, sort in both directions, cursor pagination.
+import type { TaskSnapshot } from '@todo/contracts';
+import { ApiError } from '@todo/service-kit';
+import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { Database } from '../db/schema';
+import type { ListTasksQuery, SortField } from './input';
+import { toSnapshot } from './snapshot';
+
+export interface TaskPage {
+  items: TaskSnapshot[];
+  next_cursor: string | null;
+  total: number;
+}
+
+/** Key expression and the direction a plain "sort by X" means to a person. */
+const SORTS: Record<SortField, { key: RawBuilder<unknown>; nullable: boolean; natural: 'asc' | 'desc' }> = {
+  due: { key: sql`due_at`, nullable: true, natural: 'asc' },
+  priority: { key: sql`priority_rank`, nullable: false, natural: 'desc' },
+  title: { key: sql`lower(title)`, nullable: false, natural: 'asc' },
+  created: { key: sql`created_at`, nullable: false, natural: 'desc' },
+};
+
+type Cursor = { k: string | number | null; id: string } | { o: number };
+
+const encode = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+
+function decode(text: string): Cursor {
+  try {
+    const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (typeof value === 'object' && value && (typeof value.o === 'number' || typeof value.id === 'string'))
+      return value;
+  } catch {
+    // fall through
+  }
+  throw new ApiError(400, 'VALIDATION_FAILED', 'cursor: not a cursor this API gave out', [
+    { path: 'cursor', message: 'not a cursor this API gave out' },
+  ]);
+}
+
+/** Words of the query as prefix terms, so "dent" finds "dentist". */
+function prefixQuery(q: string): string | undefined {
+  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu);
+  return words?.length ? words.map((w) => `${w}:*`).join(' & ') : undefined;
+}
+
+export async function listTasks(db: Kysely<Database>, userId: string, query: ListTasksQuery): Promise<TaskPage> {
+  const terms = query.q ? prefixQuery(query.q) : undefined;
+  const tsquery = terms ? sql`to_tsquery('english', ${terms})` : undefined;
+  const filters = (eb: ExpressionBuilder<Database, 'tasks'>) => {
+    const parts: Expression<SqlBool>[] = [eb('user_id', '=', userId)];
+    if (query.status !== 'all') parts.push(eb('status', '=', query.status));
+    if (query.priority) parts.push(eb('priority', 'in', query.priority));
+    if (query.tags) parts.push(sql<SqlBool>`tags @> ${sql.val(query.tags)}::text[]`);
+    if (query.due_from) parts.push(eb('due_at', '>=', new Date(query.due_from)));
+    if (query.due_to) parts.push(eb('due_at', '<=', new Date(query.due_to)));
+    if (query.overdue === true) parts.push(sql<SqlBool>`status = 'open' and due_at < now()`);
+    if (query.overdue === false)
+      parts.push(sql<SqlBool>`not (status = 'open' and due_at is not null and due_at < now())`);
+    if (tsquery) parts.push(sql<SqlBool>`search @@ ${tsquery}`);
+    else if (query.q) parts.push(sql<SqlBool>`false`);
+    return eb.and(parts);
+  };
+
+  const countRow = await db
+    .selectFrom('tasks')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where(filters)
+    .executeTakeFirst();
+  const total = Number(countRow?.n ?? 0);
+  const cursor = query.cursor ? decode(query.cursor) : undefined;
+
+  // relevance order (a search without an explicit sort): ranks shift as tasks change, so page by offset
+  if (tsquery && !query.sort) {
+    const offset = cursor && 'o' in cursor ? cursor.o : 0;
+    const rows = await db
+      .selectFrom('tasks')
+      .selectAll()
+      .where(filters)
+      .orderBy(sql`ts_rank(search, ${tsquery})`, 'desc')
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .offset(offset)
+      .limit(query.limit + 1)
+      .execute();
+    const more = rows.length > query.limit;
+    return {
+      items: rows.slice(0, query.limit).map(toSnapshot),
+      next_cursor: more ? encode({ o: offset + query.limit }) : null,
+      total,
+    };
+  }
+
+  const sort = SORTS[query.sort ?? 'due'];
+  const direction = query.order ?? sort.natural;
+  const cmp = direction === 'asc' ? sql`>` : sql`<`;
+  let rowsQuery = db
+    .selectFrom('tasks')
+    .selectAll()
+    .select(sql<string | number | Date | null>`${sort.key}`.as('sort_key'))
+    .where(filters);
+  if (cursor && 'id' in cursor) {
+    const value = cursor.k;
+    // keyset: after (value, id) in this order, with nulls last in both directions
+    const after =
+      value === null
+        ? sql<SqlBool>`(${sort.key} is null and id > ${cursor.id})`
+        : sql<SqlBool>`(${sort.key} ${cmp} ${value} or (${sort.key} = ${value} and id > ${cursor.id})${
+            sort.nullable ? sql` or ${sort.key} is null` : sql``
+          })`;
+    rowsQuery = rowsQuery.where(after);
+  }
+  const rows = await rowsQuery
+    .orderBy(sql`${sort.key} ${sql.raw(direction)} nulls last`)
+    .orderBy('id')
+    .limit(query.limit + 1)
+    .execute();
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const more = rows.length > query.limit;
+  const key = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string | number | null));
+  return {
+    items: page.map(({ sort_key: _k, ...row }) => toSnapshot(row)),
+    next_cursor: more && last ? encode({ k: key(last.sort_key), id: last.id }) : null,
+    total,
+  };
+}

@@ -1,0 +1,120 @@
+// /api/tasks: the REST face of the task domain, validated at the edge, described in the OpenAPI document.
+import { createRoute, z } from '@hono/zod-openapi';
+import { TaskSnapshotSchema } from '@todo/contracts';
+import type { MiddlewareHandler } from 'hono';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import type { BackendEnv } from '../http/env';
+import { openApiApp } from '../http/openapi';
+import { CreateTaskSchema, ListTasksQuerySchema, UpdateTaskSchema } from './input';
+import { listTasks } from './query';
+import type { TaskService } from './service';
+
+// the contracts' schema as it is: the API returns exactly what events carry
+const Task = TaskSnapshotSchema;
+const TaskPage = z
+  .object({ items: z.array(Task), next_cursor: z.string().nullable(), total: z.number().int() })
+  .openapi('TaskPage');
+const IdParam = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '6f1f6c52-2b0e-4d51-9a0b-0f4c3f8f2a11' }),
+});
+const error = { description: 'Error: { error: { code, message, details? } }' };
+const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
+const secured = { security: [{ bearer: [] }] };
+
+export function taskRoutes(db: Kysely<Database>, tasks: TaskService, requireUser: MiddlewareHandler<BackendEnv>) {
+  const app = openApiApp<BackendEnv>();
+  app.use('*', requireUser);
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      summary: 'List, search, filter and sort your tasks',
+      description:
+        'q searches title, tags and description (prefix matches, ranked when no sort is given). Filters combine with AND. ' +
+        'sort: due (soonest first), priority (high first), title (A–Z), created (newest first); order reverses it. ' +
+        'Follow next_cursor for the next page.',
+      request: { query: ListTasksQuerySchema },
+      responses: { 200: { ...json(TaskPage), description: 'One page of tasks' }, 400: error, 401: error },
+      ...secured,
+    }),
+    async (c) => c.json(await listTasks(db, c.var.user.id, c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/',
+      summary: 'Create a task',
+      request: { body: { ...json(CreateTaskSchema), required: true } },
+      responses: { 201: { ...json(Task), description: 'The new task' }, 400: error, 401: error },
+      ...secured,
+    }),
+    async (c) => c.json(await tasks.create(c.var.user, c.req.valid('json')), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}',
+      summary: 'One task',
+      request: { params: IdParam },
+      responses: { 200: { ...json(Task), description: 'The task' }, 401: error, 404: error },
+      ...secured,
+    }),
+    async (c) => c.json(await tasks.get(c.var.user.id, c.req.valid('param').id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/{id}',
+      summary: 'Change some fields of a task',
+      request: { params: IdParam, body: { ...json(UpdateTaskSchema), required: true } },
+      responses: { 200: { ...json(Task), description: 'The changed task' }, 400: error, 401: error, 404: error },
+      ...secured,
+    }),
+    async (c) => c.json(await tasks.update(c.var.user.id, c.req.valid('param').id, c.req.valid('json')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/{id}',
+      summary: 'Delete a task (its reminder is cancelled)',
+      request: { params: IdParam },
+      responses: { 204: { description: 'Deleted' }, 401: error, 404: error },
+      ...secured,
+    }),
+    async (c) => {
+      await tasks.remove(c.var.user.id, c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/complete',
+      summary: 'Mark a task done (a recurring task then gets its next occurrence)',
+      request: { params: IdParam },
+      responses: { 200: { ...json(Task), description: 'The completed task' }, 401: error, 404: error },
+      ...secured,
+    }),
+    async (c) => c.json(await tasks.complete(c.var.user.id, c.req.valid('param').id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/reopen',
+      summary: 'Mark a completed task open again',
+      request: { params: IdParam },
+      responses: { 200: { ...json(Task), description: 'The reopened task' }, 401: error, 404: error },
+      ...secured,
+    }),
+    async (c) => c.json(await tasks.reopen(c.var.user.id, c.req.valid('param').id), 200),
+  );
+  return app;
+}

@@ -1,0 +1,293 @@
+// The task domain: every write goes through here (REST, MCP tools, next occurrences, reminders), in one transaction
+// with its outbox rows, so an event or a reminder job exists exactly when the change does.
+import { randomUUID } from 'node:crypto';
+import type { ReminderEvent, TaskEventType, TaskSnapshot } from '@todo/contracts';
+import { ApiError, notFound } from '@todo/service-kit';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, TaskRow } from '../db/schema';
+import { type ReminderJobData, recordReminder, recordReminderJob, recordTaskChange } from '../outbox/outbox';
+import { type CreateTaskInput, crossFieldIssues, type UpdateTaskInput } from './input';
+import { effectiveRemindAt, toSnapshot } from './snapshot';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+
+export interface Owner {
+  id: string;
+  timezone: string;
+}
+
+export interface NextOccurrenceInput {
+  idempotency_key: string;
+  source_task_id: string;
+  due_at: string | null;
+}
+
+/** The reminder job to schedule (a time), delete (null), or leave alone (undefined) after a change. */
+function reminderJobChange(before: TaskRow | null, after: TaskRow | null): string | null | undefined {
+  const had = before?.status === 'open' ? iso(before.remind_at) : null;
+  const want = after?.status === 'open' ? iso(after.remind_at) : null;
+  return had === want ? undefined : want;
+}
+
+export class TaskService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly afterCommit: () => void = () => {},
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private async write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction().execute(work);
+    this.afterCommit();
+    return result;
+  }
+
+  private async lock(trx: Transaction<Database>, userId: string, id: string): Promise<TaskRow> {
+    if (!UUID.test(id)) throw notFound('task');
+    const row = await trx
+      .selectFrom('tasks')
+      .selectAll()
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw notFound('task');
+    return row;
+  }
+
+  private async record(trx: Transaction<Database>, type: TaskEventType, before: TaskRow | null, after: TaskRow) {
+    await recordTaskChange(trx, type, toSnapshot(after), this.now());
+    const job = reminderJobChange(before, type === 'deleted' ? null : after);
+    if (job !== undefined) await recordReminderJob(trx, after.id, job);
+  }
+
+  async get(userId: string, id: string): Promise<TaskSnapshot> {
+    if (!UUID.test(id)) throw notFound('task');
+    const row = await this.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (!row) throw notFound('task');
+    return toSnapshot(row);
+  }
+
+  async create(owner: Owner, input: CreateTaskInput): Promise<TaskSnapshot> {
+    const fields = {
+      due_at: input.due_at ?? null,
+      remind_at: input.remind_at ?? null,
+      remind_before_minutes: input.remind_before_minutes ?? null,
+    };
+    const issues = crossFieldIssues(fields);
+    if (issues.length)
+      throw new ApiError(400, 'VALIDATION_FAILED', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+    const now = this.now();
+    const row: TaskRow = {
+      id: randomUUID(),
+      user_id: owner.id,
+      title: input.title,
+      description: input.description ?? null,
+      status: 'open',
+      priority: input.priority,
+      priority_rank: 0,
+      tags: [...new Set(input.tags)],
+      due_at: fields.due_at ? new Date(fields.due_at) : null,
+      remind_at: null,
+      remind_before_minutes: fields.remind_before_minutes,
+      recurrence: input.recurrence ?? null,
+      timezone: input.timezone ?? owner.timezone,
+      series_id: null,
+      occurrence_key: null,
+      reminded_for: null,
+      created_at: now,
+      updated_at: now,
+      completed_at: null,
+      version: 1,
+    };
+    const remindAt = effectiveRemindAt(fields);
+    row.remind_at = remindAt ? new Date(remindAt) : null;
+    return this.write(async (trx) => {
+      const { priority_rank: _generated, ...values } = row;
+      const inserted = await trx.insertInto('tasks').values(values).returningAll().executeTakeFirstOrThrow();
+      await this.record(trx, 'created', null, inserted);
+      return toSnapshot(inserted);
+    });
+  }
+
+  async update(userId: string, id: string, patch: UpdateTaskInput): Promise<TaskSnapshot> {
+    return this.write(async (trx) => {
+      const before = await this.lock(trx, userId, id);
+      const merged = {
+        due_at: patch.due_at !== undefined ? patch.due_at : iso(before.due_at),
+        // an explicit time replaces an offset and the other way round
+        remind_at:
+          patch.remind_at !== undefined
+            ? patch.remind_at
+            : patch.remind_before_minutes !== undefined || before.remind_before_minutes !== null
+              ? null
+              : iso(before.remind_at),
+        remind_before_minutes:
+          patch.remind_before_minutes !== undefined
+            ? patch.remind_before_minutes
+            : patch.remind_at !== undefined
+              ? null
+              : before.remind_before_minutes,
+      };
+      const issues = crossFieldIssues(merged);
+      if (issues.length)
+        throw new ApiError(400, 'VALIDATION_FAILED', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+      const remindAt = effectiveRemindAt(merged);
+      const after = await trx
+        .updateTable('tasks')
+        .set({
+          ...(patch.title !== undefined ? { title: patch.title } : {}),
+          ...(patch.description !== undefined ? { description: patch.description } : {}),
+          ...(patch.priority !== undefined ? { priority: patch.priority } : {}),
+          ...(patch.tags !== undefined ? { tags: [...new Set(patch.tags)] } : {}),
+          ...(patch.recurrence !== undefined ? { recurrence: patch.recurrence } : {}),
+          ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
+          due_at: merged.due_at ? new Date(merged.due_at) : null,
+          remind_at: remindAt ? new Date(remindAt) : null,
+          remind_before_minutes: merged.remind_before_minutes,
+          updated_at: this.now(),
+          version: before.version + 1,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.record(trx, 'updated', before, after);
+      return toSnapshot(after);
+    });
+  }
+
+  async complete(userId: string, id: string): Promise<TaskSnapshot> {
+    return this.setStatus(userId, id, 'completed');
+  }
+
+  async reopen(userId: string, id: string): Promise<TaskSnapshot> {
+    return this.setStatus(userId, id, 'open');
+  }
+
+  private async setStatus(userId: string, id: string, status: 'open' | 'completed'): Promise<TaskSnapshot> {
+    return this.write(async (trx) => {
+      const before = await this.lock(trx, userId, id);
+      // completing a completed task (or reopening an open one) changes nothing and says nothing
+      if (before.status === status) return toSnapshot(before);
+      const now = this.now();
+      const after = await trx
+        .updateTable('tasks')
+        .set({
+          status,
+          completed_at: status === 'completed' ? now : null,
+          updated_at: now,
+          version: before.version + 1,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.record(trx, status === 'completed' ? 'completed' : 'updated', before, after);
+      return toSnapshot(after);
+    });
+  }
+
+  async remove(userId: string, id: string): Promise<void> {
+    await this.write(async (trx) => {
+      const before = await this.lock(trx, userId, id);
+      await trx.deleteFrom('tasks').where('id', '=', id).execute();
+      await this.record(trx, 'deleted', before, { ...before, version: before.version + 1, updated_at: this.now() });
+    });
+  }
+
+  /** The next task of a series; the same idempotency key always gives the same task. */
+  async createNextOccurrence(input: NextOccurrenceInput): Promise<{ task: TaskSnapshot; created: boolean }> {
+    const existing = await this.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('occurrence_key', '=', input.idempotency_key)
+      .executeTakeFirst();
+    if (existing) return { task: toSnapshot(existing), created: false };
+    if (!UUID.test(input.source_task_id))
+      throw new ApiError(404, 'SOURCE_NOT_FOUND', 'the completed task no longer exists');
+    return this.write(async (trx) => {
+      const source = await trx
+        .selectFrom('tasks')
+        .selectAll()
+        .where('id', '=', input.source_task_id)
+        .executeTakeFirst();
+      if (!source) throw new ApiError(404, 'SOURCE_NOT_FOUND', 'the completed task no longer exists');
+      const due = input.due_at ? new Date(input.due_at) : null;
+      let remindAt: Date | null = null;
+      if (due && source.remind_before_minutes !== null)
+        remindAt = new Date(due.getTime() - source.remind_before_minutes * 60_000);
+      else if (due && source.remind_at && source.due_at) {
+        remindAt = new Date(due.getTime() - (new Date(source.due_at).getTime() - new Date(source.remind_at).getTime()));
+      }
+      const now = this.now();
+      const inserted = await trx
+        .insertInto('tasks')
+        .values({
+          id: randomUUID(),
+          user_id: source.user_id,
+          title: source.title,
+          description: source.description,
+          status: 'open',
+          priority: source.priority,
+          tags: source.tags,
+          due_at: due,
+          remind_at: remindAt,
+          remind_before_minutes: source.remind_before_minutes,
+          recurrence: source.recurrence,
+          timezone: source.timezone,
+          series_id: source.series_id ?? source.id,
+          occurrence_key: input.idempotency_key,
+          reminded_for: null,
+          created_at: now,
+          updated_at: now,
+          completed_at: null,
+          version: 1,
+        })
+        .onConflict((oc) => oc.column('occurrence_key').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (!inserted) {
+        const raced = await trx
+          .selectFrom('tasks')
+          .selectAll()
+          .where('occurrence_key', '=', input.idempotency_key)
+          .executeTakeFirstOrThrow();
+        return { task: toSnapshot(raced), created: false };
+      }
+      await this.record(trx, 'created', null, inserted);
+      return { task: toSnapshot(inserted), created: true };
+    });
+  }
+
+  /** A reminder job fired: publish the reminder if the task still wants it, once per reminder time. */
+  async reminderDue(data: ReminderJobData): Promise<'published' | 'stale' | 'already-sent' | 'missing'> {
+    if (!UUID.test(data.task_id)) return 'missing';
+    return this.write(async (trx) => {
+      const row = await trx
+        .selectFrom('tasks')
+        .selectAll()
+        .where('id', '=', data.task_id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!row) return 'missing';
+      const remindAt = iso(row.remind_at);
+      if (row.status !== 'open' || !remindAt || remindAt !== iso(data.remind_at)) return 'stale';
+      if (iso(row.reminded_for) === remindAt) return 'already-sent';
+      await trx.updateTable('tasks').set({ reminded_for: row.remind_at }).where('id', '=', row.id).execute();
+      const reminder: ReminderEvent = {
+        task_id: row.id,
+        title: row.title,
+        due_at: iso(row.due_at),
+        remind_at: remindAt,
+        user_id: row.user_id,
+      };
+      await recordReminder(trx, reminder);
+      return 'published';
+    });
+  }
+}
