@@ -1,0 +1,190 @@
+import { ReminderEventSchema, reminderJobName, TaskEventSchema, TaskUpdateSchema, TOPICS } from '@todo/contracts';
+import { eventually } from '@todo/testkit';
+import { APP_TOKEN, BackendHarness } from './harness';
+
+const h = new BackendHarness();
+let token: string;
+
+beforeAll(async () => {
+  await h.start();
+  token = await h.signUp('events@example.com');
+}, 60_000);
+afterAll(() => h.stop());
+
+const job = async (taskId: string) =>
+  h.dapr().jobs.get<{ task_id: string; remind_at: string }>(reminderJobName(taskId));
+const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+
+describe('events through the outbox', () => {
+  it('delivers a task event that parses with the contract schema, and a task update, for a new task', async () => {
+    const { json: task } = await h.api('/api/tasks', { token, body: { title: 'Water the plants', tags: ['home'] } });
+    const [event] = await eventually(() => {
+      const found = h.eventsOn(TOPICS.taskEvents, task.id);
+      if (found.length === 0) throw new Error('no event yet');
+      return found;
+    });
+    const parsed = TaskEventSchema.parse(event?.data);
+    expect(parsed).toMatchObject({ event_type: 'created', task_id: task.id, user_id: task.user_id, task_data: task });
+    expect(event?.type).toBe('task.created');
+    const [update] = await eventually(() => {
+      const found = h.eventsOn(TOPICS.taskUpdates, task.id);
+      if (found.length === 0) throw new Error('no update yet');
+      return found;
+    });
+    expect(TaskUpdateSchema.parse(update?.data)).toMatchObject({ op: 'upsert', version: 1, task });
+  });
+
+  it('publishes every change of a task in order, each with its own id', async () => {
+    const { json: task } = await h.api('/api/tasks', { token, body: { title: 'Sequence' } });
+    await h.api(`/api/tasks/${task.id}`, { method: 'PATCH', token, body: { title: 'Sequence 2' } });
+    await h.api(`/api/tasks/${task.id}/complete`, { method: 'POST', token });
+    await h.api(`/api/tasks/${task.id}`, { method: 'DELETE', token });
+    await eventually(() => expect(h.eventsOn(TOPICS.taskEvents, task.id)).toHaveLength(4));
+    const events = h.eventsOn(TOPICS.taskEvents, task.id);
+    expect(events.map((e) => e.data.event_type)).toEqual(['created', 'updated', 'completed', 'deleted']);
+    expect(new Set(events.map((e) => e.id)).size).toBe(4);
+    await eventually(() => expect(h.eventsOn(TOPICS.taskUpdates, task.id)).toHaveLength(4));
+    expect(h.eventsOn(TOPICS.taskUpdates, task.id).map((e) => [e.data.op, e.data.version])).toEqual([
+      ['upsert', 1],
+      ['upsert', 2],
+      ['upsert', 3],
+      ['delete', 4],
+    ]);
+  });
+});
+
+describe('reminders through the Jobs API', () => {
+  it('schedules the job, replaces it when the reminder changes, and deletes it on completion', async () => {
+    const first = inSeconds(3600);
+    const { json: task } = await h.api('/api/tasks', { token, body: { title: 'Dentist', remind_at: first } });
+    await eventually(async () => expect((await job(task.id))?.dueTime).toBe(new Date(first).toISOString()));
+    expect((await job(task.id))?.data).toEqual({ task_id: task.id, remind_at: new Date(first).toISOString() });
+    const second = inSeconds(7200);
+    await h.api(`/api/tasks/${task.id}`, { method: 'PATCH', token, body: { remind_at: second } });
+    await eventually(async () => expect((await job(task.id))?.dueTime).toBe(new Date(second).toISOString()));
+    await h.api(`/api/tasks/${task.id}/complete`, { method: 'POST', token });
+    await eventually(async () => expect(await job(task.id)).toBeUndefined());
+  });
+
+  it('deletes the job when the reminder is cleared or the task deleted', async () => {
+    const { json: a } = await h.api('/api/tasks', { token, body: { title: 'A', remind_at: inSeconds(3600) } });
+    const { json: b } = await h.api('/api/tasks', { token, body: { title: 'B', remind_at: inSeconds(3600) } });
+    await eventually(async () => expect(await job(b.id)).toBeDefined());
+    await h.api(`/api/tasks/${a.id}`, { method: 'PATCH', token, body: { remind_at: null } });
+    await h.api(`/api/tasks/${b.id}`, { method: 'DELETE', token });
+    await eventually(async () => {
+      expect(await job(a.id)).toBeUndefined();
+      expect(await job(b.id)).toBeUndefined();
+    });
+  });
+
+  it('delivers a reminder event within 1 s of remind_at', async () => {
+    const remindAt = new Date(Math.ceil((Date.now() + 2_500) / 1000) * 1000);
+    const { json: task } = await h.api('/api/tasks', {
+      token,
+      body: {
+        title: 'Call mom',
+        remind_at: remindAt.toISOString(),
+        due_at: new Date(remindAt.getTime() + 3_600_000).toISOString(),
+      },
+    });
+    const [reminder] = await eventually(
+      () => {
+        const found = h.eventsOn(TOPICS.reminders, task.id);
+        if (found.length === 0) throw new Error('no reminder yet');
+        return found;
+      },
+      6_000,
+      10,
+    );
+    const arrivedAt = Date.now();
+    expect(arrivedAt - remindAt.getTime()).toBeLessThan(1_000);
+    expect(arrivedAt).toBeGreaterThanOrEqual(remindAt.getTime());
+    expect(ReminderEventSchema.parse(reminder?.data)).toEqual({
+      task_id: task.id,
+      title: 'Call mom',
+      due_at: task.due_at,
+      remind_at: remindAt.toISOString(),
+      user_id: task.user_id,
+    });
+  });
+
+  it('publishes nothing new for a second trigger of the same reminder, or for a stale one', async () => {
+    const remindAt = inSeconds(3600);
+    const { json: task } = await h.api('/api/tasks', { token, body: { title: 'Twice', remind_at: remindAt } });
+    const trigger = (data: unknown) =>
+      fetch(h.url(`/job/${reminderJobName(task.id)}`), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'dapr-api-token': APP_TOKEN },
+        body: JSON.stringify(data),
+      }).then((r) => r.json());
+    const data = { task_id: task.id, remind_at: new Date(remindAt).toISOString() };
+    expect(await trigger(data)).toEqual({ status: 'published' });
+    expect(await trigger(data)).toEqual({ status: 'already-sent' });
+    expect(await trigger({ ...data, remind_at: inSeconds(60) })).toEqual({ status: 'stale' });
+    await eventually(() => expect(h.eventsOn(TOPICS.reminders, task.id)).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.eventsOn(TOPICS.reminders, task.id)).toHaveLength(1);
+  });
+
+  it('refuses a job trigger without the app token', async () => {
+    const res = await fetch(h.url('/job/reminder-x'), { method: 'POST', body: '{}' });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('next occurrence', () => {
+  const call = (body: unknown, caller = 'recurring-task-service') =>
+    fetch(h.url('/internal/next-occurrence'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'dapr-api-token': APP_TOKEN, 'dapr-caller-app-id': caller },
+      body: JSON.stringify(body),
+    });
+
+  it('creates the next task of a series once for one idempotency key', async () => {
+    const { json: source } = await h.api('/api/tasks', {
+      token,
+      body: {
+        title: 'Plan the week',
+        recurrence: 'FREQ=WEEKLY;BYDAY=MO',
+        due_at: '2030-01-07T09:00:00+01:00',
+        remind_before_minutes: 15,
+        tags: ['work'],
+      },
+    });
+    const body = {
+      idempotency_key: `${source.id}:2030-01-14T08:00:00.000Z`,
+      source_task_id: source.id,
+      due_at: '2030-01-14T08:00:00.000Z',
+    };
+    const first = await call(body);
+    expect(first.status).toBe(201);
+    const next = await first.json();
+    expect(next).toMatchObject({
+      title: 'Plan the week',
+      recurrence: 'FREQ=WEEKLY;BYDAY=MO',
+      due_at: '2030-01-14T08:00:00.000Z',
+      remind_at: '2030-01-14T07:45:00.000Z',
+      series_id: source.id,
+      tags: ['work'],
+      status: 'open',
+    });
+    const again = await Promise.all([call(body), call(body), call(body)]);
+    expect(again.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(new Set(await Promise.all(again.map(async (r) => (await r.json()).id)))).toEqual(new Set([next.id]));
+    const listed = await h.api('/api/tasks?q=plan%20the%20week', { token });
+    expect(listed.json.items).toHaveLength(2);
+  });
+
+  it('answers 404 when the completed task is gone, and 403 to any other caller', async () => {
+    const missing = await call({
+      idempotency_key: 'gone:1234567',
+      source_task_id: '00000000-0000-4000-8000-000000000000',
+      due_at: null,
+    });
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.code).toBe('SOURCE_NOT_FOUND');
+    const other = await call({ idempotency_key: 'x:12345678', source_task_id: 'x', due_at: null }, 'frontend');
+    expect(other.status).toBe(403);
+  });
+});
