@@ -1,14 +1,14 @@
 // The backend process: secrets through the sidecar, migrations, outbox relay, HTTP server. main.ts and tests use it.
+
+import { TokenService } from '@todo/auth';
 import type { Dapr } from '@todo/dapr';
-import { type RunningApp, startApp } from '@todo/service-kit';
+import { loadSecrets, migrateToLatest, openDatabase, type RunningApp, startApp } from '@todo/service-kit';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import { AuthService } from './auth/sessions';
-import { TokenService } from './auth/tokens';
-import { openDatabase } from './db/database';
-import { migrateToLatest } from './db/migrate';
+import { BACKEND_MIGRATIONS } from './db/migrate';
+import type { Database } from './db/schema';
 import { OutboxRelay } from './outbox/relay';
-import { loadSecrets } from './secrets';
 import { TaskService } from './tasks/service';
 
 export interface BackendOptions {
@@ -33,9 +33,9 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const { dapr, logger } = options;
   await dapr.health.waitForSidecar();
   const secrets = await loadSecrets(dapr);
-  const { db, pool } = openDatabase(secrets.databaseUrl, logger);
+  const { db, pool } = openDatabase<Database>(secrets.databaseUrl, logger);
   if (options.migrate) {
-    const applied = await migrateToLatest(db);
+    const applied = await migrateToLatest(db, BACKEND_MIGRATIONS, 'backend');
     if (applied.length) logger.info({ applied }, 'migrations applied');
   }
   const relay = new OutboxRelay(db, pool, dapr, logger.child({ part: 'outbox' }));

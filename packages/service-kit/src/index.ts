@@ -1,4 +1,6 @@
+export * from './database';
 export * from './errors';
 export * from './health';
 export * from './logger';
+export * from './secrets';
 export * from './serve';

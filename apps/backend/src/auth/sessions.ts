@@ -1,10 +1,10 @@
 // Users and sessions: sign-up, sign-in, sign-out, and turning a bearer token back into a user.
 import { randomUUID } from 'node:crypto';
+import { TOKEN_TTL_SECONDS, TokenError, type TokenService } from '@todo/auth';
 import { ApiError } from '@todo/service-kit';
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../db/schema';
 import { hashPassword, verifyPassword } from './passwords';
-import { TOKEN_TTL_SECONDS, TokenError, type TokenService } from './tokens';
 
 export interface CurrentUser {
   id: string;

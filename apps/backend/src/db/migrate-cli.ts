@@ -1,10 +1,8 @@
 // `npm run migrate -w @todo/backend`: the command the Pulumi program runs as a Job before the backend rolls out.
 import { APP_IDS } from '@todo/contracts';
 import { Dapr } from '@todo/dapr';
-import { createLogger } from '@todo/service-kit';
-import { loadSecrets } from '../secrets';
-import { openDatabase } from './database';
-import { migrateToLatest } from './migrate';
+import { createLogger, loadSecrets, migrateToLatest, openDatabase } from '@todo/service-kit';
+import { BACKEND_MIGRATIONS } from './migrate';
 
 async function main() {
   const logger = createLogger(`${APP_IDS.backend}-migrate`);
@@ -13,7 +11,7 @@ async function main() {
   const secrets = await loadSecrets(dapr);
   const { db } = openDatabase(secrets.databaseUrl, logger, 1);
   try {
-    const applied = await migrateToLatest(db);
+    const applied = await migrateToLatest(db, BACKEND_MIGRATIONS, 'backend');
     logger.info({ applied }, applied.length ? 'migrations applied' : 'schema is up to date');
   } finally {
     await db.destroy();

@@ -1,14 +1,14 @@
-// The backend's secrets come only through the Dapr secrets API (kubernetes-secrets in the cluster, a file locally).
+// An app's secrets come only through the Dapr secrets API (kubernetes-secrets in the cluster, a file locally).
 import { COMPONENTS, SECRET } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
 
-export interface BackendSecrets {
+export interface AppSecrets {
   databaseUrl: string;
   authSecret: string;
   openaiApiKey?: string;
 }
 
-export async function loadSecrets(dapr: Dapr): Promise<BackendSecrets> {
+export async function loadSecrets(dapr: Dapr): Promise<AppSecrets> {
   const secret = await dapr.secrets.get(COMPONENTS.secretStore, SECRET.name);
   const databaseUrl = secret[SECRET.keys.databaseUrl];
   const authSecret = secret[SECRET.keys.authSecret];
