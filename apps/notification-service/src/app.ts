@@ -1,14 +1,24 @@
-// notification-service: stores reminders once, keeps the audit log, pushes updates to browsers.
+// notification-service's HTTP surface: its subscriptions, the user API and stream, health.
 import type { Dapr } from '@todo/dapr';
+import { createSubscriberApp } from '@todo/dapr';
 import { healthRoutes, installErrorHandlers } from '@todo/service-kit';
 import { Hono } from 'hono';
-import type { Pool } from 'pg';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { RemoteSessions } from './auth';
+import { consumers } from './consumers';
+import type { Database } from './db/schema';
+import type { Fanout } from './fanout';
+import { userRoutes } from './routes';
+import type { NotificationStore } from './store';
 
 export interface NotificationDeps {
   logger: Logger;
   dapr: Dapr;
-  pool: Pool;
+  db: Kysely<Database>;
+  store: NotificationStore;
+  fanout: Fanout;
+  sessions: RemoteSessions;
   appToken?: string;
 }
 
@@ -20,9 +30,14 @@ export function createApp(deps: NotificationDeps): Hono {
     healthRoutes({
       sidecar: () => deps.dapr.health.check(),
       database: async () => {
-        await deps.pool.query('select 1');
+        await deps.db.selectFrom('user_events').select('id').limit(1).execute();
       },
     }),
   );
+  app.route(
+    '/',
+    createSubscriberApp({ subscriptions: consumers(deps.store), logger: deps.logger, appToken: deps.appToken }),
+  );
+  app.route('/', userRoutes(deps.store, deps.fanout, deps.sessions));
   return app;
 }

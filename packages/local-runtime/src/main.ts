@@ -1,5 +1,6 @@
 // `npm start`: Postgres (DATABASE_URL or embedded), the stand-in sidecar, then the four apps from dapr.yaml.
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { COMPONENTS } from '@todo/contracts';
@@ -52,14 +53,18 @@ async function assertPortsFree(ports: number[]): Promise<void> {
 
 async function main() {
   const started = Date.now();
-  const runFile = readRunFile(join(ROOT, 'dapr.yaml'));
+  const portOffset = Number(process.env.TODO_PORT_OFFSET ?? 0);
+  if (!Number.isInteger(portOffset) || portOffset < 0) throw new Error('TODO_PORT_OFFSET must be a whole number');
+  const runFile = readRunFile(join(ROOT, 'dapr.yaml'), { portOffset });
   await assertPortsFree(runFile.apps.flatMap((a) => [a.daprHttpPort, ...(a.appPort ? [a.appPort] : [])]));
   const resources = readResources(runFile.resourcesPaths);
   const secretStore = resources.components.find((c) => c.metadata.name === COMPONENTS.secretStore);
   const secretsFile = secretStore?.spec.metadata?.find((m) => m.name === 'secretsFile')?.value;
   if (typeof secretsFile !== 'string')
     throw new Error(`resources/ needs a ${COMPONENTS.secretStore} component with secretsFile`);
+  // TODO_DATA_DIR keeps a second copy of the system apart: its database and its secrets file
   const dataDir = resolve(process.env.TODO_DATA_DIR ?? join(ROOT, '.data'));
+  const baseDir = process.env.TODO_DATA_DIR ? dataDir : dirname(runFile.path);
 
   let databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) say('using DATABASE_URL');
@@ -68,15 +73,15 @@ async function main() {
     databaseUrl = embedded.url;
     say(`embedded Postgres (PGlite) on ${new URL(databaseUrl).host}, data in ${join(dataDir, 'pglite')}`);
   }
-  writeSecretsFile(resolve(dirname(runFile.path), secretsFile), {
+  writeSecretsFile(resolve(baseDir, secretsFile), {
     databaseUrl,
     openaiApiKey: process.env.OPENAI_API_KEY,
   });
 
-  // fresh tokens each run: apps must present one to their sidecar, and the sidecar one to its app, as in the cluster
+  // tokens both ways, as in the cluster: fresh each run unless given (system tests give them to call the sidecars)
   const tokens = {
-    DAPR_API_TOKEN: randomBytes(24).toString('base64url'),
-    APP_API_TOKEN: randomBytes(24).toString('base64url'),
+    DAPR_API_TOKEN: process.env.DAPR_API_TOKEN || randomBytes(24).toString('base64url'),
+    APP_API_TOKEN: process.env.APP_API_TOKEN || randomBytes(24).toString('base64url'),
   };
   const { DATABASE_URL: _notForApps, OPENAI_API_KEY: _alsoNot, ...baseEnv } = process.env;
   // last resort if this process dies of an error: no orphaned children holding the ports
@@ -98,7 +103,13 @@ async function main() {
     ],
     {
       cwd: ROOT,
-      env: { ...baseEnv, ...tokens, STANDIN_DATABASE_URL: databaseUrl },
+      env: {
+        ...baseEnv,
+        ...tokens,
+        STANDIN_DATABASE_URL: databaseUrl,
+        STANDIN_PORT_OFFSET: String(portOffset),
+        STANDIN_BASE_DIR: baseDir,
+      },
       colourIndex: 5,
       width: WIDTH,
       onExit: (code) => {
@@ -133,6 +144,15 @@ async function main() {
     running.push(proc);
     return { app, proc };
   });
+  writeFileSync(
+    join(dataDir, 'pids.json'),
+    JSON.stringify(
+      Object.fromEntries([
+        ['dapr-standin', sidecar.child.pid],
+        ...apps.map(({ app, proc }) => [app.appId, proc.child.pid]),
+      ]),
+    ),
+  );
   await Promise.all(
     apps.map(({ app, proc }) =>
       waitUntilReady(`http://127.0.0.1:${app.appPort}/readyz`, READY_TIMEOUT_MS, () => proc.child.exitCode === null),

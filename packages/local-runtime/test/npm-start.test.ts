@@ -50,7 +50,9 @@ const stop = (child: ChildProcess) =>
   });
 
 const databaseUrl = () =>
-  JSON.parse(readFileSync(join(ROOT, '.data', 'secrets.json'), 'utf8'))[SECRET.name][SECRET.keys.databaseUrl] as string;
+  JSON.parse(readFileSync(join(dataDir, '.data', 'secrets.json'), 'utf8'))[SECRET.name][
+    SECRET.keys.databaseUrl
+  ] as string;
 
 it('brings all four apps to ready within 60 s, stops cleanly on Ctrl-C, and keeps the data for the next run', async () => {
   const first = start();

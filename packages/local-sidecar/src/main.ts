@@ -13,6 +13,9 @@ async function main() {
     databaseUrl: process.env.STANDIN_DATABASE_URL,
     apiToken: process.env.DAPR_API_TOKEN,
     appToken: process.env.APP_API_TOKEN,
+    portOffset: process.env.STANDIN_PORT_OFFSET ? Number(process.env.STANDIN_PORT_OFFSET) : undefined,
+    // relative paths in components (secretsFile) resolve here instead of beside the run file
+    baseDir: process.env.STANDIN_BASE_DIR || undefined,
   });
   await runtime.start();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -7,9 +7,17 @@ import { Runtime } from './runtime';
 
 export function standInFromRunFile(
   runFilePath: string,
-  options: { logger: Logger; databaseUrl?: string; apiToken?: string; appToken?: string },
+  options: {
+    logger: Logger;
+    databaseUrl?: string;
+    apiToken?: string;
+    appToken?: string;
+    portOffset?: number;
+    baseDir?: string;
+  },
 ): Runtime {
-  const runFile = readRunFile(runFilePath);
+  const { portOffset, baseDir, ...rest } = options;
+  const runFile = readRunFile(runFilePath, { portOffset });
   return new Runtime({
     instances: runFile.apps.map((app) => ({
       appId: app.appId,
@@ -18,7 +26,7 @@ export function standInFromRunFile(
       daprHttpPort: app.daprHttpPort,
     })),
     resources: readResources(runFile.resourcesPaths),
-    baseDir: dirname(runFile.path),
-    ...options,
+    baseDir: baseDir ?? dirname(runFile.path),
+    ...rest,
   });
 }

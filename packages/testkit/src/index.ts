@@ -156,3 +156,4 @@ export const secretFileComponent = (name: string, file: string) => ({
     ],
   },
 });
+export { LocalSystem } from './local-system';

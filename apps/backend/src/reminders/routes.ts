@@ -1,10 +1,12 @@
 // Routes only the sidecar calls: the reminder job trigger, and the next occurrence asked for by recurring-task-service.
+
+import { z } from '@hono/zod-openapi';
 import { APP_IDS, isoDateTime, parseReminderJobName } from '@todo/contracts';
 import { requireAppToken } from '@todo/dapr';
 import { ApiError } from '@todo/service-kit';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import { recurrenceField } from '../tasks/input';
 import type { TaskService } from '../tasks/service';
 
 const ReminderJobDataSchema = z.object({ task_id: z.string(), remind_at: isoDateTime });
@@ -13,6 +15,8 @@ export const NextOccurrenceSchema = z.object({
   idempotency_key: z.string().min(8).max(200),
   source_task_id: z.string(),
   due_at: isoDateTime.nullable(),
+  /** The rule the new task carries (COUNT counted down); the completed task's rule when absent. */
+  recurrence: recurrenceField.optional(),
 });
 
 export function sidecarRoutes(tasks: TaskService, logger: Logger, appToken: string | undefined): Hono {

@@ -15,7 +15,7 @@ const tag = z
       .regex(/^[\p{L}\p{N}_-]+$/u, 'tags are letters, digits, - and _'),
   );
 
-const recurrence = z.string().transform((value, ctx) => {
+export const recurrenceField = z.string().transform((value, ctx) => {
   try {
     return normalizeRecurrence(value);
   } catch (error) {
@@ -34,7 +34,7 @@ const fields = {
   due_at: isoDateTime.nullable(),
   remind_at: isoDateTime.nullable(),
   remind_before_minutes: z.number().int().min(0).max(MAX_REMIND_BEFORE_MINUTES).nullable(),
-  recurrence: recurrence.nullable(),
+  recurrence: recurrenceField.nullable(),
   timezone: timeZone,
 };
 

@@ -21,6 +21,7 @@ export interface NextOccurrenceInput {
   idempotency_key: string;
   source_task_id: string;
   due_at: string | null;
+  recurrence?: string;
 }
 
 /** The reminder job to schedule (a time), delete (null), or leave alone (undefined) after a change. */
@@ -238,7 +239,7 @@ export class TaskService {
           due_at: due,
           remind_at: remindAt,
           remind_before_minutes: source.remind_before_minutes,
-          recurrence: source.recurrence,
+          recurrence: input.recurrence ?? source.recurrence,
           timezone: source.timezone,
           series_id: source.series_id ?? source.id,
           occurrence_key: input.idempotency_key,

@@ -53,7 +53,9 @@ const list = (value: string | string[] | undefined): string[] =>
 const stringEnv = (env: Record<string, string | number | boolean> | undefined) =>
   Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, String(v)]));
 
-export function readRunFile(path: string): RunFile {
+/** `portOffset` shifts every app and sidecar port (to run a second copy of the system beside the first). */
+export function readRunFile(path: string, options: { portOffset?: number } = {}): RunFile {
+  const offset = options.portOffset ?? 0;
   const file = resolve(path);
   const parsed = RunFileSchema.safeParse(parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {
@@ -71,8 +73,8 @@ export function readRunFile(path: string): RunFile {
     return {
       appId: app.appID ?? appDir.split('/').filter(Boolean).at(-1) ?? `app-${index}`,
       appDir,
-      appPort: app.appPort,
-      daprHttpPort: app.daprHTTPPort,
+      appPort: app.appPort === undefined ? undefined : app.appPort + offset,
+      daprHttpPort: app.daprHTTPPort + offset,
       channelAddress: app.appChannelAddress ?? '127.0.0.1',
       command: app.command,
       env: { ...stringEnv(common?.env), ...stringEnv(app.env) },

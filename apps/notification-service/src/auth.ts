@@ -1,0 +1,55 @@
+// Users are authenticated as the backend does it: the JWT checked here, the session asked of the backend (through
+// Dapr service invocation) and remembered briefly, so a sign-out takes effect within SESSION_CACHE_MS.
+import { TokenError, type TokenService } from '@todo/auth';
+import { APP_IDS } from '@todo/contracts';
+import type { Dapr } from '@todo/dapr';
+import { ApiError } from '@todo/service-kit';
+
+export interface StreamUser {
+  id: string;
+}
+
+const SESSION_CACHE_MS = 30_000;
+
+export class RemoteSessions {
+  private readonly cache = new Map<string, { userId: string; until: number }>();
+
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly dapr: Dapr,
+  ) {}
+
+  async authenticate(header: string | undefined): Promise<StreamUser> {
+    const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    if (!match) throw new ApiError(401, 'UNAUTHENTICATED', 'sign in first: send Authorization: Bearer <token>');
+    const token = match[1] as string;
+    let userId: string;
+    try {
+      userId = (await this.tokens.verify(token)).userId;
+    } catch (error) {
+      if (error instanceof TokenError) throw new ApiError(401, error.code, error.message);
+      throw error;
+    }
+    const cached = this.cache.get(token);
+    if (cached && cached.until > Date.now()) return { id: cached.userId };
+    let response: Response;
+    try {
+      response = await this.dapr.invoke.call(APP_IDS.backend, 'api/auth/me', {
+        headers: { authorization: `Bearer ${token}` },
+        timeoutMs: 5_000,
+      });
+    } catch {
+      throw new ApiError(503, 'AUTH_UNAVAILABLE', 'cannot check the sign-in right now: try again shortly');
+    }
+    if (response.status === 401) {
+      const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+      throw new ApiError(401, body.error?.code ?? 'SESSION_ENDED', body.error?.message ?? 'this sign-in has ended');
+    }
+    if (!response.ok)
+      throw new ApiError(503, 'AUTH_UNAVAILABLE', 'cannot check the sign-in right now: try again shortly');
+    await response.arrayBuffer();
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(token, { userId, until: Date.now() + SESSION_CACHE_MS });
+    return { id: userId };
+  }
+}

@@ -1,0 +1,50 @@
+// The notification-service process: secrets through the sidecar, migrations, the feed fan-out, HTTP server.
+import { TokenService } from '@todo/auth';
+import type { Dapr } from '@todo/dapr';
+import { loadSecrets, migrateToLatest, openDatabase, type RunningApp, startApp } from '@todo/service-kit';
+import type { Logger } from 'pino';
+import { createApp } from './app';
+import { RemoteSessions } from './auth';
+import { NOTIFICATION_MIGRATIONS } from './db/migrate';
+import type { Database } from './db/schema';
+import { Fanout } from './fanout';
+import { NotificationStore } from './store';
+
+export interface NotificationOptions {
+  dapr: Dapr;
+  logger: Logger;
+  port: number;
+  hostname?: string;
+  appToken?: string;
+  migrate: boolean;
+  handleSignals?: boolean;
+}
+
+const FEED_RETENTION_HOURS = 24;
+
+export async function startNotificationService(options: NotificationOptions): Promise<RunningApp> {
+  const { dapr, logger } = options;
+  await dapr.health.waitForSidecar();
+  const secrets = await loadSecrets(dapr);
+  const { db } = openDatabase<Database>(secrets.databaseUrl, logger);
+  if (options.migrate) {
+    const applied = await migrateToLatest(db, NOTIFICATION_MIGRATIONS, 'notification');
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  }
+  const store = new NotificationStore(db);
+  const fanout = new Fanout(store, logger.child({ part: 'fanout' }));
+  await fanout.start();
+  const pruner = setInterval(() => void store.pruneFeed(FEED_RETENTION_HOURS).catch(() => undefined), 3_600_000);
+  pruner.unref();
+  const sessions = new RemoteSessions(new TokenService(secrets.authSecret), dapr);
+  const app = createApp({ logger, dapr, db, store, fanout, sessions, appToken: options.appToken });
+  return startApp({
+    app,
+    port: options.port,
+    hostname: options.hostname,
+    logger,
+    drainMs: 2_000, // open event streams would otherwise hold the stop up
+    onClose: [() => fanout.stop(), () => clearInterval(pruner), () => db.destroy()],
+    handleSignals: options.handleSignals,
+  });
+}

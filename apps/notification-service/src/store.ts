@@ -1,0 +1,166 @@
+// Durable, de-duplicated writes of what arrives from pub/sub, and the reads behind the API.
+import { randomUUID } from 'node:crypto';
+import type { ReminderEvent, TaskEvent, TaskUpdate } from '@todo/contracts';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './db/schema';
+
+export interface NotificationView {
+  id: string;
+  task_id: string;
+  kind: 'reminder';
+  title: string;
+  due_at: string | null;
+  remind_at: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+
+const view = (row: {
+  id: string;
+  task_id: string;
+  kind: 'reminder';
+  title: string;
+  due_at: Date | null;
+  remind_at: Date;
+  created_at: Date;
+  read_at: Date | null;
+}): NotificationView => ({
+  id: row.id,
+  task_id: row.task_id,
+  kind: row.kind,
+  title: row.title,
+  due_at: iso(row.due_at),
+  remind_at: iso(row.remind_at) as string,
+  created_at: iso(row.created_at) as string,
+  read_at: iso(row.read_at),
+});
+
+export class NotificationStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Stores the reminder's notification and its feed entry once; false when this event was already stored. */
+  async addReminder(eventId: string, reminder: ReminderEvent): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('notifications')
+        .values({
+          id: randomUUID(),
+          event_id: eventId,
+          user_id: reminder.user_id,
+          task_id: reminder.task_id,
+          kind: 'reminder',
+          title: reminder.title,
+          due_at: reminder.due_at,
+          remind_at: reminder.remind_at,
+          read_at: null,
+        })
+        .onConflict((oc) => oc.column('event_id').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (!inserted) return false;
+      await trx
+        .insertInto('user_events')
+        .values({
+          event_id: eventId,
+          user_id: reminder.user_id,
+          kind: 'notification',
+          payload: JSON.stringify(view(inserted)),
+        })
+        .onConflict((oc) => oc.column('event_id').doNothing())
+        .execute();
+      return true;
+    });
+  }
+
+  async addAudit(eventId: string, event: TaskEvent): Promise<boolean> {
+    const result = await this.db
+      .insertInto('audit_log')
+      .values({
+        event_id: eventId,
+        user_id: event.user_id,
+        task_id: event.task_id,
+        event_type: event.event_type,
+        occurred_at: event.timestamp,
+        event: JSON.stringify(event),
+      })
+      .onConflict((oc) => oc.column('event_id').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async addTaskUpdate(eventId: string, update: TaskUpdate): Promise<void> {
+    await this.db
+      .insertInto('user_events')
+      .values({ event_id: eventId, user_id: update.user_id, kind: 'task-update', payload: JSON.stringify(update) })
+      .onConflict((oc) => oc.column('event_id').doNothing())
+      .execute();
+  }
+
+  async listNotifications(userId: string, options: { unread: boolean; limit: number }): Promise<NotificationView[]> {
+    let query = this.db.selectFrom('notifications').selectAll().where('user_id', '=', userId);
+    if (options.unread) query = query.where('read_at', 'is', null);
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id').limit(options.limit).execute();
+    return rows.map(view);
+  }
+
+  /** Marks one of the user's notifications read; false when the user has no such notification. */
+  async markRead(userId: string, id: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('notifications')
+      .set({ read_at: sql`coalesce(read_at, now())` })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async markAllRead(userId: string): Promise<number> {
+    const result = await this.db
+      .updateTable('notifications')
+      .set({ read_at: new Date() })
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async audit(userId: string, filter: { taskId?: string; from?: string; to?: string; limit: number }) {
+    let query = this.db.selectFrom('audit_log').selectAll().where('user_id', '=', userId);
+    if (filter.taskId) query = query.where('task_id', '=', filter.taskId);
+    if (filter.from) query = query.where('occurred_at', '>=', new Date(filter.from));
+    if (filter.to) query = query.where('occurred_at', '<=', new Date(filter.to));
+    const rows = await query.orderBy('occurred_at').orderBy('received_at').limit(filter.limit).execute();
+    return rows.map((row) => ({
+      event_id: row.event_id,
+      task_id: row.task_id,
+      event_type: row.event_type,
+      occurred_at: iso(row.occurred_at),
+      received_at: iso(row.received_at),
+      event: row.event,
+    }));
+  }
+
+  /** Feed entries after `afterId`, oldest first (all users, or one). */
+  async feedAfter(afterId: string, userId?: string, limit = 500) {
+    let query = this.db.selectFrom('user_events').selectAll().where('id', '>', afterId);
+    if (userId) query = query.where('user_id', '=', userId);
+    return query.orderBy('id').limit(limit).execute();
+  }
+
+  async feedHead(): Promise<string> {
+    const row = await this.db
+      .selectFrom('user_events')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirst();
+    return String(row?.id ?? '0');
+  }
+
+  async pruneFeed(olderThanHours: number): Promise<void> {
+    await this.db
+      .deleteFrom('user_events')
+      .where('created_at', '<', sql<Date>`now() - make_interval(hours => ${olderThanHours})`)
+      .execute();
+  }
+}

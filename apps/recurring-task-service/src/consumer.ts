@@ -1,0 +1,59 @@
+// task-events -> the next task of a completed recurring task, created by the backend through Dapr invocation.
+// The idempotency key is derived from the completed task, so a redelivered event never makes two.
+import { APP_IDS, COMPONENTS, deadLetterTopic, TaskEventSchema, TOPICS } from '@todo/contracts';
+import { type Dapr, DropEvent, subscription } from '@todo/dapr';
+import type { Logger } from 'pino';
+import { nextOccurrence } from './next-occurrence';
+
+export const idempotencyKey = (completedTaskId: string) => `next-of:${completedTaskId}`;
+
+export const recurringConsumer = (dapr: Dapr, logger: Logger, now: () => Date = () => new Date()) =>
+  subscription({
+    pubsubname: COMPONENTS.pubsub,
+    topic: TOPICS.taskEvents,
+    route: '/events/task-events',
+    deadLetterTopic: deadLetterTopic(TOPICS.taskEvents),
+    schema: TaskEventSchema,
+    handle: async (event) => {
+      const task = event.task_data;
+      if (event.event_type !== 'completed' || !task.recurrence) return;
+      const anchor = new Date(task.due_at ?? task.completed_at ?? event.timestamp);
+      let next: ReturnType<typeof nextOccurrence>;
+      try {
+        next = nextOccurrence(task.recurrence, anchor, task.timezone, now());
+      } catch (error) {
+        throw new DropEvent(`the task's recurrence cannot be read: ${(error as Error).message}`);
+      }
+      if (!next) {
+        logger.info({ taskId: task.id }, 'the series has ended: no next occurrence');
+        return;
+      }
+      const response = await dapr.invoke.call(APP_IDS.backend, 'internal/next-occurrence', {
+        method: 'POST',
+        body: {
+          idempotency_key: idempotencyKey(task.id),
+          source_task_id: task.id,
+          due_at: task.due_at ? next.due.toISOString() : null,
+          recurrence: next.rule,
+        },
+        timeoutMs: 15_000,
+      });
+      const text = await response.text();
+      if (response.status === 200 || response.status === 201) {
+        logger.info(
+          { taskId: task.id, next: next.due.toISOString(), created: response.status === 201 },
+          'next occurrence',
+        );
+        return;
+      }
+      if (response.status === 404) {
+        logger.info({ taskId: task.id }, 'the completed task was deleted meanwhile: nothing to create');
+        return;
+      }
+      // the backend is down, overloaded or failing: ask Dapr to deliver the event again later
+      if (response.status >= 500 || response.status === 429 || response.status === 408) {
+        throw new Error(`backend answered ${response.status}: ${text.slice(0, 200)}`);
+      }
+      throw new DropEvent(`backend refused the next occurrence (${response.status}): ${text.slice(0, 200)}`);
+    },
+  });

@@ -1,0 +1,128 @@
+// The whole system as `npm start` runs it, on a fresh Postgres database and shifted ports, for system tests.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AppId, LOCAL_PORTS } from '@todo/contracts';
+import { freshDatabase } from './index';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+export class LocalSystem {
+  readonly apiToken = `api-${Math.random().toString(36).slice(2)}`;
+  readonly appToken = `app-${Math.random().toString(36).slice(2)}`;
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'system-'));
+  private process?: ChildProcess;
+  private db?: Awaited<ReturnType<typeof freshDatabase>>;
+  private log = '';
+
+  constructor(private readonly portOffset: number) {}
+
+  get databaseUrl(): string {
+    if (!this.db) throw new Error('start the system first');
+    return this.db.url;
+  }
+
+  appPort(appId: AppId): number {
+    return LOCAL_PORTS[appId].app + this.portOffset;
+  }
+
+  sidecarPort(appId: AppId): number {
+    return LOCAL_PORTS[appId].daprHttp + this.portOffset;
+  }
+
+  output(): string {
+    return this.log;
+  }
+
+  async start(timeoutMs = 90_000): Promise<void> {
+    this.db = await freshDatabase();
+    this.process = spawn(process.execPath, ['--import', 'tsx', 'packages/local-runtime/src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: this.db.url,
+        TODO_DATA_DIR: this.dataDir,
+        TODO_PORT_OFFSET: String(this.portOffset),
+        DAPR_API_TOKEN: this.apiToken,
+        APP_API_TOKEN: this.appToken,
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.process.stdout?.on('data', (chunk) => {
+      this.log += chunk;
+    });
+    this.process.stderr?.on('data', (chunk) => {
+      this.log += chunk;
+    });
+    const deadline = Date.now() + timeoutMs;
+    while (!this.log.includes('apps ready in')) {
+      if (this.process.exitCode !== null) throw new Error(`npm start exited:\n${this.log}`);
+      if (Date.now() > deadline) throw new Error(`npm start was not ready within ${timeoutMs} ms:\n${this.log}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const proc = this.process;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        proc.once('exit', () => resolve());
+        proc.kill('SIGINT');
+      });
+    }
+    await this.db?.drop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** The pid of one process of the system (to stop it in a test). */
+  pid(name: AppId | 'dapr-standin'): number {
+    const pids = JSON.parse(readFileSync(join(this.dataDir, 'pids.json'), 'utf8')) as Record<string, number>;
+    const pid = pids[name];
+    if (!pid) throw new Error(`no pid for ${name}`);
+    return pid;
+  }
+
+  /** Starts one app again by hand, as npm start did (after a test stopped it). */
+  startApp(appId: AppId, dir: string): ChildProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: join(ROOT, 'apps', dir),
+      env: {
+        ...process.env,
+        DATABASE_URL: '',
+        APP_ID: appId,
+        APP_PORT: String(this.appPort(appId)),
+        DAPR_HTTP_PORT: String(this.sidecarPort(appId)),
+        DAPR_API_TOKEN: this.apiToken,
+        APP_API_TOKEN: this.appToken,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    return child;
+  }
+
+  /** Calls an app directly (as a browser would through the frontend later). */
+  async call(appId: AppId, path: string, init: { method?: string; token?: string; body?: unknown } = {}) {
+    const res = await fetch(`http://127.0.0.1:${this.appPort(appId)}${path}`, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: {
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    const text = await res.text();
+    // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
+    return { status: res.status, json: (text ? JSON.parse(text) : undefined) as any };
+  }
+
+  /** Calls an app's sidecar with the API token. */
+  sidecar(appId: AppId, path: string, init: RequestInit = {}) {
+    return fetch(`http://127.0.0.1:${this.sidecarPort(appId)}${path}`, {
+      ...init,
+      headers: { 'dapr-api-token': this.apiToken, 'content-type': 'application/json', ...(init.headers ?? {}) },
+    });
+  }
+}
