@@ -1,6 +1,7 @@
 // The backend process: secrets through the sidecar, migrations, outbox relay, HTTP server. main.ts and tests use it.
 
 import { TokenService } from '@todo/auth';
+import { APP_IDS } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
 import { loadSecrets, migrateToLatest, openDatabase, type RunningApp, startApp } from '@todo/service-kit';
 import type { Logger } from 'pino';
@@ -35,7 +36,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const secrets = await loadSecrets(dapr);
   const { db, pool } = openDatabase<Database>(secrets.databaseUrl, logger);
   if (options.migrate) {
-    const applied = await migrateToLatest(db, BACKEND_MIGRATIONS, 'backend');
+    const applied = await migrateToLatest(db, BACKEND_MIGRATIONS, APP_IDS.backend);
     if (applied.length) logger.info({ applied }, 'migrations applied');
   }
   const relay = new OutboxRelay(db, pool, dapr, logger.child({ part: 'outbox' }));

@@ -1,5 +1,6 @@
 // The notification-service process: secrets through the sidecar, migrations, the feed fan-out, HTTP server.
 import { TokenService } from '@todo/auth';
+import { APP_IDS } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
 import { loadSecrets, migrateToLatest, openDatabase, type RunningApp, startApp } from '@todo/service-kit';
 import type { Logger } from 'pino';
@@ -28,7 +29,7 @@ export async function startNotificationService(options: NotificationOptions): Pr
   const secrets = await loadSecrets(dapr);
   const { db } = openDatabase<Database>(secrets.databaseUrl, logger);
   if (options.migrate) {
-    const applied = await migrateToLatest(db, NOTIFICATION_MIGRATIONS, 'notification');
+    const applied = await migrateToLatest(db, NOTIFICATION_MIGRATIONS, APP_IDS.notificationService);
     if (applied.length) logger.info({ applied }, 'migrations applied');
   }
   const store = new NotificationStore(db);

@@ -1,8 +1,8 @@
 // Bearer tokens: HS256 JWTs (jose) naming the user and the session, so sign-out can revoke them.
+import { TOKEN_ISSUER } from '@todo/contracts';
 import { errors, jwtVerify, SignJWT } from 'jose';
 
 export const TOKEN_TTL_SECONDS = 7 * 24 * 3600;
-const ISSUER = 'todo-chatbot';
 
 export interface TokenClaims {
   userId: string;
@@ -27,7 +27,7 @@ export class TokenService {
     return new SignJWT({ sid: claims.sessionId })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.userId)
-      .setIssuer(ISSUER)
+      .setIssuer(TOKEN_ISSUER)
       .setIssuedAt(iat)
       .setExpirationTime(iat + TOKEN_TTL_SECONDS)
       .sign(this.key);
@@ -35,7 +35,7 @@ export class TokenService {
 
   async verify(token: string): Promise<TokenClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, this.key, { issuer: TOKEN_ISSUER, algorithms: ['HS256'] });
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new TokenError('TOKEN_INVALID');
       return { userId: payload.sub, sessionId: payload.sid };
     } catch (error) {

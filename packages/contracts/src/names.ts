@@ -48,3 +48,6 @@ export const DAPR_CONFIG_NAME = 'todo-chatbot-config';
 
 /** Resiliency resource name. */
 export const RESILIENCY_NAME = 'todo-chatbot-resiliency';
+
+/** `iss` of the bearer tokens the backend signs and every app checks. */
+export const TOKEN_ISSUER = 'todo-chatbot';

@@ -20,11 +20,12 @@ export async function migrateToLatest(
   migrations: Record<string, Migration>,
   owner: string,
 ): Promise<string[]> {
+  const prefix = owner.replace(/[^a-z0-9]+/gi, '_');
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
-    migrationTableName: `${owner}_migrations`,
-    migrationLockTableName: `${owner}_migrations_lock`,
+    migrationTableName: `${prefix}_migrations`,
+    migrationLockTableName: `${prefix}_migrations_lock`,
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

@@ -11,7 +11,7 @@ async function main() {
   const secrets = await loadSecrets(dapr);
   const { db } = openDatabase(secrets.databaseUrl, logger, 1);
   try {
-    const applied = await migrateToLatest(db, BACKEND_MIGRATIONS, 'backend');
+    const applied = await migrateToLatest(db, BACKEND_MIGRATIONS, APP_IDS.backend);
     logger.info({ applied }, applied.length ? 'migrations applied' : 'schema is up to date');
   } finally {
     await db.destroy();
