@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { authRoutes } from './auth/routes';
 import type { AuthService } from './auth/sessions';
+import { mcpRoutes } from './chat/mcp-route';
 import type { Database } from './db/schema';
 import { docsPage } from './http/docs';
 import type { BackendEnv } from './http/env';
@@ -43,6 +44,7 @@ export function createApp(deps: BackendDeps): OpenAPIHono<BackendEnv> {
   app.route('/api/auth', authRoutes(deps.auth, requireUser));
   app.route('/api/tasks', taskRoutes(deps.db, deps.tasks, requireUser));
   app.route('/', sidecarRoutes(deps.tasks, deps.logger, deps.appToken));
+  app.route('/', mcpRoutes(deps.auth, { db: deps.db, tasks: deps.tasks }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -51,3 +51,7 @@ export function fromWall(wall: Date, timeZone: string): Date {
   }
   return new Date(guess);
 }
+
+/** Minutes east of UTC that `timeZone` has at `instant`. */
+export const offsetMinutes = (instant: Date, timeZone: string): number =>
+  Math.round((toWall(instant, timeZone).getTime() - instant.getTime()) / 60_000);

@@ -1,0 +1,96 @@
+// The official MCP client over Streamable HTTP against the running backend.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { BackendHarness } from './harness';
+
+const h = new BackendHarness();
+let alice: Client;
+let bob: Client;
+let bobToken: string;
+
+const connect = async (token: string) => {
+  const client = new Client({ name: 'test', version: '1.0.0' });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(h.url('/mcp')), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+  );
+  return client;
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: tool results are JSON
+const call = async (client: Client, name: string, args: Record<string, unknown>): Promise<any> => {
+  const result = await client.callTool({ name, arguments: args });
+  if (result.isError) throw new Error(JSON.stringify(result.content));
+  return (result.structuredContent as { data: unknown }).data;
+};
+
+beforeAll(async () => {
+  await h.start();
+  alice = await connect(await h.signUp('mcp-alice@example.com'));
+  bobToken = await h.signUp('mcp-bob@example.com');
+  bob = await connect(bobToken);
+}, 60_000);
+afterAll(async () => {
+  await alice.close();
+  await bob.close();
+  await h.stop();
+});
+
+it('lists the six task tools with descriptions and input schemas', async () => {
+  const { tools } = await alice.listTools();
+  expect(tools.map((t) => t.name).sort()).toEqual(['add_task', 'complete_task', 'delete_task', 'list_tasks', 'set_reminder', 'update_task']);
+  for (const tool of tools) {
+    expect(tool.description?.length).toBeGreaterThan(10);
+    expect(tool.inputSchema.type).toBe('object');
+  }
+  const add = tools.find((t) => t.name === 'add_task');
+  expect(add?.inputSchema.required).toEqual(['title']);
+});
+
+it('calls every tool, and each one does what the REST API does', async () => {
+  const task = await call(alice, 'add_task', { title: 'Call mom', tags: ['family'], due_at: '2030-05-01T18:00:00+02:00', priority: 'high' });
+  expect(task).toMatchObject({ title: 'Call mom', tags: ['family'], priority: 'high', due_at: '2030-05-01T16:00:00.000Z' });
+  const listed = await call(alice, 'list_tasks', { q: 'mom', status: 'open' });
+  expect(listed.items.map((t: { id: string }) => t.id)).toEqual([task.id]);
+  const updated = await call(alice, 'update_task', { task_id: task.id, title: 'Call mom and dad' });
+  expect(updated.title).toBe('Call mom and dad');
+  const reminded = await call(alice, 'set_reminder', { task_id: task.id, remind_before_minutes: 30 });
+  expect(reminded.remind_at).toBe('2030-05-01T15:30:00.000Z');
+  const done = await call(alice, 'complete_task', { task_id: task.id });
+  expect(done.status).toBe('completed');
+  const deleted = await call(alice, 'delete_task', { task_id: task.id });
+  expect(deleted).toEqual({ deleted: task.id, title: 'Call mom and dad' });
+  const rest = await h.api(`/api/tasks/${task.id}`, { token: bobToken });
+  expect(rest.status).toBe(404);
+});
+
+it("never touches another user's tasks", async () => {
+  const task = await call(alice, 'add_task', { title: 'Alice only' });
+  for (const [name, args] of [
+    ['update_task', { task_id: task.id, title: 'Bob was here' }],
+    ['complete_task', { task_id: task.id }],
+    ['delete_task', { task_id: task.id }],
+    ['set_reminder', { task_id: task.id, remind_at: '2030-01-01T00:00:00Z' }],
+  ] as const) {
+    const result = await bob.callTool({ name, arguments: args });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain('NOT_FOUND');
+  }
+  const bobs = await call(bob, 'list_tasks', {});
+  expect(bobs.items).toEqual([]);
+  expect((await call(alice, 'list_tasks', { q: 'alice' })).items[0]).toMatchObject({ title: 'Alice only', version: 1 });
+});
+
+it('answers a bad argument with a tool error that names the field', async () => {
+  const result = await alice.callTool({ name: 'add_task', arguments: { title: 'x', due_at: 'next week' } });
+  expect(result.isError).toBe(true);
+  expect(JSON.stringify(result.content)).toContain('due_at');
+});
+
+it('refuses a client without a token', async () => {
+  const res = await fetch(h.url('/mcp'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+  });
+  expect(res.status).toBe(401);
+});
