@@ -11,7 +11,9 @@ let bobToken: string;
 const connect = async (token: string) => {
   const client = new Client({ name: 'test', version: '1.0.0' });
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(h.url('/mcp')), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+    new StreamableHTTPClientTransport(new URL(h.url('/mcp')), {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
   );
   return client;
 };
@@ -37,7 +39,14 @@ afterAll(async () => {
 
 it('lists the six task tools with descriptions and input schemas', async () => {
   const { tools } = await alice.listTools();
-  expect(tools.map((t) => t.name).sort()).toEqual(['add_task', 'complete_task', 'delete_task', 'list_tasks', 'set_reminder', 'update_task']);
+  expect(tools.map((t) => t.name).sort()).toEqual([
+    'add_task',
+    'complete_task',
+    'delete_task',
+    'list_tasks',
+    'set_reminder',
+    'update_task',
+  ]);
   for (const tool of tools) {
     expect(tool.description?.length).toBeGreaterThan(10);
     expect(tool.inputSchema.type).toBe('object');
@@ -47,8 +56,18 @@ it('lists the six task tools with descriptions and input schemas', async () => {
 });
 
 it('calls every tool, and each one does what the REST API does', async () => {
-  const task = await call(alice, 'add_task', { title: 'Call mom', tags: ['family'], due_at: '2030-05-01T18:00:00+02:00', priority: 'high' });
-  expect(task).toMatchObject({ title: 'Call mom', tags: ['family'], priority: 'high', due_at: '2030-05-01T16:00:00.000Z' });
+  const task = await call(alice, 'add_task', {
+    title: 'Call mom',
+    tags: ['family'],
+    due_at: '2030-05-01T18:00:00+02:00',
+    priority: 'high',
+  });
+  expect(task).toMatchObject({
+    title: 'Call mom',
+    tags: ['family'],
+    priority: 'high',
+    due_at: '2030-05-01T16:00:00.000Z',
+  });
   const listed = await call(alice, 'list_tasks', { q: 'mom', status: 'open' });
   expect(listed.items.map((t: { id: string }) => t.id)).toEqual([task.id]);
   const updated = await call(alice, 'update_task', { task_id: task.id, title: 'Call mom and dad' });

@@ -1,7 +1,8 @@
 // The next task of a series: the first occurrence of the RRULE after the completed one that is not already past,
 // in the task's time zone (9:00 stays 9:00 across daylight saving), honouring COUNT and UNTIL.
-import { RRule } from 'rrule';
+
 import { fromWall, toWall } from '@todo/zoned-time';
+import { RRule } from 'rrule';
 
 export interface NextOccurrence {
   due: Date;

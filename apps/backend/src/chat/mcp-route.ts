@@ -10,7 +10,10 @@ export function mcpRoutes(auth: AuthService, deps: Omit<ToolContext, 'user'>): H
   app.all('/mcp', async (c) => {
     const user = await auth.authenticate(c.req.header('authorization'));
     const server = createMcpServer({ ...deps, user: { id: user.id, timezone: user.timezone } });
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
     await server.connect(transport);
     try {
       return await transport.handleRequest(c.req.raw);

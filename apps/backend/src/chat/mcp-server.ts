@@ -17,7 +17,9 @@ export function createMcpServer(ctx: ToolContext): McpServer {
         };
       } catch (error) {
         const message =
-          error instanceof ApiError ? `${error.code}: ${error.message}` : 'the tool failed on our side; it has been logged';
+          error instanceof ApiError
+            ? `${error.code}: ${error.message}`
+            : 'the tool failed on our side; it has been logged';
         if (!(error instanceof ApiError)) throw error;
         return { content: [{ type: 'text' as const, text: message }], isError: true };
       }

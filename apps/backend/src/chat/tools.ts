@@ -112,7 +112,11 @@ export const TOOLS = {
     }),
     async run(ctx: ToolContext, args: unknown): Promise<ToolResult> {
       const { task_id } = validate(z.object({ task_id: z.string() }).loose(), args);
-      const task = await ctx.tasks.update(ctx.user.id, task_id, validate(UpdateTaskSchema, withoutTaskId(args as object)));
+      const task = await ctx.tasks.update(
+        ctx.user.id,
+        task_id,
+        validate(UpdateTaskSchema, withoutTaskId(args as object)),
+      );
       return { summary: `Updated ${describe(task)}.`, data: task };
     },
   },
@@ -153,7 +157,11 @@ export const TOOLS = {
       );
       const patch = withoutTaskId(input);
       if (patch.remind_at === undefined && patch.remind_before_minutes === undefined) {
-        throw new ApiError(400, 'VALIDATION_FAILED', 'give remind_at or remind_before_minutes (null clears the reminder)');
+        throw new ApiError(
+          400,
+          'VALIDATION_FAILED',
+          'give remind_at or remind_before_minutes (null clears the reminder)',
+        );
       }
       const task = await ctx.tasks.update(ctx.user.id, input.task_id, validate(UpdateTaskSchema, patch));
       const summary = task.remind_at

@@ -1,0 +1,47 @@
+// What a chat agent is: one turn in, a reply and the tool calls it made out. Two implementations: offline and OpenAI.
+import type { ToolName } from './tools';
+
+export interface ToolCallRecord {
+  name: ToolName;
+  arguments: Record<string, unknown>;
+  ok: boolean;
+  /** What the tool said it did, or why it refused. */
+  result: string;
+}
+
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+  at: string;
+}
+
+/** What the agent keeps between turns besides the messages: the task last talked about, a pending question. */
+export interface AgentMemory {
+  last_task_id?: string;
+  pending?: { action: unknown; candidates: { id: string; title: string }[] };
+}
+
+export interface AgentTurnInput {
+  message: string;
+  history: ChatMessage[];
+  memory: AgentMemory;
+  now: Date;
+  timeZone: string;
+}
+
+export interface AgentTurn {
+  reply: string;
+  toolCalls: ToolCallRecord[];
+  memory: AgentMemory;
+}
+
+export interface ChatAgent {
+  readonly kind: 'offline' | 'openai';
+  run(input: AgentTurnInput): Promise<AgentTurn>;
+}
+
+/** Calls one MCP tool; a refusal (bad input, not found) comes back as `{ ok: false }`, never as a throw. */
+export type ToolCaller = (
+  name: ToolName,
+  args: Record<string, unknown>,
+) => Promise<{ ok: boolean; summary: string; data: unknown }>;
