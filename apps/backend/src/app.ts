@@ -7,7 +7,10 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { authRoutes } from './auth/routes';
 import type { AuthService } from './auth/sessions';
+import type { ChatAgent } from './chat/agent';
+import type { ConversationStore } from './chat/conversations';
 import { mcpRoutes } from './chat/mcp-route';
+import { chatRoutes } from './chat/routes';
 import type { Database } from './db/schema';
 import { docsPage } from './http/docs';
 import type { BackendEnv } from './http/env';
@@ -21,6 +24,8 @@ export interface BackendDeps {
   db: Kysely<Database>;
   auth: AuthService;
   tasks: TaskService;
+  agent: ChatAgent;
+  conversations: ConversationStore;
   appToken?: string;
 }
 
@@ -43,6 +48,7 @@ export function createApp(deps: BackendDeps): OpenAPIHono<BackendEnv> {
   );
   app.route('/api/auth', authRoutes(deps.auth, requireUser));
   app.route('/api/tasks', taskRoutes(deps.db, deps.tasks, requireUser));
+  app.route('/api/chat', chatRoutes(deps.agent, deps.conversations, requireUser, deps.logger));
   app.route('/', sidecarRoutes(deps.tasks, deps.logger, deps.appToken));
   app.route('/', mcpRoutes(deps.auth, { db: deps.db, tasks: deps.tasks }));
 

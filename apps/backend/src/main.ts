@@ -13,6 +13,8 @@ startBackend({
   // OUTBOX_RELAY=off leaves sending to another process (and lets a test stop between commit and publish)
   relay: process.env.OUTBOX_RELAY !== 'off',
   handleSignals: true,
+  openaiBaseUrl: process.env.OPENAI_BASE_URL || undefined,
+  openaiModel: process.env.OPENAI_MODEL || undefined,
 }).catch((error) => {
   console.error(error);
   process.exit(1);

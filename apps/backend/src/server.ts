@@ -7,6 +7,11 @@ import { loadSecrets, migrateToLatest, openDatabase, type RunningApp, startApp }
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import { AuthService } from './auth/sessions';
+import type { ChatAgent } from './chat/agent';
+import { ConversationStore } from './chat/conversations';
+import { OfflineAgent } from './chat/offline/agent';
+import { OpenAIAgent } from './chat/openai-agent';
+import { openToolSession } from './chat/tool-session';
 import { BACKEND_MIGRATIONS } from './db/migrate';
 import type { Database } from './db/schema';
 import { OutboxRelay } from './outbox/relay';
@@ -23,6 +28,9 @@ export interface BackendOptions {
   /** Send outbox rows from this process. */
   relay: boolean;
   handleSignals?: boolean;
+  /** An OpenAI-compatible endpoint and model for the chat agent (used only when OPENAI_API_KEY is in the secrets). */
+  openaiBaseUrl?: string;
+  openaiModel?: string;
 }
 
 export interface RunningBackend extends RunningApp {
@@ -42,7 +50,17 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const relay = new OutboxRelay(db, pool, dapr, logger.child({ part: 'outbox' }));
   const tasks = new TaskService(db, () => options.relay && relay.wake());
   const auth = new AuthService(db, new TokenService(secrets.authSecret));
-  const app = createApp({ logger, dapr, db, auth, tasks, appToken: options.appToken });
+  const agent: ChatAgent = secrets.openaiApiKey
+    ? new OpenAIAgent({
+        apiKey: secrets.openaiApiKey,
+        baseURL: options.openaiBaseUrl,
+        model: options.openaiModel ?? 'gpt-4.1-mini',
+        mcpUrl: `http://127.0.0.1:${options.port}/mcp`,
+      })
+    : new OfflineAgent((turn) => openToolSession({ db, tasks, user: turn.user }));
+  logger.info({ agent: agent.kind }, 'chat agent');
+  const conversations = new ConversationStore(dapr);
+  const app = createApp({ logger, dapr, db, auth, tasks, agent, conversations, appToken: options.appToken });
   if (options.relay) relay.start();
   const running = await startApp({
     app,

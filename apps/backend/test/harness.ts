@@ -13,6 +13,7 @@ import {
   runtimeFor,
   secretFileComponent,
   sidecarUrl,
+  stateComponent,
   TestApp,
 } from '@todo/testkit';
 import pino from 'pino';
@@ -37,13 +38,19 @@ export class BackendHarness {
   readonly subscriber = new TestApp();
   readonly delivered: Delivered[] = [];
   private dir = mkdtempSync(join(tmpdir(), 'backend-test-'));
+  private openai?: { apiKey: string; baseUrl: string };
 
-  async start(options: { startBackend?: boolean } = {}): Promise<this> {
+  async start(options: { startBackend?: boolean; openai?: { apiKey: string; baseUrl: string } } = {}): Promise<this> {
     this.db = await freshDatabase();
+    this.openai = options.openai;
     writeFileSync(
       join(this.dir, 'secrets.json'),
       JSON.stringify({
-        [SECRET.name]: { [SECRET.keys.databaseUrl]: this.db.url, [SECRET.keys.authSecret]: AUTH_SECRET },
+        [SECRET.name]: {
+          [SECRET.keys.databaseUrl]: this.db.url,
+          [SECRET.keys.authSecret]: AUTH_SECRET,
+          ...(options.openai ? { [SECRET.keys.openaiApiKey]: options.openai.apiKey } : {}),
+        },
       }),
     );
     this.subscriber.hono.get('/dapr/subscribe', (c) =>
@@ -63,6 +70,7 @@ export class BackendHarness {
       pubsubComponent(COMPONENTS.pubsub, { consumerGroup: '{appID}', initialOffset: 'oldest' }),
     );
     resources.components.push(secretFileComponent(COMPONENTS.secretStore, 'secrets.json'));
+    resources.components.push(stateComponent(COMPONENTS.stateStore, this.db.url));
     this.runtime = runtimeFor(
       this.db.url,
       [
@@ -94,6 +102,8 @@ export class BackendHarness {
       appToken: APP_TOKEN,
       migrate: true,
       relay: true,
+      openaiBaseUrl: this.openai?.baseUrl,
+      openaiModel: 'test-model',
     });
     return this.backend;
   }

@@ -12,6 +12,8 @@ export interface SaveItem<T = unknown> {
   value: T;
   /** With an ETag the write only succeeds if the stored ETag still matches (first-write). */
   etag?: string;
+  /** first-write without an ETag: the write succeeds only if the key does not exist yet. */
+  concurrency?: 'first-write' | 'last-write';
   ttlInSeconds?: number;
 }
 
@@ -19,9 +21,10 @@ export type TransactionOperation<T = unknown> =
   | { operation: 'upsert'; key: string; value: T; etag?: string; ttlInSeconds?: number }
   | { operation: 'delete'; key: string; etag?: string };
 
-const requestOf = (item: { key: string; etag?: string; ttlInSeconds?: number }) => ({
+const requestOf = (item: { key: string; etag?: string; concurrency?: string; ttlInSeconds?: number }) => ({
   key: item.key,
   ...(item.etag !== undefined ? { etag: item.etag, options: { concurrency: 'first-write' } } : {}),
+  ...(item.etag === undefined && item.concurrency ? { options: { concurrency: item.concurrency } } : {}),
   ...(item.ttlInSeconds !== undefined ? { metadata: { ttlInSeconds: String(item.ttlInSeconds) } } : {}),
 });
 

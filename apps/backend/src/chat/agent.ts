@@ -22,6 +22,9 @@ export interface AgentMemory {
 }
 
 export interface AgentTurnInput {
+  user: { id: string; timezone: string };
+  /** The caller's bearer token: an agent reaching the tools over HTTP acts as this user. */
+  bearer: string;
   message: string;
   history: ChatMessage[];
   memory: AgentMemory;
@@ -45,3 +48,9 @@ export type ToolCaller = (
   name: ToolName,
   args: Record<string, unknown>,
 ) => Promise<{ ok: boolean; summary: string; data: unknown }>;
+
+/** An open connection to the MCP tools for one turn. */
+export interface ToolSession {
+  call: ToolCaller;
+  close(): Promise<void>;
+}

@@ -1,6 +1,14 @@
 // The offline agent: reads the message (parse.ts), acts only through the MCP tools, and says what it did.
 import type { TaskSnapshot } from '@todo/contracts';
-import type { AgentMemory, AgentTurn, AgentTurnInput, ChatAgent, ToolCaller, ToolCallRecord } from '../agent';
+import type {
+  AgentMemory,
+  AgentTurn,
+  AgentTurnInput,
+  ChatAgent,
+  ToolCaller,
+  ToolCallRecord,
+  ToolSession,
+} from '../agent';
 import type { ToolName } from '../tools';
 import { formatWhen } from './dates';
 import { type Intent, parseMessage, type Target } from './parse';
@@ -28,11 +36,19 @@ const ORDINALS: Record<string, number> = {
 export class OfflineAgent implements ChatAgent {
   readonly kind = 'offline' as const;
 
-  constructor(private readonly tools: (input: AgentTurnInput) => ToolCaller) {}
+  constructor(private readonly connect: (input: AgentTurnInput) => Promise<ToolSession>) {}
 
   async run(input: AgentTurnInput): Promise<AgentTurn> {
+    const session = await this.connect(input);
+    try {
+      return await this.turn(input, session.call);
+    } finally {
+      await session.close();
+    }
+  }
+
+  private async turn(input: AgentTurnInput, raw: ToolCaller): Promise<AgentTurn> {
     const calls: ToolCallRecord[] = [];
-    const raw = this.tools(input);
     const call = async (name: ToolName, args: Record<string, unknown>) => {
       const result = await raw(name, args);
       calls.push({ name, arguments: args, ok: result.ok, result: result.summary });

@@ -1,10 +1,12 @@
 // The offline agent's corpus: what people say, and the tool calls (with arguments) it must make for each, at a
 // fixed clock (Thursday 26 Nov 2026, 11:00 in Berlin, UTC+1) against a few fixed tasks.
+import type { ToolCaller } from '../agent';
 import { OfflineAgent } from './agent';
 import { fakeTools } from './fake-tools.test-helper';
 
 const NOW = new Date('2026-11-26T10:00:00Z');
 const ZONE = 'Europe/Berlin';
+const USER = { id: 'u1', timezone: ZONE };
 
 type Call = [string, Record<string, unknown>];
 const find = (q: string, status = 'open'): Call => ['list_tasks', { q, status, limit: 5 }];
@@ -222,8 +224,16 @@ describe('offline agent corpus', () => {
     '"$say"',
     async ({ say, expected, reply }) => {
       const { caller, calls } = fakeTools();
-      const agent = new OfflineAgent(() => caller);
-      const turn = await agent.run({ message: say, history: [], memory: {}, now: NOW, timeZone: ZONE });
+      const agent = new OfflineAgent(async () => ({ call: caller, close: async () => {} }));
+      const turn = await agent.run({
+        user: USER,
+        bearer: '',
+        message: say,
+        history: [],
+        memory: {},
+        now: NOW,
+        timeZone: ZONE,
+      });
       expect(calls.map((c) => [c.name, c.args])).toEqual(expected);
       expect(turn.toolCalls.map((c) => c.name)).toEqual(expected.map((c) => c[0]));
       if (reply) expect(turn.reply).toMatch(reply);
@@ -234,11 +244,11 @@ describe('offline agent corpus', () => {
 
 describe('conversation', () => {
   const turn = (agent: OfflineAgent, message: string, memory = {}) =>
-    agent.run({ message, history: [], memory, now: NOW, timeZone: ZONE });
+    agent.run({ user: USER, bearer: '', message, history: [], memory, now: NOW, timeZone: ZONE });
 
   it('answers its own question: "which one?" then "the second"', async () => {
     const { caller, calls } = fakeTools();
-    const agent = new OfflineAgent(() => caller);
+    const agent = new OfflineAgent(async () => ({ call: caller, close: async () => {} }));
     const first = await turn(agent, 'mark call done');
     expect(first.memory.pending?.candidates.map((c) => c.id)).toEqual(['t-mom', 't-bob']);
     const second = await turn(agent, 'the second one', first.memory);
@@ -249,7 +259,7 @@ describe('conversation', () => {
 
   it('reads "it" as the task it just talked about', async () => {
     const { caller, calls } = fakeTools();
-    const agent = new OfflineAgent(() => caller);
+    const agent = new OfflineAgent(async () => ({ call: caller, close: async () => {} }));
     const added = await turn(agent, 'add water the plants tomorrow');
     const moved = await turn(agent, 'move it to saturday at 10am', added.memory);
     expect(calls.at(-1)).toEqual({
@@ -260,11 +270,12 @@ describe('conversation', () => {
   });
 
   it('says what went wrong when a tool refuses', async () => {
-    const agent = new OfflineAgent(() => async (name, args) => ({
+    const refuse: ToolCaller = async (name, args) => ({
       ok: false,
       summary: 'VALIDATION_FAILED: remind_at: the reminder must not come after the due date',
       data: { name, args },
-    }));
+    });
+    const agent = new OfflineAgent(async () => ({ call: refuse, close: async () => {} }));
     const refused = await turn(agent, 'add taxes');
     expect(refused.reply).toBe(
       "I couldn't add that: VALIDATION_FAILED: remind_at: the reminder must not come after the due date",

@@ -1,0 +1,81 @@
+// The OpenAI path against a local OpenAI-compatible server (no network): the model asks for add_task, the Agents SDK
+// calls our MCP server over HTTP as the user, the task really exists, and the model's final answer comes back.
+import { TestApp } from '@todo/testkit';
+import { BackendHarness } from './harness';
+
+const model = new TestApp();
+// biome-ignore lint/suspicious/noExplicitAny: the recorded requests are whatever the SDK sent
+const requests: any[] = [];
+const h = new BackendHarness();
+let token: string;
+
+beforeAll(async () => {
+  model.hono.post('/v1/chat/completions', async (c) => {
+    const body = await c.req.json();
+    requests.push(body);
+    const last = body.messages.at(-1);
+    const created = Math.floor(Date.now() / 1000);
+    if (last.role === 'tool') {
+      return c.json({
+        id: 'cmpl-2',
+        object: 'chat.completion',
+        created,
+        model: body.model,
+        choices: [
+          { index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Added "Buy oat milk" for you.' } },
+        ],
+        usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+      });
+    }
+    return c.json({
+      id: 'cmpl-1',
+      object: 'chat.completion',
+      created,
+      model: body.model,
+      choices: [
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              {
+                id: 'call_1',
+                type: 'function',
+                function: { name: 'add_task', arguments: '{"title":"Buy oat milk","priority":"high"}' },
+              },
+            ],
+          },
+        },
+      ],
+      usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+    });
+  });
+  await model.start();
+  await h.start({ openai: { apiKey: 'sk-test-not-real', baseUrl: `http://127.0.0.1:${model.port}/v1` } });
+  token = await h.signUp('openai@example.com');
+}, 60_000);
+afterAll(async () => {
+  await h.stop();
+  await model.stop();
+});
+
+it('runs the tool the model asks for through MCP and returns the model reply', async () => {
+  const res = await h.api('/api/chat', { token, body: { message: 'I need oat milk, it is urgent' } });
+  expect(res.status).toBe(200);
+  expect(res.json).toMatchObject({ agent: 'openai', reply: 'Added "Buy oat milk" for you.' });
+  expect(res.json.tool_calls).toEqual([
+    expect.objectContaining({ name: 'add_task', ok: true, arguments: { title: 'Buy oat milk', priority: 'high' } }),
+  ]);
+  const listed = await h.api('/api/tasks?q=oat', { token });
+  expect(listed.json.items).toEqual([expect.objectContaining({ title: 'Buy oat milk', priority: 'high' })]);
+
+  expect(requests).toHaveLength(2);
+  const offered = requests[0].tools.map((t: { function: { name: string } }) => t.function.name).sort();
+  expect(offered).toEqual(['add_task', 'complete_task', 'delete_task', 'list_tasks', 'set_reminder', 'update_task']);
+  expect(requests[0].model).toBe('test-model');
+  const toolMessage = requests[1].messages.at(-1);
+  expect(toolMessage).toMatchObject({ role: 'tool', tool_call_id: 'call_1' });
+  expect(String(toolMessage.content)).toContain('Buy oat milk');
+});
