@@ -47,17 +47,15 @@ export class OpenAIAgent implements ChatAgent {
         mcpServers: [mcp],
         model: new OpenAIChatCompletionsModel(this.client, this.options.model),
       });
-      const history = input.history
-        .slice(-12)
-        .map((m) =>
-          m.role === 'user'
-            ? { role: 'user' as const, content: m.content }
-            : {
-                role: 'assistant' as const,
-                status: 'completed' as const,
-                content: [{ type: 'output_text' as const, text: m.content }],
-              },
-        );
+      const history = input.history.slice(-12).map((m) =>
+        m.role === 'user'
+          ? { role: 'user' as const, content: m.content }
+          : {
+              role: 'assistant' as const,
+              status: 'completed' as const,
+              content: [{ type: 'output_text' as const, text: m.content }],
+            },
+      );
       const result = await run(agent, [...history, { role: 'user', content: input.message }], { maxTurns: 8 });
       const toolCalls: ToolCallRecord[] = [];
       const outputs = new Map<string, string>();
