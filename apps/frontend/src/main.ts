@@ -1,17 +1,21 @@
-// Entry point: wait for the sidecar, serve.
+// Entry point: build the browser assets, wait for the sidecar, serve.
 import { APP_IDS, LOCAL_PORTS } from '@todo/contracts';
 import { Dapr } from '@todo/dapr';
 import { createLogger, envPort, startApp } from '@todo/service-kit';
 import { createApp } from './app';
+import { buildAssets } from './assets';
 
 async function main() {
   const logger = createLogger(APP_IDS.frontend);
+  const assets = await buildAssets();
+  logger.info({ scriptBytes: Buffer.byteLength(assets.script.body), stylesBytes: Buffer.byteLength(assets.styles.body) }, 'assets built');
   const dapr = new Dapr();
   await dapr.health.waitForSidecar();
   await startApp({
-    app: createApp({ logger, dapr }),
+    app: createApp({ logger, dapr, assets }),
     port: envPort('APP_PORT', LOCAL_PORTS[APP_IDS.frontend].app),
     logger,
+    drainMs: 2_000,
     handleSignals: true,
   });
 }

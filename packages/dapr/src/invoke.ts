@@ -50,7 +50,8 @@ export class InvokeClient {
   async forward(appId: string, method: string, request: Request, timeoutMs?: number): Promise<Response> {
     const headers = this.http.headers();
     request.headers.forEach((value, key) => {
-      if (!NOT_FORWARDED.has(key)) headers[key] = value;
+      // dapr-* headers steer the sidecar: a browser must not be able to set them
+      if (!NOT_FORWARDED.has(key) && !key.startsWith('dapr-')) headers[key] = value;
     });
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null;
     const url = `${this.http.url(invokePath(appId, method))}${new URL(request.url).search}`;

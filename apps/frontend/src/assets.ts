@@ -1,0 +1,32 @@
+// The browser code: TypeScript in src/client bundled once by esbuild (minified), served with an ETag.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+export interface Asset {
+  body: string;
+  etag: string;
+  type: string;
+}
+
+const asset = (body: string, type: string): Asset => ({
+  body,
+  type,
+  etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`,
+});
+
+export async function buildAssets(): Promise<{ script: Asset; styles: Asset }> {
+  const result = await build({
+    entryPoints: [join(__dirname, 'client', 'main.ts')],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2022',
+    write: false,
+    legalComments: 'none',
+  });
+  const script = result.outputFiles[0]?.text ?? '';
+  const styles = readFileSync(join(__dirname, 'client', 'styles.css'), 'utf8');
+  return { script: asset(script, 'text/javascript; charset=utf-8'), styles: asset(styles, 'text/css; charset=utf-8') };
+}
