@@ -34,10 +34,15 @@ export function createApp(deps: FrontendDeps): Hono {
   app.get('/app.css', serveAsset(deps.assets.styles));
 
   app.get('/', (c) => {
-    c.header('content-security-policy', "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:");
+    c.header(
+      'content-security-policy',
+      "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:",
+    );
     c.header('x-content-type-options', 'nosniff');
     c.header('referrer-policy', 'no-referrer');
-    return c.html(`<!doctype html>${(<Page scriptEtag={deps.assets.script.etag} stylesEtag={deps.assets.styles.etag} />).toString()}`);
+    return c.html(
+      `<!doctype html>${(<Page scriptEtag={deps.assets.script.etag} stylesEtag={deps.assets.styles.etag} />).toString()}`,
+    );
   });
 
   app.all('/api/*', async (c) => {
@@ -45,10 +50,18 @@ export function createApp(deps: FrontendDeps): Hono {
     if (!upstream) return c.json(apiErrorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404);
     const streaming = c.req.path === '/api/stream';
     try {
-      return await deps.dapr.invoke.forward(upstream, c.req.path.slice(1), c.req.raw, streaming ? undefined : API_TIMEOUT_MS);
+      return await deps.dapr.invoke.forward(
+        upstream,
+        c.req.path.slice(1),
+        c.req.raw,
+        streaming ? undefined : API_TIMEOUT_MS,
+      );
     } catch (error) {
       deps.logger.warn({ err: error, upstream, path: c.req.path }, 'forwarding failed');
-      return c.json(apiErrorBody('UPSTREAM_UNAVAILABLE', `the ${upstream} service cannot be reached right now; try again shortly`), 502);
+      return c.json(
+        apiErrorBody('UPSTREAM_UNAVAILABLE', `the ${upstream} service cannot be reached right now; try again shortly`),
+        502,
+      );
     }
   });
   return app;

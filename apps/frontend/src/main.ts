@@ -8,7 +8,10 @@ import { buildAssets } from './assets';
 async function main() {
   const logger = createLogger(APP_IDS.frontend);
   const assets = await buildAssets();
-  logger.info({ scriptBytes: Buffer.byteLength(assets.script.body), stylesBytes: Buffer.byteLength(assets.styles.body) }, 'assets built');
+  logger.info(
+    { scriptBytes: Buffer.byteLength(assets.script.body), stylesBytes: Buffer.byteLength(assets.styles.body) },
+    'assets built',
+  );
   const dapr = new Dapr();
   await dapr.health.waitForSidecar();
   await startApp({

@@ -8,6 +8,7 @@ export const Page: FC<{ scriptEtag: string; stylesEtag: string }> = ({ scriptEta
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <meta name="color-scheme" content="light dark" />
       <title>Todo chatbot</title>
+      <link rel="icon" href="data:," />
       <link rel="stylesheet" href={`/app.css?v=${stylesEtag.replace(/"/g, '')}`} />
       <script defer src={`/app.js?v=${scriptEtag.replace(/"/g, '')}`} />
     </head>

@@ -169,7 +169,12 @@ describe('service invocation', () => {
   it('forwards an incoming request with its body, without its own sidecar token', async () => {
     const incoming = new Request('http://frontend/api/tasks?q=milk', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'dapr-api-token': 'app-token', authorization: 'Bearer u' },
+      headers: {
+        'content-type': 'application/json',
+        'dapr-api-token': 'app-token',
+        'dapr-app-id': 'steer-me-elsewhere',
+        authorization: 'Bearer u',
+      },
       body: '{"title":"milk"}',
     });
     const response = await dapr.invoke.forward('backend', 'api/tasks', incoming);
@@ -177,6 +182,7 @@ describe('service invocation', () => {
     expect(sidecar.last).toMatchObject({ method: 'POST', url: '/v1.0/invoke/backend/method/api/tasks?q=milk' });
     expect(sidecar.last.headers['dapr-api-token']).toBe('s3cret');
     expect(sidecar.last.headers.authorization).toBe('Bearer u');
+    expect(sidecar.last.headers['dapr-app-id']).toBeUndefined();
     expect(sidecar.last.body).toBe('{"title":"milk"}');
   });
 });

@@ -29,7 +29,11 @@ function lastReadyStatus(out: Uint8Array): string | undefined {
   let i = 0;
   while (i + 5 <= out.length) {
     const type = String.fromCharCode(out[i] as number);
-    const length = ((out[i + 1] as number) << 24) | ((out[i + 2] as number) << 16) | ((out[i + 3] as number) << 8) | (out[i + 4] as number);
+    const length =
+      ((out[i + 1] as number) << 24) |
+      ((out[i + 2] as number) << 16) |
+      ((out[i + 3] as number) << 8) |
+      (out[i + 4] as number);
     if (type === 'Z' && length === 5) status = String.fromCharCode(out[i + 5] as number);
     i += 1 + length;
   }
@@ -51,11 +55,12 @@ export class PGliteWireServer {
 
   /** Listens on host:port (0 picks a free port) and resolves with the port. */
   start(port = 0, host = '127.0.0.1'): Promise<number> {
-    this.server = createServer((socket) => this.accept(socket));
-    this.server.maxConnections = this.maxConnections;
+    const server = createServer((socket) => this.accept(socket));
+    server.maxConnections = this.maxConnections;
+    this.server = server;
     return new Promise((resolve, reject) => {
-      this.server?.once('error', reject);
-      this.server?.listen(port, host, () => resolve((this.server?.address() as { port: number }).port));
+      server.once('error', reject);
+      server.listen(port, host, () => resolve((server.address() as { port: number }).port));
     });
   }
 
@@ -66,7 +71,14 @@ export class PGliteWireServer {
 
   private accept(socket: Socket): void {
     socket.setNoDelay(true);
-    const client: Client = { id: this.nextId++, socket, buffer: Buffer.alloc(0), started: false, pending: [], closed: false };
+    const client: Client = {
+      id: this.nextId++,
+      socket,
+      buffer: Buffer.alloc(0),
+      started: false,
+      pending: [],
+      closed: false,
+    };
     this.clients.add(client);
     socket.on('data', (chunk) => this.receive(client, chunk));
     socket.on('error', () => socket.destroy());

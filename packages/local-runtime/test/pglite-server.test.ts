@@ -33,10 +33,14 @@ afterAll(async () => {
 it('answers 400 concurrent parameterised queries from 20 connections, each with its own parameters', async () => {
   const results = await Promise.all(
     Array.from({ length: 400 }, (_, i) =>
-      (pools[i % pools.length] as pg.Pool).query('select $1::int as a, $2::text as b, $3::int * 2 as c', [i, `v${i}`, i]),
+      (pools[i % pools.length] as pg.Pool).query('select $1::int as a, $2::text as b, $3::int * 2 as c', [
+        i,
+        `v${i}`,
+        i,
+      ]),
     ),
   );
-  results.forEach((r, i) => expect(r.rows[0]).toEqual({ a: i, b: `v${i}`, c: i * 2 }));
+  expect(results.map((r) => r.rows[0])).toEqual(results.map((_, i) => ({ a: i, b: `v${i}`, c: i * 2 })));
 });
 
 it('keeps transactions whole: 100 concurrent read-modify-write transactions count to 100', async () => {

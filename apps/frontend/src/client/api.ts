@@ -28,7 +28,11 @@ export async function api<T = any>(path: string, init: { method?: string; body?:
   if (session.token) headers.authorization = `Bearer ${session.token}`;
   let res: Response;
   try {
-    res = await fetch(path, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    res = await fetch(path, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
   } catch {
     throw new ApiFailure(0, 'OFFLINE', 'Cannot reach the server. Check your connection.');
   }
@@ -36,7 +40,12 @@ export async function api<T = any>(path: string, init: { method?: string; body?:
   const json = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
     if (res.status === 401 && path !== '/api/auth/sign-in') window.dispatchEvent(new Event('signed-out'));
-    throw new ApiFailure(res.status, json?.error?.code ?? 'ERROR', json?.error?.message ?? `HTTP ${res.status}`, json?.error?.details);
+    throw new ApiFailure(
+      res.status,
+      json?.error?.code ?? 'ERROR',
+      json?.error?.message ?? `HTTP ${res.status}`,
+      json?.error?.details,
+    );
   }
   return json as T;
 }

@@ -6,7 +6,14 @@ export function renderAuth(root: HTMLElement, onSignedIn: () => void): void {
   let mode: 'in' | 'up' = 'in';
   const render = (error = '') => {
     const email = h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'email', required: true });
-    const password = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: mode === 'in' ? 'current-password' : 'new-password', required: true, minlength: 8 });
+    const password = h('input', {
+      id: 'password',
+      name: 'password',
+      type: 'password',
+      autocomplete: mode === 'in' ? 'current-password' : 'new-password',
+      required: true,
+      minlength: 8,
+    });
     const form = h(
       'form',
       { class: 'card auth', 'aria-labelledby': 'auth-title' },
@@ -21,7 +28,18 @@ export function renderAuth(root: HTMLElement, onSignedIn: () => void): void {
         'p',
         {},
         mode === 'in' ? 'New here? ' : 'Have an account? ',
-        h('button', { type: 'button', class: 'link', onclick: () => { mode = mode === 'in' ? 'up' : 'in'; render(); } }, mode === 'in' ? 'Create an account' : 'Sign in'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            onclick: () => {
+              mode = mode === 'in' ? 'up' : 'in';
+              render();
+            },
+          },
+          mode === 'in' ? 'Create an account' : 'Sign in',
+        ),
       ),
     );
     form.addEventListener('submit', async (event) => {

@@ -3,7 +3,11 @@
 type Child = Node | string | number | false | null | undefined;
 type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === false) continue;
@@ -11,7 +15,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
     else if (value === true) el.setAttribute(key, '');
     else el.setAttribute(key, String(value));
   }
-  for (const child of children) if (child !== false && child !== null && child !== undefined) el.append(child instanceof Node ? child : String(child));
+  for (const child of children)
+    if (child !== false && child !== null && child !== undefined)
+      el.append(child instanceof Node ? child : String(child));
   return el;
 }
 
@@ -19,12 +25,22 @@ export const $ = <T extends HTMLElement = HTMLElement>(selector: string, root: P
   root.querySelector(selector) as T;
 
 export function replace(target: Element, ...children: Child[]): void {
-  target.replaceChildren(...children.filter((c): c is Node | string | number => c !== false && c !== null && c !== undefined).map((c) => (c instanceof Node ? c : String(c))));
+  target.replaceChildren(
+    ...children
+      .filter((c): c is Node | string | number => c !== false && c !== null && c !== undefined)
+      .map((c) => (c instanceof Node ? c : String(c))),
+  );
 }
 
 /** "2026-11-27T17:00:00Z" -> "Fri 27 Nov, 18:00" in the browser's zone. */
 export const formatWhen = (iso: string) =>
-  new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  new Intl.DateTimeFormat(undefined, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(iso));
 
 /** A datetime-local input's value for an ISO time, and back (in the browser's zone). */
 export const toLocalInput = (iso: string | null) => {

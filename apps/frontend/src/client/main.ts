@@ -29,7 +29,18 @@ async function signedIn(): Promise<void> {
     $('#account'),
     live,
     h('span', { class: 'who' }, me.email),
-    h('button', { class: 'link', id: 'sign-out', onclick: async () => { await api('/api/auth/sign-out', { method: 'POST' }).catch(() => undefined); signedOut(); } }, 'Sign out'),
+    h(
+      'button',
+      {
+        class: 'link',
+        id: 'sign-out',
+        onclick: async () => {
+          await api('/api/auth/sign-out', { method: 'POST' }).catch(() => undefined);
+          signedOut();
+        },
+      },
+      'Sign out',
+    ),
   );
   const tasksPane = h('section', { class: 'pane tasks-pane', 'aria-labelledby': 'tasks-title' });
   const chatPane = h('aside', { class: 'pane chat-pane', 'aria-labelledby': 'chat-title' });

@@ -10,25 +10,68 @@ const RECURRENCES: [string, string][] = [
   ['weekly', 'Every week'],
   ['monthly', 'Every month'],
 ];
-const PRESET_RULES: Record<string, string> = { 'FREQ=DAILY': 'daily', 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR': 'weekdays', 'FREQ=WEEKLY': 'weekly', 'FREQ=MONTHLY': 'monthly' };
+const PRESET_RULES: Record<string, string> = {
+  'FREQ=DAILY': 'daily',
+  'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR': 'weekdays',
+  'FREQ=WEEKLY': 'weekly',
+  'FREQ=MONTHLY': 'monthly',
+};
 
 export function openTaskForm(task: TaskSnapshot | undefined, onSaved: (task: TaskSnapshot) => void): void {
   const field = (id: string, label: string, input: HTMLElement, hint?: string) =>
-    h('div', { class: 'field' }, h('label', { for: id }, label), input, hint ? h('small', { id: `${id}-hint` }, hint) : '');
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: id }, label),
+      input,
+      hint ? h('small', { id: `${id}-hint` }, hint) : '',
+    );
   const title = h('input', { id: 'f-title', required: true, maxlength: 200, value: task?.title ?? '' });
   const description = h('textarea', { id: 'f-description', rows: 2 }, task?.description ?? '');
   const due = h('input', { id: 'f-due', type: 'datetime-local', value: toLocalInput(task?.due_at ?? null) });
-  const reminderKind = h('select', { id: 'f-reminder' }, h('option', { value: '' }, 'No reminder'), h('option', { value: 'at' }, 'At a time'), h('option', { value: 'before' }, 'Before it is due'));
-  const remindAt = h('input', { id: 'f-remind-at', type: 'datetime-local', 'aria-label': 'Reminder time', value: task?.remind_before_minutes === null ? toLocalInput(task?.remind_at ?? null) : '' });
-  const remindBefore = h('select', { id: 'f-remind-before', 'aria-label': 'Minutes before' }, ...[5, 10, 15, 30, 60, 120, 1440].map((m) => h('option', { value: m }, m < 60 ? `${m} minutes` : m < 1440 ? `${m / 60} hour${m > 60 ? 's' : ''}` : '1 day')));
+  const reminderKind = h(
+    'select',
+    { id: 'f-reminder' },
+    h('option', { value: '' }, 'No reminder'),
+    h('option', { value: 'at' }, 'At a time'),
+    h('option', { value: 'before' }, 'Before it is due'),
+  );
+  const remindAt = h('input', {
+    id: 'f-remind-at',
+    type: 'datetime-local',
+    'aria-label': 'Reminder time',
+    value: task?.remind_before_minutes === null ? toLocalInput(task?.remind_at ?? null) : '',
+  });
+  const remindBefore = h(
+    'select',
+    { id: 'f-remind-before', 'aria-label': 'Minutes before' },
+    ...[5, 10, 15, 30, 60, 120, 1440].map((m) =>
+      h('option', { value: m }, m < 60 ? `${m} minutes` : m < 1440 ? `${m / 60} hour${m > 60 ? 's' : ''}` : '1 day'),
+    ),
+  );
   reminderKind.value = task?.remind_before_minutes != null ? 'before' : task?.remind_at ? 'at' : '';
   if (task?.remind_before_minutes != null) remindBefore.value = String(task.remind_before_minutes);
-  const recurrence = h('select', { id: 'f-recurrence' }, ...RECURRENCES.map(([value, label]) => h('option', { value }, label)));
+  const recurrence = h(
+    'select',
+    { id: 'f-recurrence' },
+    ...RECURRENCES.map(([value, label]) => h('option', { value }, label)),
+  );
   const custom = task?.recurrence && !PRESET_RULES[task.recurrence] ? task.recurrence : '';
   if (custom) recurrence.append(h('option', { value: custom }, `Custom: ${custom}`));
   recurrence.value = task?.recurrence ? (PRESET_RULES[task.recurrence] ?? custom) : '';
-  const tags = h('input', { id: 'f-tags', value: (task?.tags ?? []).join(' '), placeholder: 'work home', 'aria-describedby': 'f-tags-hint' });
-  const priority = h('select', { id: 'f-priority' }, h('option', { value: 'high' }, 'High'), h('option', { value: 'medium' }, 'Medium'), h('option', { value: 'low' }, 'Low'));
+  const tags = h('input', {
+    id: 'f-tags',
+    value: (task?.tags ?? []).join(' '),
+    placeholder: 'work home',
+    'aria-describedby': 'f-tags-hint',
+  });
+  const priority = h(
+    'select',
+    { id: 'f-priority' },
+    h('option', { value: 'high' }, 'High'),
+    h('option', { value: 'medium' }, 'Medium'),
+    h('option', { value: 'low' }, 'Low'),
+  );
   priority.value = task?.priority ?? 'medium';
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
   const syncReminder = () => {
@@ -48,10 +91,25 @@ export function openTaskForm(task: TaskSnapshot | undefined, onSaved: (task: Tas
       field('f-title', 'Title', title),
       field('f-description', 'Notes', description),
       h('div', { class: 'row' }, field('f-due', 'Due', due), field('f-priority', 'Priority', priority)),
-      h('div', { class: 'field' }, h('label', { for: 'f-reminder' }, 'Reminder'), h('div', { class: 'row' }, reminderKind, remindAt, remindBefore)),
-      h('div', { class: 'row' }, field('f-recurrence', 'Repeats', recurrence), field('f-tags', 'Tags', tags, 'Separate with spaces')),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'f-reminder' }, 'Reminder'),
+        h('div', { class: 'row' }, reminderKind, remindAt, remindBefore),
+      ),
+      h(
+        'div',
+        { class: 'row' },
+        field('f-recurrence', 'Repeats', recurrence),
+        field('f-tags', 'Tags', tags, 'Separate with spaces'),
+      ),
       error,
-      h('div', { class: 'actions' }, h('button', { type: 'button', value: 'cancel', onclick: () => dialog.close() }, 'Cancel'), h('button', { type: 'submit', class: 'primary' }, task ? 'Save' : 'Add task')),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'button', value: 'cancel', onclick: () => dialog.close() }, 'Cancel'),
+        h('button', { type: 'submit', class: 'primary' }, task ? 'Save' : 'Add task'),
+      ),
     ),
   );
   dialog.addEventListener('close', () => dialog.remove());
@@ -71,7 +129,10 @@ export function openTaskForm(task: TaskSnapshot | undefined, onSaved: (task: Tas
     else delete body.remind_before_minutes;
     if (!task) for (const key of Object.keys(body)) if (body[key] === null) delete body[key];
     try {
-      const saved = await api<TaskSnapshot>(task ? `/api/tasks/${task.id}` : '/api/tasks', { method: task ? 'PATCH' : 'POST', body });
+      const saved = await api<TaskSnapshot>(task ? `/api/tasks/${task.id}` : '/api/tasks', {
+        method: task ? 'PATCH' : 'POST',
+        body,
+      });
       dialog.close();
       onSaved(saved);
     } catch (err) {

@@ -37,23 +37,82 @@ export class TaskList {
         this.filters[key] = el.value;
         this.refreshSoon(el instanceof HTMLInputElement ? 250 : 0);
       });
-      return h('label', { class: 'control' }, h('span', {}, label), el);
+      // a label apart from the control: wrapped around a select, it would read out every option as its name
+      return h('div', { class: 'control' }, h('label', { for: el.id }, label), el);
     };
     const option = (value: string, label: string) => h('option', { value }, label);
     const toolbar = h(
       'form',
       { class: 'toolbar', role: 'search', onsubmit: (e: Event) => e.preventDefault() },
       control('Search', h('input', { type: 'search', id: 'search', placeholder: 'Search tasks' }), 'q'),
-      control('Status', h('select', { id: 'filter-status' }, option('open', 'Open'), option('completed', 'Done'), option('all', 'All')), 'status'),
-      control('Priority', h('select', { id: 'filter-priority' }, option('', 'Any'), option('high', 'High'), option('medium', 'Medium'), option('low', 'Low')), 'priority'),
+      control(
+        'Status',
+        h('select', { id: 'filter-status' }, option('open', 'Open'), option('completed', 'Done'), option('all', 'All')),
+        'status',
+      ),
+      control(
+        'Priority',
+        h(
+          'select',
+          { id: 'filter-priority' },
+          option('', 'Any'),
+          option('high', 'High'),
+          option('medium', 'Medium'),
+          option('low', 'Low'),
+        ),
+        'priority',
+      ),
       control('Tag', h('input', { id: 'filter-tag', placeholder: 'any' }), 'tag'),
-      control('Due', h('select', { id: 'filter-due' }, option('', 'Any time'), option('today', 'Today'), option('week', 'Next 7 days'), option('overdue', 'Overdue')), 'due'),
-      control('Sort', h('select', { id: 'sort' }, option('due', 'Due date'), option('priority', 'Priority'), option('title', 'Title'), option('created', 'Newest')), 'sort'),
-      control('Order', h('select', { id: 'order' }, option('', 'Natural'), option('asc', 'Ascending'), option('desc', 'Descending')), 'order'),
+      control(
+        'Due',
+        h(
+          'select',
+          { id: 'filter-due' },
+          option('', 'Any time'),
+          option('today', 'Today'),
+          option('week', 'Next 7 days'),
+          option('overdue', 'Overdue'),
+        ),
+        'due',
+      ),
+      control(
+        'Sort',
+        h(
+          'select',
+          { id: 'sort' },
+          option('due', 'Due date'),
+          option('priority', 'Priority'),
+          option('title', 'Title'),
+          option('created', 'Newest'),
+        ),
+        'sort',
+      ),
+      control(
+        'Order',
+        h('select', { id: 'order' }, option('', 'Natural'), option('asc', 'Ascending'), option('desc', 'Descending')),
+        'order',
+      ),
     );
     replace(
       this.root,
-      h('div', { class: 'list-head' }, h('h2', { id: 'tasks-title' }, 'Tasks'), h('button', { class: 'primary', id: 'new-task', onclick: () => openTaskForm(undefined, (t) => { toast(`Added "${t.title}"`); this.refresh(); }) }, '+ New task')),
+      h(
+        'div',
+        { class: 'list-head' },
+        h('h2', { id: 'tasks-title' }, 'Tasks'),
+        h(
+          'button',
+          {
+            class: 'primary',
+            id: 'new-task',
+            onclick: () =>
+              openTaskForm(undefined, (t) => {
+                toast(`Added "${t.title}"`);
+                this.refresh();
+              }),
+          },
+          '+ New task',
+        ),
+      ),
       toolbar,
       this.summary,
       this.list,
@@ -86,10 +145,22 @@ export class TaskList {
       const page = await api<{ items: TaskSnapshot[]; total: number }>(`/api/tasks?${params}`);
       this.summary.textContent = page.total === 0 ? '' : `${page.total} task${page.total === 1 ? '' : 's'}`;
       if (page.items.length === 0) {
-        replace(this.list, h('li', { class: 'empty' }, f.q || f.priority || f.tag || f.due ? 'No tasks match these filters.' : 'Nothing to do. Add a task, or ask the assistant.'));
+        replace(
+          this.list,
+          h(
+            'li',
+            { class: 'empty' },
+            f.q || f.priority || f.tag || f.due
+              ? 'No tasks match these filters.'
+              : 'Nothing to do. Add a task, or ask the assistant.',
+          ),
+        );
       } else replace(this.list, ...page.items.map((t) => this.item(t)));
     } catch (err) {
-      replace(this.list, h('li', { class: 'error', role: 'alert' }, err instanceof ApiFailure ? err.message : 'Could not load tasks.'));
+      replace(
+        this.list,
+        h('li', { class: 'error', role: 'alert' }, err instanceof ApiFailure ? err.message : 'Could not load tasks.'),
+      );
     } finally {
       this.list.setAttribute('aria-busy', 'false');
     }
@@ -114,7 +185,10 @@ export class TaskList {
         type: 'checkbox',
         checked: done,
         'aria-label': done ? `Reopen ${task.title}` : `Complete ${task.title}`,
-        onchange: () => act(done ? `Reopened "${task.title}"` : `Completed "${task.title}"`, () => api(`/api/tasks/${task.id}/${done ? 'reopen' : 'complete'}`, { method: 'POST' })),
+        onchange: () =>
+          act(done ? `Reopened "${task.title}"` : `Completed "${task.title}"`, () =>
+            api(`/api/tasks/${task.id}/${done ? 'reopen' : 'complete'}`, { method: 'POST' }),
+          ),
       }),
       h(
         'div',
@@ -124,15 +198,43 @@ export class TaskList {
           'span',
           { class: 'meta' },
           task.priority !== 'medium' ? h('span', { class: `badge ${task.priority}` }, task.priority) : '',
-          task.due_at ? h('span', { class: `due ${overdue ? 'overdue' : ''}` }, `${overdue ? 'Overdue · ' : ''}${formatWhen(task.due_at)}`) : '',
-          task.remind_at ? h('span', { class: 'remind', title: 'Reminder' }, `⏰ ${formatWhen(task.remind_at)}`) : '',
+          task.due_at
+            ? h(
+                'span',
+                { class: `due ${overdue ? 'overdue' : ''}` },
+                `${overdue ? 'Overdue · ' : ''}${formatWhen(task.due_at)}`,
+              )
+            : '',
+          task.remind_at ? h('span', { class: 'remind' }, `Reminder ${formatWhen(task.remind_at)}`) : '',
           task.recurrence ? h('span', { class: 'repeat', title: task.recurrence }, '↻ repeats') : '',
           ...task.tags.map((t) => h('span', { class: 'tag' }, `#${t}`)),
         ),
         task.description ? h('span', { class: 'notes' }, task.description) : '',
       ),
-      h('button', { class: 'icon', 'aria-label': `Edit ${task.title}`, onclick: () => openTaskForm(task, (t) => { toast(`Saved "${t.title}"`); void this.refresh(); }) }, 'Edit'),
-      h('button', { class: 'icon danger', 'aria-label': `Delete ${task.title}`, onclick: () => confirm(`Delete "${task.title}"?`) && act(`Deleted "${task.title}"`, () => api(`/api/tasks/${task.id}`, { method: 'DELETE' })) }, 'Delete'),
+      h(
+        'button',
+        {
+          class: 'icon',
+          'aria-label': `Edit ${task.title}`,
+          onclick: () =>
+            openTaskForm(task, (t) => {
+              toast(`Saved "${t.title}"`);
+              void this.refresh();
+            }),
+        },
+        'Edit',
+      ),
+      h(
+        'button',
+        {
+          class: 'icon danger',
+          'aria-label': `Delete ${task.title}`,
+          onclick: () =>
+            confirm(`Delete "${task.title}"?`) &&
+            act(`Deleted "${task.title}"`, () => api(`/api/tasks/${task.id}`, { method: 'DELETE' })),
+        },
+        'Delete',
+      ),
     );
   }
 }

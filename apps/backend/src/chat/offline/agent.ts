@@ -202,10 +202,36 @@ function pick(message: string, candidates: { id: string; title: string }[]) {
   return named.length === 1 ? named[0] : undefined;
 }
 
+const DAY_NAMES: Record<string, string> = {
+  MO: 'Monday',
+  TU: 'Tuesday',
+  WE: 'Wednesday',
+  TH: 'Thursday',
+  FR: 'Friday',
+  SA: 'Saturday',
+  SU: 'Sunday',
+};
+const UNITS: Record<string, string> = { DAILY: 'day', WEEKLY: 'week', MONTHLY: 'month', YEARLY: 'year' };
+
+/** "FREQ=WEEKLY;BYDAY=MO,TH" -> "every Monday and Thursday". */
+export function describeRule(rule: string): string {
+  const parts = Object.fromEntries(rule.split(';').map((p) => p.split('=') as [string, string]));
+  if (parts.BYDAY === 'MO,TU,WE,TH,FR') return 'every weekday';
+  const unit = UNITS[parts.FREQ ?? ''] ?? 'time';
+  const interval = Number(parts.INTERVAL ?? 1);
+  const every = interval > 1 ? `every ${interval} ${unit}s` : `every ${unit}`;
+  if (parts.BYDAY) {
+    const days = parts.BYDAY.split(',').map((d) => DAY_NAMES[d] ?? d);
+    const list = days.length > 1 ? `${days.slice(0, -1).join(', ')} and ${days.at(-1)}` : days[0];
+    return interval > 1 ? `${every} on ${list}` : `every ${list}`;
+  }
+  return every;
+}
+
 function describeAdded(task: TaskSnapshot, when: (iso: string | null | undefined) => string | undefined): string {
   const parts = [`Added "${task.title}"`];
   if (task.due_at) parts.push(`due ${when(task.due_at)}`);
-  if (task.recurrence) parts.push(`repeating (${task.recurrence})`);
+  if (task.recurrence) parts.push(`repeating ${describeRule(task.recurrence)}`);
   if (task.priority !== 'medium') parts.push(`${task.priority} priority`);
   if (task.tags.length) parts.push(task.tags.map((t) => `#${t}`).join(' '));
   let reply = `${parts.join(', ')}.`;

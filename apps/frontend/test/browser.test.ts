@@ -1,0 +1,164 @@
+// The UI in real headless Chromium (Debian's, driven by playwright-core) against the npm start system.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { APP_IDS } from '@todo/contracts';
+import { eventually, LocalSystem } from '@todo/testkit';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(__dirname, '..', '..', '..', 'test-results', 'screens');
+const system = new LocalSystem(300);
+let browser: Browser;
+let url: string;
+
+const newContext = (): Promise<BrowserContext> =>
+  browser.newContext({ timezoneId: 'Europe/Berlin', locale: 'en-GB', viewport: { width: 1280, height: 860 } });
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
+  mkdirSync(SHOTS, { recursive: true });
+  await system.start();
+  url = `http://127.0.0.1:${system.appPort(APP_IDS.frontend)}/`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await system.stop();
+}, 30_000);
+
+async function signIn(page: Page, email: string, create = false) {
+  await page.goto(url);
+  if (create) await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: create ? 'Sign up' : 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Tasks' }).waitFor();
+}
+
+const titles = (page: Page) => page.locator('#task-list .task .title').allTextContents();
+const titlesBecome = (page: Page, expected: string[]) =>
+  eventually(async () => expect(await titles(page)).toEqual(expected), 5_000, 100);
+const send = async (page: Page, message: string) => {
+  await page.getByLabel('Message the assistant').fill(message);
+  await page.getByRole('button', { name: 'Send' }).click();
+};
+
+describe('the web UI', () => {
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    context = await newContext();
+    page = await context.newPage();
+  });
+  afterAll(() => context.close());
+
+  it('signs up and shows an empty list with the assistant beside it', async () => {
+    await page.goto(url);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.screenshot({ path: join(SHOTS, '01-sign-in.png') });
+    await signIn(page, 'ui@example.com', true);
+    await page.getByText('Nothing to do. Add a task, or ask the assistant.').waitFor();
+    await page.getByRole('heading', { name: 'Assistant' }).waitFor();
+    await page.locator('#live.on').waitFor();
+    await page.screenshot({ path: join(SHOTS, '02-empty.png') });
+  });
+
+  it('adds a task with the form: due date, reminder, tags and priority', async () => {
+    await page.getByRole('button', { name: '+ New task' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Title').fill('Book dentist appointment');
+    await dialog.getByLabel('Due').fill('2030-03-01T10:00');
+    await dialog.getByLabel('Priority').selectOption('high');
+    await dialog.getByLabel('Reminder', { exact: true }).selectOption('before');
+    await dialog.getByLabel('Minutes before').selectOption('30');
+    await dialog.getByLabel('Tags').fill('health errands');
+    await page.screenshot({ path: join(SHOTS, '03-form.png') });
+    await dialog.getByRole('button', { name: 'Add task' }).click();
+    const item = page.locator('#task-list .task', { hasText: 'Book dentist appointment' });
+    await item.waitFor();
+    expect(await item.textContent()).toMatch(/high.*Fri 1 Mar.*10:00.*Reminder Fri 1 Mar.*09:30.*#health.*#errands/s);
+  });
+
+  it('adds a task by chat, and it shows in the list at once', async () => {
+    await send(page, 'every Monday at 9 plan the week #work');
+    await page.locator('.msg.assistant', { hasText: 'Added "Plan the week"' }).waitFor();
+    await page.locator('#task-list .task', { hasText: 'Plan the week' }).waitFor();
+    await send(page, 'add buy milk #shopping low priority');
+    await page.locator('#task-list .task', { hasText: 'Buy milk' }).waitFor();
+    await page.screenshot({ path: join(SHOTS, '04-chat.png') });
+  });
+
+  it('searches and filters', async () => {
+    await page.getByLabel('Search').fill('dent');
+    await titlesBecome(page, ['Book dentist appointment']);
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Priority').selectOption('low');
+    await titlesBecome(page, ['Buy milk']);
+    await page.getByLabel('Priority').selectOption('');
+    await page.getByLabel('Tag').fill('work');
+    await titlesBecome(page, ['Plan the week']);
+    await page.getByLabel('Tag').fill('');
+    await page.getByLabel('Sort').selectOption('title');
+    await titlesBecome(page, ['Book dentist appointment', 'Buy milk', 'Plan the week']);
+    await page.screenshot({ path: join(SHOTS, '05-filtered.png') });
+  });
+
+  it('completes a task and finds it among the done ones', async () => {
+    await page.getByRole('checkbox', { name: 'Complete Buy milk' }).check();
+    await titlesBecome(page, ['Book dentist appointment', 'Plan the week']);
+    await page.getByLabel('Status').selectOption('completed');
+    await titlesBecome(page, ['Buy milk']);
+    await page.getByLabel('Status').selectOption('open');
+    await titlesBecome(page, ['Book dentist appointment', 'Plan the week']);
+  });
+
+  it('shows a change made in another browser without a reload', async () => {
+    const other = await newContext();
+    const second = await other.newPage();
+    await signIn(second, 'ui@example.com');
+    await send(second, 'add water the plants #home');
+    await second.locator('#task-list .task', { hasText: 'Water the plants' }).waitFor();
+    await page.locator('#task-list .task', { hasText: 'Water the plants' }).waitFor({ timeout: 5_000 });
+    await page.screenshot({ path: join(SHOTS, '06-live-update.png') });
+    await other.close();
+  });
+
+  it('shows a reminder when it comes due', async () => {
+    await send(page, 'add call the plumber');
+    const item = page.locator('#task-list .task', { hasText: 'Call the plumber' });
+    await item.waitFor();
+    const id = await item.getAttribute('data-id');
+    const token = await page.evaluate(() => localStorage.getItem('todo.token'));
+    const res = await fetch(`${url}api/tasks/${id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ remind_at: new Date(Date.now() + 3_000).toISOString() }),
+    });
+    expect(res.status).toBe(200);
+    await page.locator('.toast.reminder', { hasText: 'Reminder: Call the plumber' }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(SHOTS, '07-reminder.png') });
+  });
+
+  it('fits a phone-sized screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(SHOTS, '08-phone.png'), fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+
+  it('signs out', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  });
+});
