@@ -1,7 +1,7 @@
 // PGlite over the Postgres wire protocol for many clients at once. PGlite has one session, so requests must not
 // interleave: each client's messages are run as whole batches (up to Sync or Query), and while a client is inside a
 // transaction only its batches run. (The multiplexer in @electric-sql/pglite-socket interleaves single messages,
-// which mixes up the unnamed prepared statements of concurrent clients.)
+// which mixes up the unnamed prepared statements of concurrent clients: electric-sql/pglite issue 1046.)
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 
