@@ -3,7 +3,7 @@
 import { TokenService } from '@todo/auth';
 import { APP_IDS } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
-import { loadSecrets, migrateToLatest, openDatabase, type RunningApp, startApp } from '@todo/service-kit';
+import { connectThroughSidecar, type RunningApp, startApp } from '@todo/service-kit';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import { AuthService } from './auth/sessions';
@@ -40,13 +40,13 @@ export interface RunningBackend extends RunningApp {
 
 export async function startBackend(options: BackendOptions): Promise<RunningBackend> {
   const { dapr, logger } = options;
-  await dapr.health.waitForSidecar();
-  const secrets = await loadSecrets(dapr);
-  const { db, pool } = openDatabase<Database>(secrets.databaseUrl, logger);
-  if (options.migrate) {
-    const applied = await migrateToLatest(db, BACKEND_MIGRATIONS, APP_IDS.backend);
-    if (applied.length) logger.info({ applied }, 'migrations applied');
-  }
+  const { db, pool, secrets } = await connectThroughSidecar<Database>({
+    dapr,
+    logger,
+    migrations: BACKEND_MIGRATIONS,
+    owner: APP_IDS.backend,
+    migrate: options.migrate,
+  });
   const relay = new OutboxRelay(db, pool, dapr, logger.child({ part: 'outbox' }));
   const tasks = new TaskService(db, () => options.relay && relay.wake());
   const auth = new AuthService(db, new TokenService(secrets.authSecret));

@@ -2,7 +2,7 @@
 import { TokenService } from '@todo/auth';
 import { APP_IDS } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
-import { loadSecrets, migrateToLatest, openDatabase, type RunningApp, startApp } from '@todo/service-kit';
+import { connectThroughSidecar, type RunningApp, startApp } from '@todo/service-kit';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import { RemoteSessions } from './auth';
@@ -25,13 +25,13 @@ const FEED_RETENTION_HOURS = 24;
 
 export async function startNotificationService(options: NotificationOptions): Promise<RunningApp> {
   const { dapr, logger } = options;
-  await dapr.health.waitForSidecar();
-  const secrets = await loadSecrets(dapr);
-  const { db } = openDatabase<Database>(secrets.databaseUrl, logger);
-  if (options.migrate) {
-    const applied = await migrateToLatest(db, NOTIFICATION_MIGRATIONS, APP_IDS.notificationService);
-    if (applied.length) logger.info({ applied }, 'migrations applied');
-  }
+  const { db, secrets } = await connectThroughSidecar<Database>({
+    dapr,
+    logger,
+    migrations: NOTIFICATION_MIGRATIONS,
+    owner: APP_IDS.notificationService,
+    migrate: options.migrate,
+  });
   const store = new NotificationStore(db);
   const fanout = new Fanout(store, logger.child({ part: 'fanout' }));
   await fanout.start();

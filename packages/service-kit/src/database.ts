@@ -1,7 +1,10 @@
 // One pool and one Kysely per process, and migrations listed in code (a bundle carries them; no folder scan).
+
+import type { Dapr } from '@todo/dapr';
 import { Kysely, type Migration, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { type AppSecrets, loadSecrets } from './secrets';
 
 export function openDatabase<DB>(
   connectionString: string,
@@ -35,4 +38,23 @@ export async function migrateToLatest(
     );
   }
   return (results ?? []).map((r) => r.migrationName);
+}
+
+/** What an app with a database does first: wait for its sidecar, read its secrets through it, open (and migrate). */
+export async function connectThroughSidecar<DB>(options: {
+  dapr: Dapr;
+  logger: Logger;
+  migrations: Record<string, Migration>;
+  owner: string;
+  migrate: boolean;
+}): Promise<{ db: Kysely<DB>; pool: pg.Pool; secrets: AppSecrets }> {
+  const { dapr, logger } = options;
+  await dapr.health.waitForSidecar();
+  const secrets = await loadSecrets(dapr);
+  const { db, pool } = openDatabase<DB>(secrets.databaseUrl, logger);
+  if (options.migrate) {
+    const applied = await migrateToLatest(db, options.migrations, options.owner);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  }
+  return { db, pool, secrets };
 }
