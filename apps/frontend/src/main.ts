@@ -1,13 +1,15 @@
 // Entry point: build the browser assets, wait for the sidecar, serve.
+import { join } from 'node:path';
 import { APP_IDS, LOCAL_PORTS } from '@todo/contracts';
 import { Dapr } from '@todo/dapr';
 import { createLogger, envPort, startApp } from '@todo/service-kit';
 import { createApp } from './app';
-import { buildAssets } from './assets';
+import { buildAssets, prebuiltAssets } from './assets';
 
 async function main() {
   const logger = createLogger(APP_IDS.frontend);
-  const assets = await buildAssets();
+  // the image runs the bundle in dist/ with prebuilt assets in dist/public; from source they are built now
+  const assets = prebuiltAssets(join(__dirname, 'public')) ?? (await buildAssets());
   logger.info(
     { scriptBytes: Buffer.byteLength(assets.script.body), stylesBytes: Buffer.byteLength(assets.styles.body) },
     'assets built',

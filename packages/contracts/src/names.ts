@@ -40,6 +40,12 @@ export type SecretKey = (typeof SECRET.keys)[keyof typeof SECRET.keys];
 /** Kubernetes Secret holding the token daprd sends to the apps (`dapr.io/app-token-secret`). */
 export const APP_TOKEN_SECRET = { name: 'app-api-token', key: 'token' } as const;
 
+/** Kubernetes Secret holding the token the apps send to daprd (`dapr.io/api-token-secret`). */
+export const DAPR_API_TOKEN_SECRET = { name: 'dapr-api-token', key: 'token' } as const;
+
+/** App ids of one-off jobs that run beside a sidecar (the backend's migrations, before it rolls out). */
+export const JOB_APP_IDS = { backendMigrate: 'backend-migrate' } as const;
+
 /** State table the `statestore` component writes (state.postgresql v1). */
 export const STATE_TABLE = 'dapr_state';
 

@@ -239,6 +239,11 @@ describe('failures of the sidecar itself', () => {
     await expect(nowhere.secrets.get('kubernetes-secrets', 'x')).rejects.toBeInstanceOf(DaprUnreachableError);
   });
 
+  it('asks the sidecar to shut down (for Jobs)', async () => {
+    await dapr.health.shutdown();
+    expect(sidecar.last).toMatchObject({ method: 'POST', url: '/v1.0/shutdown' });
+  });
+
   it('waits for the sidecar by polling the outbound health endpoint', async () => {
     sidecar.reply({ status: 500 }, { status: 204 });
     await dapr.health.waitForSidecar({ timeoutMs: 5_000, intervalMs: 10 });

@@ -34,6 +34,16 @@ export class HealthClient {
     return value;
   }
 
+  /** Asks the sidecar to stop (for Jobs: a pod only completes when every container exits). */
+  async shutdown(): Promise<void> {
+    await this.http.send({
+      context: { block: 'health', target: 'sidecar', operation: 'shutdown' },
+      method: 'POST',
+      path: '/v1.0/shutdown',
+      accept: [200, 204],
+    });
+  }
+
   /** Polls the outbound health endpoint until the sidecar can serve the app's calls, or throws the last error. */
   async waitForSidecar(options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<void> {
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);

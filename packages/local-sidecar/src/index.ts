@@ -1,5 +1,5 @@
 export type { AppInstance } from './app-instance';
-export { type ComponentResource, type Resources, readResources } from './config/resources';
+export { addResource, type ComponentResource, type Resources, readResources } from './config/resources';
 export { readRunFile } from './config/run-file';
 export { Runtime, type RuntimeOptions } from './runtime';
 export { standInFromRunFile } from './standin';

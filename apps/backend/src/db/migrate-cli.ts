@@ -15,6 +15,7 @@ async function main() {
     logger.info({ applied }, applied.length ? 'migrations applied' : 'schema is up to date');
   } finally {
     await db.destroy();
+    if (process.env.DAPR_SHUTDOWN_ON_EXIT === 'true') await dapr.health.shutdown();
   }
 }
 

@@ -104,22 +104,31 @@ const yamlFiles = (dir: string): string[] =>
       return /\.ya?ml$/.test(entry) ? [path] : [];
     });
 
+/** Adds one Dapr resource document to `resources`, or throws saying what is wrong with it (and where). */
+export function addResource(
+  resources: Resources,
+  value: { kind?: string; metadata?: { name?: string } },
+  source: string,
+): void {
+  if (!value.kind) return;
+  const parse = <T>(schema: z.ZodType<T>): T => {
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`${source}: invalid ${value.kind} "${value.metadata?.name ?? '?'}": ${issues}`);
+  };
+  if (value.kind === 'Component') resources.components.push(parse(ComponentSchema));
+  else if (value.kind === 'Subscription') resources.subscriptions.push(parse(SubscriptionSchema));
+  else if (value.kind === 'Resiliency') resources.resiliencies.push(parse(ResiliencySchema));
+  else resources.ignored.push({ kind: value.kind, name: value.metadata?.name ?? '', file: source });
+}
+
 export function readResources(dirs: string[]): Resources {
   const resources: Resources = { components: [], subscriptions: [], resiliencies: [], ignored: [] };
   for (const file of dirs.flatMap(yamlFiles)) {
     for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
       const value = doc.toJS() as { kind?: string; metadata?: { name?: string } } | null;
-      if (!value?.kind) continue;
-      const parse = <T>(schema: z.ZodType<T>): T => {
-        const result = schema.safeParse(value);
-        if (result.success) return result.data;
-        const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-        throw new Error(`${file}: invalid ${value.kind} "${value.metadata?.name ?? '?'}": ${issues}`);
-      };
-      if (value.kind === 'Component') resources.components.push(parse(ComponentSchema));
-      else if (value.kind === 'Subscription') resources.subscriptions.push(parse(SubscriptionSchema));
-      else if (value.kind === 'Resiliency') resources.resiliencies.push(parse(ResiliencySchema));
-      else resources.ignored.push({ kind: value.kind, name: value.metadata?.name ?? '', file });
+      if (value) addResource(resources, value, file);
     }
   }
   const names = resources.components.map((c) => c.metadata.name);

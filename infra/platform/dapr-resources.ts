@@ -1,0 +1,157 @@
+// The Dapr resources of our namespace: components scoped to the apps that use them, the apps' Configuration, the
+// Resiliency from resources/resiliency.yaml (the same file the local run reads), and who may read which secret.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import {
+  APP_IDS,
+  APP_TOKEN_SECRET,
+  COMPONENTS,
+  DAPR_API_TOKEN_SECRET,
+  DAPR_CONFIG_NAME,
+  JOB_APP_IDS,
+  NAMESPACE,
+  SECRET,
+  STATE_TABLE,
+} from '@todo/contracts';
+import { parse } from 'yaml';
+
+export interface KafkaConnection {
+  brokers: string;
+  /** SASL SCRAM over TLS (Redpanda Cloud); none in the cluster. */
+  sasl?: { username: string; password: pulumi.Input<string> };
+}
+
+/** Apps whose sidecars read secrets from the store (the migrations Job reads DATABASE_URL too). */
+export const SECRET_READERS = [APP_IDS.backend, APP_IDS.notificationService, JOB_APP_IDS.backendMigrate];
+const KAFKA_CREDENTIALS = 'kafka-credentials';
+
+export class DaprResources extends pulumi.ComponentResource {
+  constructor(
+    name: string,
+    args: { kafka: KafkaConnection; tracingEndpoint?: string },
+    opts: pulumi.ComponentResourceOptions,
+  ) {
+    super('todo:platform:DaprResources', name, {}, opts);
+    // children wait for what the component waits for: above all the Dapr release (its CRDs)
+    const inherited = (opts.dependsOn ?? []) as pulumi.Resource[];
+    const parent = { parent: this, dependsOn: inherited };
+    const cr = (
+      id: string,
+      kind: string,
+      apiVersion: string,
+      body: Record<string, unknown>,
+      deps: pulumi.Resource[] = [],
+    ) =>
+      new k8s.apiextensions.CustomResource(
+        id,
+        { apiVersion, kind, metadata: { name: id, namespace: NAMESPACE }, ...body },
+        { parent: this, dependsOn: [...inherited, ...deps] },
+      );
+
+    let kafkaAuth: { name: string; value?: string; secretKeyRef?: { name: string; key: string } }[] = [
+      { name: 'authType', value: 'none' },
+    ];
+    const deps: pulumi.Resource[] = [];
+    if (args.kafka.sasl) {
+      deps.push(
+        new k8s.core.v1.Secret(
+          KAFKA_CREDENTIALS,
+          {
+            metadata: { name: KAFKA_CREDENTIALS, namespace: NAMESPACE },
+            type: 'Opaque',
+            stringData: { password: args.kafka.sasl.password },
+          },
+          parent,
+        ),
+      );
+      kafkaAuth = [
+        { name: 'authType', value: 'password' },
+        { name: 'saslUsername', value: args.kafka.sasl.username },
+        { name: 'saslPassword', secretKeyRef: { name: KAFKA_CREDENTIALS, key: 'password' } },
+        { name: 'saslMechanism', value: 'SCRAM-SHA-256' },
+        { name: 'disableTls', value: 'false' },
+      ];
+    }
+    cr(
+      COMPONENTS.pubsub,
+      'Component',
+      'dapr.io/v1alpha1',
+      {
+        spec: {
+          type: 'pubsub.kafka',
+          version: 'v1',
+          metadata: [
+            { name: 'brokers', value: args.kafka.brokers },
+            // each app id its own consumer group: every app gets every message of its topics
+            { name: 'consumerGroup', value: '{appID}' },
+            { name: 'initialOffset', value: 'oldest' },
+            ...kafkaAuth,
+          ],
+        },
+        auth: { secretStore: COMPONENTS.secretStore },
+        scopes: [APP_IDS.backend, APP_IDS.notificationService, APP_IDS.recurringTaskService],
+      },
+      deps,
+    );
+    cr(COMPONENTS.stateStore, 'Component', 'dapr.io/v1alpha1', {
+      spec: {
+        type: 'state.postgresql',
+        version: 'v1',
+        metadata: [
+          { name: 'connectionString', secretKeyRef: { name: SECRET.name, key: SECRET.keys.databaseUrl } },
+          { name: 'tableName', value: STATE_TABLE },
+          // Neon's pooled endpoint breaks prepared statements: run statements without preparing them
+          { name: 'queryExecMode', value: 'simple_protocol' },
+        ],
+      },
+      auth: { secretStore: COMPONENTS.secretStore },
+      scopes: [APP_IDS.backend],
+    });
+    cr(COMPONENTS.secretStore, 'Component', 'dapr.io/v1alpha1', {
+      spec: { type: 'secretstores.kubernetes', version: 'v1', metadata: [] },
+      scopes: SECRET_READERS,
+    });
+    cr(DAPR_CONFIG_NAME, 'Configuration', 'dapr.io/v1alpha1', {
+      spec: {
+        tracing: {
+          samplingRate: '1',
+          ...(args.tracingEndpoint
+            ? { otel: { endpointAddress: args.tracingEndpoint, isSecure: false, protocol: 'grpc' } }
+            : {}),
+        },
+        metric: { enabled: true },
+        // through the store, an app may read only the app secret: not the tokens, not the Kafka password
+        secrets: {
+          scopes: [{ storeName: COMPONENTS.secretStore, defaultAccess: 'deny', allowedSecrets: [SECRET.name] }],
+        },
+      },
+    });
+    const resiliency = parse(readFileSync(join(__dirname, '..', '..', 'resources', 'resiliency.yaml'), 'utf8'));
+    cr(resiliency.metadata.name, 'Resiliency', 'dapr.io/v1alpha1', {
+      spec: resiliency.spec,
+      scopes: [APP_IDS.frontend, APP_IDS.notificationService, APP_IDS.recurringTaskService, APP_IDS.backend],
+    });
+
+    // the Kubernetes secret store reads with the pod's service account: only the readers may, and only the app secret
+    const role = new k8s.rbac.v1.Role(
+      'read-app-secret',
+      {
+        metadata: { name: 'read-app-secret', namespace: NAMESPACE },
+        rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [SECRET.name], verbs: ['get'] }],
+      },
+      parent,
+    );
+    new k8s.rbac.v1.RoleBinding(
+      'read-app-secret',
+      {
+        metadata: { name: 'read-app-secret', namespace: NAMESPACE },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name },
+        subjects: SECRET_READERS.map((id) => ({ kind: 'ServiceAccount', name: id, namespace: NAMESPACE })),
+      },
+      parent,
+    );
+    this.registerOutputs({ tokens: [APP_TOKEN_SECRET.name, DAPR_API_TOKEN_SECRET.name] });
+  }
+}

@@ -1,0 +1,55 @@
+// The app secret (DATABASE_URL, AUTH_SECRET, OPENAI_API_KEY) and the two Dapr tokens, as Kubernetes Secrets.
+
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import * as random from '@pulumi/random';
+import { APP_TOKEN_SECRET, DAPR_API_TOKEN_SECRET, NAMESPACE, SECRET } from '@todo/contracts';
+
+export interface SecretsArgs {
+  databaseUrl: pulumi.Input<string>;
+  openaiApiKey?: pulumi.Input<string>;
+}
+
+export class AppSecrets extends pulumi.ComponentResource {
+  readonly appSecret: k8s.core.v1.Secret;
+  readonly appToken: k8s.core.v1.Secret;
+  readonly daprApiToken: k8s.core.v1.Secret;
+
+  constructor(name: string, args: SecretsArgs, opts: pulumi.ComponentResourceOptions) {
+    super('todo:platform:Secrets', name, {}, opts);
+    const parent = { parent: this, dependsOn: opts.dependsOn };
+    const token = (id: string) => new random.RandomPassword(id, { length: 48, special: false }, parent).result;
+    this.appSecret = new k8s.core.v1.Secret(
+      'app-secret',
+      {
+        metadata: { name: SECRET.name, namespace: NAMESPACE },
+        type: 'Opaque',
+        stringData: {
+          [SECRET.keys.databaseUrl]: args.databaseUrl,
+          [SECRET.keys.authSecret]: token('auth-secret'),
+          ...(args.openaiApiKey ? { [SECRET.keys.openaiApiKey]: args.openaiApiKey } : {}),
+        },
+      },
+      parent,
+    );
+    this.appToken = new k8s.core.v1.Secret(
+      'app-token',
+      {
+        metadata: { name: APP_TOKEN_SECRET.name, namespace: NAMESPACE },
+        type: 'Opaque',
+        stringData: { [APP_TOKEN_SECRET.key]: token('app-token') },
+      },
+      parent,
+    );
+    this.daprApiToken = new k8s.core.v1.Secret(
+      'dapr-api-token',
+      {
+        metadata: { name: DAPR_API_TOKEN_SECRET.name, namespace: NAMESPACE },
+        type: 'Opaque',
+        stringData: { [DAPR_API_TOKEN_SECRET.key]: token('dapr-api-token') },
+      },
+      parent,
+    );
+    this.registerOutputs({});
+  }
+}

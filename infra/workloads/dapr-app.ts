@@ -1,0 +1,160 @@
+// One app beside its Dapr sidecar: service account, Deployment with the Dapr annotations, probes, limits, a locked-down
+// container, a Service; in the cloud also a PodDisruptionBudget and a HorizontalPodAutoscaler.
+
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { APP_TOKEN_SECRET, DAPR_API_TOKEN_SECRET, DAPR_CONFIG_NAME, NAMESPACE } from '@todo/contracts';
+
+export interface DaprAppArgs {
+  appId: string;
+  image: pulumi.Input<string>;
+  port: number;
+  replicas: number;
+  cloud: boolean;
+  env?: Record<string, pulumi.Input<string>>;
+  /** How the Service is reached: ClusterIP for internal apps, LoadBalancer/NodePort for the frontend. */
+  serviceType?: 'ClusterIP' | 'LoadBalancer' | 'NodePort';
+  resources?: { cpu: string; memory: string; cpuLimit: string; memoryLimit: string };
+}
+
+export const tokenEnv = [
+  { name: 'APP_API_TOKEN', valueFrom: { secretKeyRef: { name: APP_TOKEN_SECRET.name, key: APP_TOKEN_SECRET.key } } },
+  {
+    name: 'DAPR_API_TOKEN',
+    valueFrom: { secretKeyRef: { name: DAPR_API_TOKEN_SECRET.name, key: DAPR_API_TOKEN_SECRET.key } },
+  },
+];
+
+/** The annotations that make the injector add a sidecar, and how that sidecar behaves. */
+export const daprAnnotations = (appId: string, port?: number) => ({
+  'dapr.io/enabled': 'true',
+  'dapr.io/app-id': appId,
+  ...(port ? { 'dapr.io/app-port': String(port) } : {}),
+  'dapr.io/config': DAPR_CONFIG_NAME,
+  'dapr.io/app-token-secret': APP_TOKEN_SECRET.name,
+  'dapr.io/api-token-secret': DAPR_API_TOKEN_SECRET.name,
+  'dapr.io/log-as-json': 'true',
+  'dapr.io/enable-api-logging': 'true',
+  'dapr.io/enable-metrics': 'true',
+  'dapr.io/sidecar-cpu-request': '50m',
+  'dapr.io/sidecar-cpu-limit': '500m',
+  'dapr.io/sidecar-memory-request': '64Mi',
+  'dapr.io/sidecar-memory-limit': '256Mi',
+  ...(port ? { 'dapr.io/app-health-check-path': '/healthz', 'dapr.io/enable-app-health-check': 'true' } : {}),
+});
+
+/** Non-root, read-only root filesystem, no privilege escalation, no capabilities. */
+export const lockedDown = {
+  runAsNonRoot: true,
+  runAsUser: 10001,
+  runAsGroup: 10001,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+export class DaprApp extends pulumi.ComponentResource {
+  readonly deployment: k8s.apps.v1.Deployment;
+  readonly service: k8s.core.v1.Service;
+
+  constructor(name: string, args: DaprAppArgs, opts: pulumi.ComponentResourceOptions) {
+    super('todo:workloads:DaprApp', name, {}, opts);
+    // children wait for what the app waits for (the Dapr release, its resources, the secrets)
+    const parent = { parent: this, dependsOn: opts.dependsOn };
+    const labels = { app: args.appId };
+    const res = args.resources ?? { cpu: '100m', memory: '128Mi', cpuLimit: '1', memoryLimit: '512Mi' };
+    const account = new k8s.core.v1.ServiceAccount(
+      args.appId,
+      { metadata: { name: args.appId, namespace: NAMESPACE, labels } },
+      parent,
+    );
+    this.deployment = new k8s.apps.v1.Deployment(
+      args.appId,
+      {
+        metadata: { name: args.appId, namespace: NAMESPACE, labels },
+        spec: {
+          replicas: args.replicas,
+          selector: { matchLabels: labels },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+          template: {
+            metadata: { labels, annotations: daprAnnotations(args.appId, args.port) },
+            spec: {
+              serviceAccountName: account.metadata.name,
+              securityContext: { runAsNonRoot: true, fsGroup: 10001 },
+              terminationGracePeriodSeconds: 30,
+              containers: [
+                {
+                  name: args.appId,
+                  image: args.image,
+                  imagePullPolicy: args.cloud ? 'IfNotPresent' : 'Never',
+                  ports: [{ name: 'http', containerPort: args.port }],
+                  env: [
+                    { name: 'APP_PORT', value: String(args.port) },
+                    { name: 'LOG_LEVEL', value: 'info' },
+                    ...tokenEnv,
+                    ...Object.entries(args.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
+                  ],
+                  startupProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 2, failureThreshold: 60 },
+                  livenessProbe: {
+                    httpGet: { path: '/healthz', port: 'http' },
+                    periodSeconds: 10,
+                    failureThreshold: 3,
+                  },
+                  readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
+                  resources: {
+                    requests: { cpu: res.cpu, memory: res.memory },
+                    limits: { cpu: res.cpuLimit, memory: res.memoryLimit },
+                  },
+                  securityContext: lockedDown,
+                  // the only writable place: a scratch directory
+                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+                },
+              ],
+              volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+            },
+          },
+        },
+      },
+      parent,
+    );
+    this.service = new k8s.core.v1.Service(
+      args.appId,
+      {
+        metadata: { name: args.appId, namespace: NAMESPACE, labels },
+        spec: {
+          type: args.serviceType ?? 'ClusterIP',
+          selector: labels,
+          ports: [{ name: 'http', port: 80, targetPort: 'http' }],
+        },
+      },
+      parent,
+    );
+    if (args.cloud) {
+      new k8s.policy.v1.PodDisruptionBudget(
+        args.appId,
+        {
+          metadata: { name: args.appId, namespace: NAMESPACE, labels },
+          spec: { minAvailable: 1, selector: { matchLabels: labels } },
+        },
+        parent,
+      );
+      new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+        args.appId,
+        {
+          metadata: { name: args.appId, namespace: NAMESPACE, labels },
+          spec: {
+            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.metadata.name },
+            minReplicas: args.replicas,
+            maxReplicas: args.replicas * 3,
+            metrics: [
+              { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+            ],
+          },
+        },
+        parent,
+      );
+    }
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,58 @@
+// `npm run build`: each app bundled by esbuild into apps/<app>/dist (what the image runs), the browser assets too.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const ROOT = join(__dirname, '..');
+const ENTRIES: Record<string, string[]> = {
+  frontend: ['main'],
+  backend: ['main', 'db/migrate-cli'],
+  'notification-service': ['main'],
+  'recurring-task-service': ['main'],
+};
+
+async function main() {
+  for (const [app, entries] of Object.entries(ENTRIES)) {
+    for (const entry of entries) {
+      const outfile = join(
+        ROOT,
+        'apps',
+        app,
+        'dist',
+        `${entry.split('/').at(-1) === 'migrate-cli' ? 'migrate' : entry}.js`,
+      );
+      const result = await build({
+        entryPoints: [join(ROOT, 'apps', app, 'src', `${entry}.ts`)],
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'cjs',
+        outfile,
+        minify: false,
+        sourcemap: 'linked',
+        legalComments: 'none',
+        // optional native driver pg looks for; esbuild the bundler is only needed at build time
+        external: ['pg-native', 'esbuild'],
+        metafile: true,
+        logLevel: 'warning',
+      });
+      const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+      console.log(`${app}/${entry}: ${(bytes / 1024).toFixed(0)} KiB -> ${outfile.slice(ROOT.length + 1)}`);
+    }
+  }
+  // the frontend's browser assets, so the image does not need esbuild at run time
+  const { buildAssets } = await import('../apps/frontend/src/assets');
+  const assets = await buildAssets();
+  const out = join(ROOT, 'apps', 'frontend', 'dist', 'public');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'app.js'), assets.script.body);
+  writeFileSync(join(out, 'app.css'), assets.styles.body);
+  console.log(
+    `frontend/public: app.js ${(assets.script.body.length / 1024).toFixed(1)} KiB, app.css ${(assets.styles.body.length / 1024).toFixed(1)} KiB`,
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
