@@ -65,10 +65,11 @@ const resources = new DaprResources(
 );
 
 const images = {
-  frontend: appImage('frontend', config.imageTag, cluster, {}),
-  backend: appImage('backend', config.imageTag, cluster, {}),
-  notification: appImage('notification-service', config.imageTag, cluster, {}),
-  recurring: appImage('recurring-task-service', config.imageTag, cluster, {}),
+  // each app's folder under apps/ is named after its app id
+  frontend: appImage(APP_IDS.frontend, config.imageTag, cluster, {}),
+  backend: appImage(APP_IDS.backend, config.imageTag, cluster, {}),
+  notification: appImage(APP_IDS.notificationService, config.imageTag, cluster, {}),
+  recurring: appImage(APP_IDS.recurringTaskService, config.imageTag, cluster, {}),
 };
 const appDeps = { ...k8sOpts, dependsOn: [namespace, dapr.release, resources, secrets] };
 const migrations = migrationJob(images.backend, config.cloud, appDeps);

@@ -7,7 +7,7 @@ import {
   noRootContainers,
   RULES,
 } from '../policy/rules';
-import { runStack } from './run-stack';
+import { runStack } from './run-stack.test-helper';
 
 const violations = (rule: ResourceValidationPolicy, type: string, props: unknown): string[] => {
   const found: string[] = [];

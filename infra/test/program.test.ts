@@ -16,7 +16,7 @@ import {
 } from '@todo/contracts';
 import { addResource, type Resources } from '@todo/local-sidecar';
 import { readConfig } from '../config';
-import { dependsOnTransitively, type Recorded, runStack, type StackRun } from './run-stack';
+import { dependsOnTransitively, type Recorded, runStack, type StackRun } from './run-stack.test-helper';
 
 const NEON = 'postgresql://user:neon-password@ep-x.eu-central-1.aws.neon.tech/todo?sslmode=require';
 const DEPLOYMENT = 'kubernetes:apps/v1:Deployment';
