@@ -26,6 +26,8 @@ export interface StackConfig {
   openaiApiKey?: pulumi.Output<string>;
   /** Image tag pushed and deployed (default: the stack name, so each PR stack has its own). */
   imageTag: string;
+  /** Build the images here (default); false deploys images already loaded into the cluster (kind in the e2e job). */
+  buildImages: boolean;
   replicas: number;
   nodeSize: string;
   minNodes: number;
@@ -86,6 +88,7 @@ export function readConfig(): StackConfig {
     databaseUrl: databaseUrl,
     openaiApiKey: config.getSecret('openaiApiKey'),
     imageTag: config.get('imageTag') ?? stack,
+    buildImages: config.getBoolean('buildImages') ?? true,
     replicas: positive('replicas', cloud ? 2 : 1),
     nodeSize: config.get('nodeSize') ?? (target === 'gke' ? 'e2-standard-4' : 'Standard_D4s_v5'),
     minNodes,

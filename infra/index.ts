@@ -66,10 +66,10 @@ const resources = new DaprResources(
 
 const images = {
   // each app's folder under apps/ is named after its app id
-  frontend: appImage(APP_IDS.frontend, config.imageTag, cluster, {}),
-  backend: appImage(APP_IDS.backend, config.imageTag, cluster, {}),
-  notification: appImage(APP_IDS.notificationService, config.imageTag, cluster, {}),
-  recurring: appImage(APP_IDS.recurringTaskService, config.imageTag, cluster, {}),
+  frontend: appImage(APP_IDS.frontend, config.imageTag, cluster, {}, config.buildImages),
+  backend: appImage(APP_IDS.backend, config.imageTag, cluster, {}, config.buildImages),
+  notification: appImage(APP_IDS.notificationService, config.imageTag, cluster, {}, config.buildImages),
+  recurring: appImage(APP_IDS.recurringTaskService, config.imageTag, cluster, {}, config.buildImages),
 };
 const appDeps = { ...k8sOpts, dependsOn: [namespace, dapr.release, resources, secrets] };
 const migrations = migrationJob(images.backend, config.cloud, appDeps);

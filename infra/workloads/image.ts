@@ -12,9 +12,12 @@ export function appImage(
   tag: string,
   cluster: Cluster,
   opts: pulumi.CustomResourceOptions,
+  build = true,
 ): pulumi.Output<string> {
   if (!cluster.imageRepository) {
     const ref = `todo-chatbot/${appDir}:${tag}`;
+    // images already loaded into the cluster (kind in the e2e job): deploy them as they are
+    if (!build) return pulumi.output(ref);
     new dockerbuild.Image(
       `${appDir}-image`,
       {
@@ -24,6 +27,7 @@ export function appImage(
         tags: [ref],
         push: false,
         exports: [{ docker: {} }],
+        buildOnPreview: false,
       },
       opts,
     );
@@ -39,6 +43,8 @@ export function appImage(
       platforms: ['linux/amd64'],
       tags: [ref],
       push: true,
+      // a preview (every pull request) shows the change without building four images
+      buildOnPreview: false,
       registries: cluster.registry ? [cluster.registry] : undefined,
       cacheFrom: [{ registry: { ref: pulumi.interpolate`${cluster.imageRepository}/${appDir}:cache` } }],
       cacheTo: [{ registry: { ref: pulumi.interpolate`${cluster.imageRepository}/${appDir}:cache`, mode: 'max' } }],
