@@ -1,7 +1,8 @@
 // The backend's HTTP surface: auth, tasks, OpenAPI docs, health, and the routes its sidecar calls.
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { APP_IDS } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
-import { healthRoutes, installErrorHandlers } from '@todo/service-kit';
+import { healthRoutes, installErrorHandlers, instrument } from '@todo/service-kit';
 import type { MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -32,6 +33,7 @@ export interface BackendDeps {
 export function createApp(deps: BackendDeps): OpenAPIHono<BackendEnv> {
   const app = new OpenAPIHono<BackendEnv>();
   installErrorHandlers(app, deps.logger);
+  instrument(app, APP_IDS.backend, deps.logger);
   const requireUser: MiddlewareHandler<BackendEnv> = async (c, next) => {
     c.set('user', await deps.auth.authenticate(c.req.header('authorization')));
     await next();

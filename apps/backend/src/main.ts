@@ -8,6 +8,8 @@ startBackend({
   dapr: new Dapr(),
   logger: createLogger(APP_IDS.backend),
   port: envPort('APP_PORT', LOCAL_PORTS[APP_IDS.backend].app),
+  // Prometheus scrapes this port; the app port may be public (the frontend's is)
+  metricsPort: envPort('METRICS_PORT', envPort('APP_PORT', LOCAL_PORTS[APP_IDS.backend].app) + 1000),
   appToken: process.env.APP_API_TOKEN,
   migrate: process.env.MIGRATE_ON_START !== 'false',
   // OUTBOX_RELAY=off leaves sending to another process (and lets a test stop between commit and publish)

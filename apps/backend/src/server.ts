@@ -22,6 +22,7 @@ export interface BackendOptions {
   logger: Logger;
   port: number;
   hostname?: string;
+  metricsPort?: number;
   appToken?: string;
   /** Run migrations before serving (the cluster also runs them as a Job). */
   migrate: boolean;
@@ -66,6 +67,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     app,
     port: options.port,
     hostname: options.hostname,
+    metricsPort: options.metricsPort,
     logger,
     onClose: [() => relay.stop(), () => db.destroy()],
     handleSignals: options.handleSignals,

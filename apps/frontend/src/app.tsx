@@ -1,8 +1,8 @@
 // The frontend: the page, its assets, and /api/* forwarded through its own sidecar (Dapr service invocation),
 // streams included. No backend address anywhere: only app ids.
-import { apiErrorBody } from '@todo/contracts';
+import { APP_IDS, apiErrorBody } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
-import { healthRoutes, installErrorHandlers } from '@todo/service-kit';
+import { healthRoutes, installErrorHandlers, instrument } from '@todo/service-kit';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { Asset } from './assets';
@@ -21,6 +21,7 @@ const API_TIMEOUT_MS = 60_000;
 export function createApp(deps: FrontendDeps): Hono {
   const app = new Hono();
   installErrorHandlers(app, deps.logger);
+  instrument(app, APP_IDS.frontend, deps.logger);
   app.route('/', healthRoutes({ sidecar: () => deps.dapr.health.check() }));
 
   const serveAsset = (asset: Asset) => (c: import('hono').Context) => {

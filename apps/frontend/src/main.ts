@@ -19,6 +19,8 @@ async function main() {
   await startApp({
     app: createApp({ logger, dapr, assets }),
     port: envPort('APP_PORT', LOCAL_PORTS[APP_IDS.frontend].app),
+    // Prometheus scrapes this port; the app port may be public (the frontend's is)
+    metricsPort: envPort('METRICS_PORT', envPort('APP_PORT', LOCAL_PORTS[APP_IDS.frontend].app) + 1000),
     logger,
     drainMs: 2_000,
     handleSignals: true,

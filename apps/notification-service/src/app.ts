@@ -1,7 +1,9 @@
 // notification-service's HTTP surface: its subscriptions, the user API and stream, health.
+
+import { APP_IDS } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
 import { createSubscriberApp } from '@todo/dapr';
-import { healthRoutes, installErrorHandlers } from '@todo/service-kit';
+import { healthRoutes, installErrorHandlers, instrument, observePubsub, withTrace } from '@todo/service-kit';
 import { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -25,6 +27,7 @@ export interface NotificationDeps {
 export function createApp(deps: NotificationDeps): Hono {
   const app = new Hono();
   installErrorHandlers(app, deps.logger);
+  instrument(app, APP_IDS.notificationService, deps.logger);
   app.route(
     '/',
     healthRoutes({
@@ -36,7 +39,13 @@ export function createApp(deps: NotificationDeps): Hono {
   );
   app.route(
     '/',
-    createSubscriberApp({ subscriptions: consumers(deps.store), logger: deps.logger, appToken: deps.appToken }),
+    createSubscriberApp({
+      subscriptions: consumers(deps.store),
+      logger: deps.logger,
+      appToken: deps.appToken,
+      observe: observePubsub(APP_IDS.notificationService),
+      inTrace: withTrace,
+    }),
   );
   app.route('/', userRoutes(deps.store, deps.fanout, deps.sessions));
   return app;

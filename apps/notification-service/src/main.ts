@@ -8,6 +8,8 @@ startNotificationService({
   dapr: new Dapr(),
   logger: createLogger(APP_IDS.notificationService),
   port: envPort('APP_PORT', LOCAL_PORTS[APP_IDS.notificationService].app),
+  // Prometheus scrapes this port; the app port may be public (the frontend's is)
+  metricsPort: envPort('METRICS_PORT', envPort('APP_PORT', LOCAL_PORTS[APP_IDS.notificationService].app) + 1000),
   appToken: process.env.APP_API_TOKEN,
   migrate: process.env.MIGRATE_ON_START !== 'false',
   handleSignals: true,

@@ -16,6 +16,7 @@ export interface NotificationOptions {
   logger: Logger;
   port: number;
   hostname?: string;
+  metricsPort?: number;
   appToken?: string;
   migrate: boolean;
   handleSignals?: boolean;
@@ -43,6 +44,7 @@ export async function startNotificationService(options: NotificationOptions): Pr
     app,
     port: options.port,
     hostname: options.hostname,
+    metricsPort: options.metricsPort,
     logger,
     drainMs: 2_000, // open event streams would otherwise hold the stop up
     onClose: [() => fanout.stop(), () => clearInterval(pruner), () => db.destroy()],

@@ -2,6 +2,7 @@
 // The idempotency key is derived from the completed task, so a redelivered event never makes two.
 import { APP_IDS, COMPONENTS, deadLetterTopic, TaskEventSchema, TOPICS } from '@todo/contracts';
 import { type Dapr, DropEvent, subscription } from '@todo/dapr';
+import { currentTraceparent } from '@todo/service-kit';
 import type { Logger } from 'pino';
 import { nextOccurrence } from './next-occurrence';
 
@@ -37,6 +38,7 @@ export const recurringConsumer = (dapr: Dapr, logger: Logger, now: () => Date = 
           recurrence: next.rule,
         },
         timeoutMs: 15_000,
+        traceparent: currentTraceparent(),
       });
       const text = await response.text();
       if (response.status === 200 || response.status === 201) {

@@ -11,6 +11,8 @@ async function main() {
   await startApp({
     app: createApp({ logger, dapr, appToken: process.env.APP_API_TOKEN }),
     port: envPort('APP_PORT', LOCAL_PORTS[APP_IDS.recurringTaskService].app),
+    // Prometheus scrapes this port; the app port may be public (the frontend's is)
+    metricsPort: envPort('METRICS_PORT', envPort('APP_PORT', LOCAL_PORTS[APP_IDS.recurringTaskService].app) + 1000),
     logger,
     handleSignals: true,
   });

@@ -8,6 +8,8 @@ export interface InvokeOptions {
   headers?: Record<string, string>;
   body?: unknown;
   timeoutMs?: number;
+  /** W3C trace context to continue (Dapr keeps the trace id). */
+  traceparent?: string;
 }
 
 /** Headers that belong to one hop (or to our sidecar) and must not be forwarded. */
@@ -36,7 +38,7 @@ export class InvokeClient {
       method: options.method ?? 'GET',
       path: invokePath(appId, method),
       query: options.query,
-      headers: options.headers,
+      headers: { ...options.headers, ...(options.traceparent ? { traceparent: options.traceparent } : {}) },
       body: options.body,
       timeoutMs: options.timeoutMs,
       accept: ANY_STATUS,

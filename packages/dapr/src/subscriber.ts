@@ -64,6 +64,10 @@ export function createSubscriberApp(options: {
   subscriptions: Subscription<unknown>[];
   logger: Logger;
   appToken?: string;
+  /** Told what each delivery came to and how long it took (metrics). */
+  observe?: (topic: string, status: DeliveryStatus, seconds: number) => void;
+  /** Runs the handling of one message within its trace (the CloudEvent's traceparent). */
+  inTrace?: <T>(traceparent: string | undefined, work: () => Promise<T>) => Promise<T>;
 }): Hono {
   const app = new Hono();
   const guard = requireAppToken(options.appToken);
@@ -81,7 +85,11 @@ export function createSubscriberApp(options: {
 
   for (const sub of options.subscriptions) {
     app.post(sub.route, guard, async (c) => {
-      const reply = (status: DeliveryStatus) => c.json({ status });
+      const started = performance.now();
+      const reply = (status: DeliveryStatus) => {
+        options.observe?.(sub.topic, status, (performance.now() - started) / 1000);
+        return c.json({ status });
+      };
       const log = options.logger.child({ topic: sub.topic, pubsub: sub.pubsubname });
       let envelope: Envelope;
       try {
@@ -113,7 +121,8 @@ export function createSubscriberApp(options: {
         return reply('DROP');
       }
       try {
-        await sub.handle(parsed.data, event);
+        const run = () => sub.handle(parsed.data, event);
+        await (options.inTrace ? options.inTrace(event.traceparent, run) : run());
         return reply('SUCCESS');
       } catch (error) {
         if (error instanceof DropEvent) {

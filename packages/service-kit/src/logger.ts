@@ -1,5 +1,6 @@
 // JSON logs: one line per event, app id on each, secrets and tokens never written.
 import pino, { type Logger } from 'pino';
+import { currentTraceId } from './trace';
 
 /** Paths pino replaces with [Redacted] wherever they appear in a log object. */
 export const REDACTED_PATHS = [
@@ -39,6 +40,11 @@ export function createLogger(
       redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // the W3C trace id of the request or message in hand, so one request can be followed across the apps
+      mixin: () => {
+        const traceId = currentTraceId();
+        return traceId ? { trace_id: traceId } : {};
+      },
     },
     options.destination,
   );

@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
+import { serveMetrics } from './metrics';
 
 export interface RunningApp {
   port: number;
@@ -19,6 +20,8 @@ export interface ServeOptions {
   drainMs?: number;
   /** Install SIGTERM/SIGINT handlers that stop and exit the process. */
   handleSignals?: boolean;
+  /** Serve GET /metrics on this port (kept off the app's own port, which may be public). */
+  metricsPort?: number;
 }
 
 export function envPort(name: string, fallback: number): number {
@@ -30,7 +33,10 @@ export function envPort(name: string, fallback: number): number {
   return port;
 }
 
-export function startApp(options: ServeOptions): Promise<RunningApp> {
+export async function startApp(options: ServeOptions): Promise<RunningApp> {
+  const metrics = options.metricsPort === undefined ? undefined : await serveMetrics(options.metricsPort);
+  if (metrics) options.logger.info({ port: metrics.port }, 'metrics on /metrics');
+  const closers = [...(options.onClose ?? []), ...(metrics ? [() => metrics.stop()] : [])];
   return new Promise((resolve) => {
     const server = serve(
       { fetch: options.app.fetch, port: options.port, hostname: options.hostname ?? '0.0.0.0' },
@@ -41,7 +47,7 @@ export function startApp(options: ServeOptions): Promise<RunningApp> {
           stopping ??= (async () => {
             options.logger.info('stopping: draining in-flight requests');
             await closeServer(server as Server, options.drainMs ?? 10_000);
-            for (const close of options.onClose ?? []) await close();
+            for (const close of closers) await close();
             options.logger.info('stopped');
           })();
           return stopping;

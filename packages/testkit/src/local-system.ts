@@ -16,7 +16,10 @@ export class LocalSystem {
   private db?: Awaited<ReturnType<typeof freshDatabase>>;
   private log = '';
 
-  constructor(private readonly portOffset: number) {}
+  constructor(
+    private readonly portOffset: number,
+    private readonly logLevel = process.env.TEST_LOG_LEVEL ?? 'warn',
+  ) {}
 
   get databaseUrl(): string {
     if (!this.db) throw new Error('start the system first');
@@ -25,6 +28,11 @@ export class LocalSystem {
 
   appPort(appId: AppId): number {
     return LOCAL_PORTS[appId].app + this.portOffset;
+  }
+
+  /** Where the app serves Prometheus metrics (its port + 1000, as the apps default to). */
+  metricsPort(appId: AppId): number {
+    return this.appPort(appId) + 1000;
   }
 
   sidecarPort(appId: AppId): number {
@@ -46,7 +54,7 @@ export class LocalSystem {
         TODO_PORT_OFFSET: String(this.portOffset),
         DAPR_API_TOKEN: this.apiToken,
         APP_API_TOKEN: this.appToken,
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+        LOG_LEVEL: this.logLevel,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

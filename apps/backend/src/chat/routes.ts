@@ -6,6 +6,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { BackendEnv } from '../http/env';
 import { openApiApp } from '../http/openapi';
+import { chatToolCalls, chatTurns } from '../metrics';
 import type { ChatAgent } from './agent';
 import type { ConversationStore } from './conversations';
 
@@ -76,12 +77,15 @@ export function chatRoutes(
         });
       } catch (err) {
         logger.error({ err, agent: agent.kind }, 'chat agent failed');
+        chatTurns.inc({ agent: agent.kind, outcome: 'error' });
         throw new ApiError(
           503,
           'ASSISTANT_UNAVAILABLE',
           'the assistant is not available right now; your tasks are unchanged unless it said otherwise',
         );
       }
+      chatTurns.inc({ agent: agent.kind, outcome: 'ok' });
+      for (const call of turn.toolCalls) chatToolCalls.inc({ tool: call.name, ok: String(call.ok) });
       const at = now.toISOString();
       await conversations.append(
         user.id,

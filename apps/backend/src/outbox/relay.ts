@@ -6,6 +6,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database, OutboxTable } from '../db/schema';
+import { outboxBacklog, outboxLag, outboxPublished } from '../metrics';
 
 const BATCH = 100;
 const LEADER_LOCK = 5_071_977;
@@ -88,7 +89,10 @@ export class OutboxRelay {
         .orderBy('seq')
         .limit(BATCH)
         .execute();
-      if (rows.length === 0) return;
+      if (rows.length === 0) {
+        outboxBacklog.set(0);
+        return;
+      }
       for (const row of rows) {
         try {
           await this.send(row);
@@ -112,6 +116,8 @@ export class OutboxRelay {
           .set({ published_at: new Date(), last_error: null })
           .where('id', '=', row.id)
           .execute();
+        outboxPublished.inc({ kind: row.kind });
+        outboxLag.observe((Date.now() - new Date(row.created_at).getTime()) / 1000);
       }
     }
   }

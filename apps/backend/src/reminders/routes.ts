@@ -6,6 +6,7 @@ import { requireAppToken } from '@todo/dapr';
 import { ApiError } from '@todo/service-kit';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { reminderLateness } from '../metrics';
 import { recurrenceField } from '../tasks/input';
 import type { TaskService } from '../tasks/service';
 
@@ -32,6 +33,7 @@ export function sidecarRoutes(tasks: TaskService, logger: Logger, appToken: stri
       logger.warn({ job: name }, 'ignoring a job trigger that is not a reminder of ours');
       return c.json({ status: 'ignored' }, 200);
     }
+    reminderLateness.observe(Math.max(0, Date.now() - Date.parse(data.data.remind_at)) / 1000);
     const outcome = await tasks.reminderDue(data.data);
     logger.info({ job: name, outcome, lateMs: Date.now() - Date.parse(data.data.remind_at) }, 'reminder job fired');
     return c.json({ status: outcome }, 200);
