@@ -20,6 +20,11 @@ export interface StackConfig {
   daprHa: boolean;
   /** The (deprecated, still installable) Dapr dashboard; on by default. */
   dashboard: boolean;
+  /** Prometheus and Grafana (kube-prometheus-stack) with our dashboards; on by default in the cloud. */
+  monitoring: boolean;
+  /** Traces from the sidecars to Jaeger in the cluster (OTLP); on by default locally. */
+  tracing: boolean;
+  kubePrometheusStackVersion: string;
   kafka: 'in-cluster' | KafkaExternal;
   /** Neon (or any Postgres) URL; optional only on `local`, where an in-cluster Postgres is made. */
   databaseUrl?: pulumi.Output<string>;
@@ -84,6 +89,9 @@ export function readConfig(): StackConfig {
     daprVersion: config.get('daprVersion') ?? '1.18.0',
     daprHa: config.getBoolean('daprHa') ?? cloud,
     dashboard: config.getBoolean('dashboard') ?? true,
+    monitoring: config.getBoolean('monitoring') ?? cloud,
+    tracing: config.getBoolean('tracing') ?? !cloud,
+    kubePrometheusStackVersion: config.get('kubePrometheusStackVersion') ?? '77.0.0',
     kafka,
     databaseUrl: databaseUrl,
     openaiApiKey: config.getSecret('openaiApiKey'),

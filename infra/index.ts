@@ -12,6 +12,7 @@ import { readConfig } from './config';
 import { DAPR_SYSTEM, DaprPlatform } from './platform/dapr';
 import { DaprResources } from './platform/dapr-resources';
 import { KafkaCluster } from './platform/kafka';
+import { JAEGER_OTLP, Monitoring } from './platform/monitoring';
 import { InClusterPostgres } from './platform/postgres';
 import { AppSecrets } from './platform/secrets';
 import { DaprApp } from './workloads/dapr-app';
@@ -53,9 +54,18 @@ const kafka =
     : undefined;
 const databaseUrl = config.databaseUrl ?? new InClusterPostgres('postgres', inNamespace).url;
 const secrets = new AppSecrets('secrets', { databaseUrl, openaiApiKey: config.openaiApiKey }, inNamespace);
+const monitoring =
+  config.monitoring || config.tracing
+    ? new Monitoring(
+        'monitoring',
+        { prometheus: config.monitoring, jaeger: config.tracing, chartVersion: config.kubePrometheusStackVersion },
+        afterDapr,
+      )
+    : undefined;
 const resources = new DaprResources(
   'dapr-resources',
   {
+    tracingEndpoint: config.tracing ? JAEGER_OTLP : undefined,
     kafka:
       config.kafka === 'in-cluster'
         ? { brokers: kafka?.brokers ?? '' }
@@ -107,5 +117,6 @@ export const frontendUrl = config.cloud
 export const dashboardCommand = config.dashboard
   ? `kubectl port-forward -n ${DAPR_SYSTEM} svc/dapr-dashboard 8080:8080  # then open http://localhost:8080`
   : 'the dashboard is off (todo-chatbot:dashboard false)';
+export const observeCommands = monitoring?.commands ?? {};
 export const kubeconfig = cluster.kubeconfig ?? pulumi.output(`context ${config.kubeContext} of your kubeconfig`);
 export const imageRepository = cluster.imageRepository ?? pulumi.output("Minikube's Docker daemon");

@@ -45,6 +45,7 @@ it('review-stack: pr-<number> up on open and push, destroyed and removed on clos
     group: expect.stringContaining('github.event.pull_request.number'),
     'cancel-in-progress': false,
   });
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a template
   expect(review.env.STACK).toContain('pr-${{ github.event.pull_request.number }}');
   expect(review.jobs.deploy.if).toBe("github.event.action != 'closed'");
   expect(JSON.stringify(review.jobs.deploy.steps)).toContain('--copy-config-from');

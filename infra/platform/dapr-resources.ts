@@ -121,7 +121,7 @@ export class DaprResources extends pulumi.ComponentResource {
             ? { otel: { endpointAddress: args.tracingEndpoint, isSecure: false, protocol: 'grpc' } }
             : {}),
         },
-        metric: { enabled: true },
+        metrics: { enabled: true },
         // through the store, an app may read only the app secret: not the tokens, not the Kafka password
         secrets: {
           scopes: [{ storeName: COMPONENTS.secretStore, defaultAccess: 'deny', allowedSecrets: [SECRET.name] }],

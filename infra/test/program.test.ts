@@ -72,7 +72,9 @@ describe.each(['local', 'aks', 'gke'] as const)('stack %s', (stack) => {
   });
 
   it('deploys the four apps as sidecar-injected workloads with names from the contracts', () => {
-    const deployments = run().of(DEPLOYMENT);
+    const deployments = run()
+      .of(DEPLOYMENT)
+      .filter((d) => d.inputs.metadata.namespace === NAMESPACE);
     expect(deployments.map((d) => d.inputs.metadata.name).sort()).toEqual([...ALL_APP_IDS].sort());
     for (const d of deployments) {
       const annotations = d.inputs.spec.template.metadata.annotations;

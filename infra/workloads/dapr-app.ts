@@ -5,6 +5,9 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { APP_TOKEN_SECRET, DAPR_API_TOKEN_SECRET, DAPR_CONFIG_NAME, NAMESPACE } from '@todo/contracts';
 
+/** Where each app serves /metrics in the cluster (Prometheus's usual exporter port), off the Service. */
+export const METRICS_PORT = 9464;
+
 export interface DaprAppArgs {
   appId: string;
   image: pulumi.Input<string>;
@@ -88,9 +91,13 @@ export class DaprApp extends pulumi.ComponentResource {
                   name: args.appId,
                   image: args.image,
                   imagePullPolicy: args.cloud ? 'IfNotPresent' : 'Never',
-                  ports: [{ name: 'http', containerPort: args.port }],
+                  ports: [
+                    { name: 'http', containerPort: args.port },
+                    { name: 'metrics', containerPort: METRICS_PORT },
+                  ],
                   env: [
                     { name: 'APP_PORT', value: String(args.port) },
+                    { name: 'METRICS_PORT', value: String(METRICS_PORT) },
                     { name: 'LOG_LEVEL', value: 'info' },
                     ...tokenEnv,
                     ...Object.entries(args.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
