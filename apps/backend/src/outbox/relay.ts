@@ -89,10 +89,8 @@ export class OutboxRelay {
         .orderBy('seq')
         .limit(BATCH)
         .execute();
-      if (rows.length === 0) {
-        outboxBacklog.set(0);
-        return;
-      }
+      outboxBacklog.set(rows.length < BATCH ? rows.length : await this.backlog());
+      if (rows.length === 0) return;
       for (const row of rows) {
         try {
           await this.send(row);

@@ -1,0 +1,212 @@
+// `npm run bench`: figures for the running system (npm start processes on a fresh Postgres database) beside a raw
+// node:http + pg baseline doing the same SQL, at the same concurrency. Not part of `npm test`: it prints, it does not
+// judge. Needs Postgres at TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { ALL_APP_IDS, APP_IDS, type AppId } from '@todo/contracts';
+import { LocalSystem } from '@todo/testkit';
+import autocannon from 'autocannon';
+import { startBaseline } from './baseline';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 32;
+const system = new LocalSystem(500, 'warn');
+
+const rssMb = (pid: number) => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+};
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+};
+
+async function load(
+  url: string,
+  init: { method?: 'GET' | 'POST'; body?: string; token: string; connections?: number },
+) {
+  const result = await autocannon({
+    url,
+    method: init.method ?? 'GET',
+    body: init.body,
+    headers: { authorization: `Bearer ${init.token}`, 'content-type': 'application/json' },
+    connections: init.connections ?? CONNECTIONS,
+    duration: DURATION,
+  });
+  const bad = result.non2xx + result.errors + result.timeouts;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bad };
+}
+
+async function main() {
+  await system.start();
+  const api = (appId: AppId, path: string) => `http://127.0.0.1:${system.appPort(appId)}${path}`;
+  const signUp = await fetch(api(APP_IDS.backend, '/api/auth/sign-up'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench@example.com', password: 'bench password 1' }),
+  });
+  const { token, user } = (await signUp.json()) as { token: string; user: { id: string } };
+  const sessionId = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()).sid as string;
+  const idle = Object.fromEntries(ALL_APP_IDS.map((id) => [id, rssMb(system.pid(id))]));
+
+  // a list worth filtering: 2,000 tasks
+  const words = ['dentist', 'milk', 'report', 'plants', 'bank', 'mom', 'taxes', 'car'];
+  for (let i = 0; i < 2_000; i += 50) {
+    await Promise.all(
+      Array.from({ length: 50 }, (_, j) =>
+        fetch(api(APP_IDS.backend, '/api/tasks'), {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            title: `${words[(i + j) % words.length]} ${i + j}`,
+            priority: ['high', 'medium', 'low'][(i + j) % 3],
+            due_at: new Date(Date.now() + (i + j) * 60_000).toISOString(),
+          }),
+        }),
+      ),
+    );
+  }
+  const baseline = await startBaseline(system.databaseUrl, sessionId, user.id);
+  const base = (path: string) => `http://127.0.0.1:${baseline.port}${path}`;
+
+  const rows: string[][] = [];
+  const compare = async (
+    name: string,
+    ours: Awaited<ReturnType<typeof load>>,
+    theirs?: Awaited<ReturnType<typeof load>>,
+  ) => {
+    rows.push([
+      name,
+      ours.rps.toFixed(0),
+      `${ours.p50} / ${ours.p99}`,
+      theirs ? theirs.rps.toFixed(0) : '—',
+      theirs ? `${theirs.p50} / ${theirs.p99}` : '—',
+      theirs ? `${((ours.rps / theirs.rps) * 100).toFixed(0)} %` : '—',
+      String(ours.bad),
+    ]);
+    console.log(rows.at(-1)?.join(' | '));
+  };
+  const create = JSON.stringify({ title: 'bench task' });
+  await compare(
+    'create task (backend)',
+    await load(api(APP_IDS.backend, '/api/tasks'), { method: 'POST', body: create, token }),
+    await load(base('/tasks'), { method: 'POST', body: create, token }),
+  );
+  await compare(
+    'list, filtered (backend)',
+    await load(api(APP_IDS.backend, '/api/tasks?status=open&priority=high,medium&sort=due&limit=50'), { token }),
+    await load(base('/tasks'), { token }),
+  );
+  await compare(
+    'list via frontend + Dapr invocation',
+    await load(api(APP_IDS.frontend, '/api/tasks?status=open&priority=high,medium&sort=due&limit=50'), { token }),
+  );
+  await compare(
+    'search (backend)',
+    await load(api(APP_IDS.backend, '/api/tasks?q=dentist&status=open&limit=50'), { token }),
+    await load(base('/tasks?q=dentist'), { token }),
+  );
+  await compare(
+    'chat turn, offline agent (backend)',
+    await load(api(APP_IDS.backend, '/api/chat'), {
+      method: 'POST',
+      body: JSON.stringify({ message: 'what is due this week?' }),
+      token,
+      connections: 8,
+    }),
+  );
+  await baseline.stop();
+  const loaded = Object.fromEntries(ALL_APP_IDS.map((id) => [id, rssMb(system.pid(id))]));
+
+  // latency is measured on a quiet system: first let the relay send what the load runs left in the outbox
+  const backlog = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${system.metricsPort(APP_IDS.backend)}/metrics`)).text();
+    return Number(/^todo_outbox_backlog (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+  };
+  const drainStarted = Date.now();
+  while ((await backlog()) !== 0 && Date.now() - drainStarted < 300_000)
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  console.log(`outbox drained in ${((Date.now() - drainStarted) / 1000).toFixed(0)} s after the load runs`);
+
+  // create -> task-update at an open stream, and 100 reminders -> notification at the stream
+  const events: { event: string; data: { task_id: string; remind_at?: string }; at: number }[] = [];
+  const controller = new AbortController();
+  const stream = await fetch(api(APP_IDS.notificationService, '/api/stream'), {
+    headers: { authorization: `Bearer ${token}` },
+    signal: controller.signal,
+  });
+  void (async () => {
+    let buffer = '';
+    for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += Buffer.from(chunk).toString();
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /event: (.+)/.exec(block)?.[1];
+        const data = /data: (.+)/.exec(block)?.[1];
+        if (event && data) events.push({ event, data: JSON.parse(data), at: Date.now() });
+      }
+    }
+  })().catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const sse: number[] = [];
+  for (let i = 0; i < 50; i += 1) {
+    const res = await fetch(api(APP_IDS.backend, '/api/tasks'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: `sse ${i}` }),
+    });
+    const sent = Date.now();
+    const { id } = (await res.json()) as { id: string };
+    for (let waited = 0; waited < 5_000; waited += 5) {
+      const hit = events.find((e) => e.event === 'task-update' && e.data.task_id === id);
+      if (hit) {
+        sse.push(hit.at - sent);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+  const reminders = new Map<string, number>();
+  const start = Date.now() + 5_000;
+  await Promise.all(
+    Array.from({ length: 100 }, async (_, i) => {
+      const remindAt = new Date(start + i * 100);
+      const res = await fetch(api(APP_IDS.backend, '/api/tasks'), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: `reminder ${i}`, remind_at: remindAt.toISOString() }),
+      });
+      reminders.set(((await res.json()) as { id: string }).id, remindAt.getTime());
+    }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 20_000));
+  controller.abort();
+  const lateness = events
+    .filter((e) => e.event === 'notification' && reminders.has(e.data.task_id))
+    .map((e) => e.at - (reminders.get(e.data.task_id) as number));
+
+  console.log(
+    `\n## Benchmarks (${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, real Postgres 15, stand-in sidecar, ${DURATION} s per run, ${CONNECTIONS} connections)\n`,
+  );
+  console.log('| scenario | req/s | p50 / p99 ms | baseline req/s | baseline p50 / p99 ms | ratio | errors |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  console.log(`\n| latency | n | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|`);
+  console.log(
+    `| task create → task-update at an open stream | ${sse.length} | ${percentile(sse, 50)} | ${percentile(sse, 99)} | ${Math.max(...sse)} |`,
+  );
+  console.log(
+    `| reminder lateness at the browser stream (remind_at → event) | ${lateness.length}/100 | ${percentile(lateness, 50)} | ${percentile(lateness, 99)} | ${Math.max(...lateness)} |`,
+  );
+  console.log(`\n| app | idle RSS MB | loaded RSS MB |\n|---|---|---|`);
+  for (const id of ALL_APP_IDS)
+    console.log(`| ${id} | ${(idle[id] as number).toFixed(0)} | ${(loaded[id] as number).toFixed(0)} |`);
+  await system.stop();
+}
+
+main().catch(async (error) => {
+  console.error(error);
+  await system.stop().catch(() => undefined);
+  process.exit(1);
+});
