@@ -4,17 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import {
-  APP_IDS,
-  APP_TOKEN_SECRET,
-  COMPONENTS,
-  DAPR_API_TOKEN_SECRET,
-  DAPR_CONFIG_NAME,
-  JOB_APP_IDS,
-  NAMESPACE,
-  SECRET,
-  STATE_TABLE,
-} from '@todo/contracts';
+import { APP_IDS, COMPONENTS, DAPR_CONFIG_NAME, JOB_APP_IDS, NAMESPACE, SECRET, STATE_TABLE } from '@todo/contracts';
 import { parse } from 'yaml';
 
 export interface KafkaConnection {
@@ -152,6 +142,6 @@ export class DaprResources extends pulumi.ComponentResource {
       },
       parent,
     );
-    this.registerOutputs({ tokens: [APP_TOKEN_SECRET.name, DAPR_API_TOKEN_SECRET.name] });
+    this.registerOutputs({});
   }
 }

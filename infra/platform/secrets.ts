@@ -32,24 +32,19 @@ export class AppSecrets extends pulumi.ComponentResource {
       },
       parent,
     );
-    this.appToken = new k8s.core.v1.Secret(
-      'app-token',
-      {
-        metadata: { name: APP_TOKEN_SECRET.name, namespace: NAMESPACE },
-        type: 'Opaque',
-        stringData: { [APP_TOKEN_SECRET.key]: token('app-token') },
-      },
-      parent,
-    );
-    this.daprApiToken = new k8s.core.v1.Secret(
-      'dapr-api-token',
-      {
-        metadata: { name: DAPR_API_TOKEN_SECRET.name, namespace: NAMESPACE },
-        type: 'Opaque',
-        stringData: { [DAPR_API_TOKEN_SECRET.key]: token('dapr-api-token') },
-      },
-      parent,
-    );
+    // a random token in a Secret of its own, as the Dapr annotations reference it
+    const tokenSecret = (id: string, secret: { name: string; key: string }) =>
+      new k8s.core.v1.Secret(
+        id,
+        {
+          metadata: { name: secret.name, namespace: NAMESPACE },
+          type: 'Opaque',
+          stringData: { [secret.key]: token(id) },
+        },
+        parent,
+      );
+    this.appToken = tokenSecret('app-token', APP_TOKEN_SECRET);
+    this.daprApiToken = tokenSecret('dapr-api-token', DAPR_API_TOKEN_SECRET);
     this.registerOutputs({});
   }
 }

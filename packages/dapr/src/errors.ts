@@ -50,9 +50,3 @@ export class DaprStatusError extends DaprError {
 
 /** A state write or delete lost an optimistic-concurrency race (ETag mismatch). */
 export class DaprEtagMismatchError extends DaprStatusError {}
-
-/** True when retrying the same call later may succeed. */
-export const isTransientDaprError = (error: unknown): boolean =>
-  error instanceof DaprTimeoutError ||
-  error instanceof DaprUnreachableError ||
-  (error instanceof DaprStatusError && !(error instanceof DaprEtagMismatchError) && error.status >= 500);

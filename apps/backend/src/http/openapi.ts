@@ -22,7 +22,3 @@ export function openApiApp<E extends Env>(): OpenAPIHono<E> {
     },
   });
 }
-
-export const ErrorSchemaDoc = {
-  description: 'An error with a machine-readable code and a human message',
-} as const;

@@ -19,7 +19,3 @@ export function parseGoDuration(text: string): number {
   if (consumed !== body.length) throw new Error(`"${text}" is not a Go duration such as 1h30m, 10s or 500ms`);
   return sign * total;
 }
-
-/** A duration given either as a Go duration or as a number of seconds (some Dapr fields accept both). */
-export const parseDurationOrSeconds = (value: string | number): number =>
-  typeof value === 'number' || /^\d+$/.test(value) ? Number(value) * 1_000 : parseGoDuration(value);
