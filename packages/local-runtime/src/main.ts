@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { COMPONENTS } from '@todo/contracts';
 import { readResources, readRunFile } from '@todo/local-sidecar';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './database';
-import { type Supervised, startProcess, stopProcess } from './processes';
+import { Supervised } from './processes';
 import { waitUntilReady } from './readiness';
 import { writeSecretsFile } from './secrets-file';
 
@@ -24,7 +24,7 @@ async function stopAll(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     say('stopping');
-    for (const proc of [...running].reverse()) await stopProcess(proc);
+    for (const proc of [...running].reverse()) await proc.stop();
     await embedded?.stop();
   }
   process.exit(code);
@@ -86,12 +86,19 @@ async function main() {
   const { DATABASE_URL: _notForApps, OPENAI_API_KEY: _alsoNot, ...baseEnv } = process.env;
   // last resort if this process dies of an error: no orphaned children holding the ports
   process.once('exit', () => {
-    for (const proc of running) if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+    for (const proc of running) if (proc.running) proc.child.kill('SIGKILL');
   });
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
-  const sidecar = startProcess(
+  // pids.json: where each process is now (tests and scripts signal them); rewritten when one is restarted
+  const pids: Record<string, number> = {};
+  const pidsFile = join(dataDir, 'pids.json');
+  const recordPid = (name: string) => (pid: number) => {
+    pids[name] = pid;
+    writeFileSync(pidsFile, JSON.stringify(pids));
+  };
+  const sidecar = new Supervised(
     'dapr-standin',
     [
       process.execPath,
@@ -112,20 +119,19 @@ async function main() {
       },
       colourIndex: 5,
       width: WIDTH,
-      onExit: (code) => {
-        if (!stopping) say(`the stand-in sidecar exited (${code}); restart npm start`);
-      },
+      say,
+      onStart: recordPid('dapr-standin'),
     },
   );
   running.push(sidecar);
-  const sidecarAlive = () => sidecar.child.exitCode === null;
+  const sidecarAlive = () => sidecar.running;
   for (const app of runFile.apps) {
     await waitUntilReady(`http://127.0.0.1:${app.daprHttpPort}/v1.0/healthz`, READY_TIMEOUT_MS, sidecarAlive);
   }
 
   const apps = runFile.apps.map((app, index) => {
     if (!app.command) throw new Error(`${runFile.path}: app ${app.appId} has no command`);
-    const proc = startProcess(app.appId, app.command, {
+    const proc = new Supervised(app.appId, app.command, {
       cwd: app.appDir,
       env: {
         ...baseEnv,
@@ -137,27 +143,19 @@ async function main() {
       },
       colourIndex: index,
       width: WIDTH,
-      onExit: (code) => {
-        if (!stopping) say(`${app.appId} exited (${code})`);
-      },
+      say,
+      onStart: recordPid(app.appId),
     });
     running.push(proc);
     return { app, proc };
   });
-  writeFileSync(
-    join(dataDir, 'pids.json'),
-    JSON.stringify(
-      Object.fromEntries([
-        ['dapr-standin', sidecar.child.pid],
-        ...apps.map(({ app, proc }) => [app.appId, proc.child.pid]),
-      ]),
-    ),
-  );
   await Promise.all(
     apps.map(({ app, proc }) =>
-      waitUntilReady(`http://127.0.0.1:${app.appPort}/readyz`, READY_TIMEOUT_MS, () => proc.child.exitCode === null),
+      waitUntilReady(`http://127.0.0.1:${app.appPort}/readyz`, READY_TIMEOUT_MS, () => proc.running),
     ),
   );
+  // from now on a crashed process is started again, as Kubernetes restarts a container
+  for (const proc of running) proc.restart = true;
   const frontend = runFile.apps[0];
   say(`all ${apps.length} apps ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`open http://localhost:${frontend?.appPort}  (Ctrl-C stops everything; data is kept)`);

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ALL_APP_IDS, LOCAL_PORTS, SECRET } from '@todo/contracts';
+import { ALL_APP_IDS, APP_IDS, LOCAL_PORTS, SECRET } from '@todo/contracts';
 import pg from 'pg';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -49,6 +49,8 @@ const stop = (child: ChildProcess) =>
     child.kill('SIGINT');
   });
 
+const pids = () => JSON.parse(readFileSync(join(dataDir, 'pids.json'), 'utf8')) as Record<string, number>;
+
 const databaseUrl = () =>
   JSON.parse(readFileSync(join(dataDir, '.data', 'secrets.json'), 'utf8'))[SECRET.name][
     SECRET.keys.databaseUrl
@@ -93,6 +95,19 @@ it('brings all four apps to ready within 60 s, stops cleanly on Ctrl-C, and keep
     const { rows } = await client.query('select v from kept');
     await client.end();
     expect(rows).toEqual([{ v: 'from the first run' }]);
+
+    // a crashed process is started again, as Kubernetes would: kill -9 an app and the stand-in sidecar
+    for (const name of [APP_IDS.recurringTaskService, 'dapr-standin'] as const) {
+      const before = pids()[name] as number;
+      process.kill(before, 'SIGKILL');
+      for (let waited = 0; pids()[name] === before && waited < 10_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(pids()[name]).not.toBe(before);
+      await allReady(30_000);
+    }
+    expect(second.output()).toContain(`${APP_IDS.recurringTaskService} crashed (killed by SIGKILL)`);
+    expect(second.output()).toContain('dapr-standin crashed (killed by SIGKILL)');
   } finally {
     await stop(second.child);
   }

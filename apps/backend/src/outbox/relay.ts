@@ -72,8 +72,15 @@ export class OutboxRelay {
     const { rows } = await client.query('select pg_try_advisory_lock($1) as ok', [LEADER_LOCK]);
     if (rows[0]?.ok) {
       this.leader = client;
-      client.on('error', () => {
+      // the lock lives as long as this connection: when it breaks (Postgres restarted), drop it and lead again
+      client.on('error', (error) => {
+        if (this.leader !== client) return;
         this.leader = undefined;
+        client.release(error);
+        this.logger.warn(
+          { reason: error.message },
+          'outbox relay lost its leader connection; will take the lock again',
+        );
       });
       return true;
     }
