@@ -207,6 +207,57 @@ describe('tasks', () => {
   });
 });
 
+describe('idempotent create', () => {
+  const outboxCreated = async (taskId: string) => {
+    const client = new pg.Client({ connectionString: h.db.url });
+    await client.connect();
+    const { rows } = await client.query(
+      `select count(*)::int as n from outbox where partition_key = $1 and event_type like '%created'`,
+      [taskId],
+    );
+    await client.end();
+    return rows[0].n as number;
+  };
+
+  it('gives the same task for the same key, sent again or ten times at once, with one created event', async () => {
+    const send = (key: string) =>
+      h.api('/api/tasks', { token: alice, body: { title: 'Pay rent' }, headers: { 'idempotency-key': key } });
+    const before = await taskCount();
+    const first = await send('rent-2030-01');
+    const again = await send('rent-2030-01');
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.json).toEqual(first.json);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const together = await Promise.all(Array.from({ length: 10 }, () => send('rent-2030-02')));
+    expect(new Set(together.map((r) => r.status))).toEqual(new Set([201]));
+    expect(new Set(together.map((r) => r.json.id)).size).toBe(1);
+    expect(together.filter((r) => r.headers.get('idempotent-replayed') === null)).toHaveLength(1);
+    expect(await taskCount()).toBe(before + 2);
+    expect(await outboxCreated(first.json.id)).toBe(1);
+    expect(await outboxCreated(together[0]?.json.id)).toBe(1);
+  });
+
+  it('refuses the same key with another body (422), keeps keys apart per user, and checks the key', async () => {
+    const key = { 'idempotency-key': 'groceries-1' };
+    const first = await h.api('/api/tasks', { token: alice, body: { title: 'Groceries' }, headers: key });
+    const other = await h.api('/api/tasks', { token: alice, body: { title: 'Something else' }, headers: key });
+    expect(other.status).toBe(422);
+    expect(other.json.error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', message: expect.any(String) });
+    const bobs = await h.api('/api/tasks', { token: bob, body: { title: 'Groceries' }, headers: key });
+    expect(bobs.status).toBe(201);
+    expect(bobs.json.id).not.toBe(first.json.id);
+    const bad = await h.api('/api/tasks', {
+      token: alice,
+      body: { title: 'Groceries' },
+      headers: { 'idempotency-key': 'has a space' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.code).toBe('VALIDATION_FAILED');
+  });
+});
+
 describe('listing', () => {
   let carol: string;
   beforeAll(async () => {

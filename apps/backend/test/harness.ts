@@ -137,7 +137,7 @@ export class BackendHarness {
     const text = await res.text();
     // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
     const json: any = text ? JSON.parse(text) : undefined;
-    return { status: res.status, json };
+    return { status: res.status, json, headers: res.headers };
   }
 
   async signUp(email: string, timezone = 'Europe/Berlin'): Promise<string> {

@@ -1,4 +1,5 @@
 // The backend's tables as Kysely sees them.
+import type { TaskSnapshot } from '@todo/contracts';
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -58,11 +59,20 @@ export interface OutboxTable {
   last_error: string | null;
 }
 
+export interface TaskCreateKeysTable {
+  user_id: string;
+  key: string;
+  request_hash: string;
+  task: ColumnType<TaskSnapshot | null, string | null, string>;
+  created_at: DefaultTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   tasks: TasksTable;
   outbox: OutboxTable;
+  task_create_keys: TaskCreateKeysTable;
 }
 
 export type TaskRow = Selectable<TasksTable>;

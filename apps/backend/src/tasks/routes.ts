@@ -1,4 +1,5 @@
 // /api/tasks: the REST face of the task domain, validated at the edge, described in the OpenAPI document.
+import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { TaskSnapshotSchema } from '@todo/contracts';
 import type { MiddlewareHandler } from 'hono';
@@ -17,6 +18,15 @@ const TaskPage = z
   .openapi('TaskPage');
 const IdParam = z.object({
   id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '6f1f6c52-2b0e-4d51-9a0b-0f4c3f8f2a11' }),
+});
+const CreateHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+    .optional()
+    .openapi({ param: { name: 'idempotency-key', in: 'header' }, example: '0b6f7a52-5d3e-4c1f-9a55-1f2f7f1c9e10' }),
 });
 const error = { description: 'Error: { error: { code, message, details? } }' };
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
@@ -47,11 +57,29 @@ export function taskRoutes(db: Kysely<Database>, tasks: TaskService, requireUser
       method: 'post',
       path: '/',
       summary: 'Create a task',
-      request: { body: { ...json(CreateTaskSchema), required: true } },
-      responses: { 201: { ...json(Task), description: 'The new task' }, 400: error, 401: error },
+      description:
+        'Send an Idempotency-Key to retry safely: the same key and body answer the task the first request made ' +
+        '(with Idempotent-Replayed: true) for 24 hours; the same key with another body is refused with 422.',
+      request: { headers: CreateHeaders, body: { ...json(CreateTaskSchema), required: true } },
+      responses: {
+        201: { ...json(Task), description: 'The new task (or, for a repeated Idempotency-Key, the one it made)' },
+        400: error,
+        401: error,
+        422: error,
+      },
       ...secured,
     }),
-    async (c) => c.json(await tasks.create(c.var.user, c.req.valid('json')), 201),
+    async (c) => {
+      const input = c.req.valid('json');
+      const key = c.req.valid('header')['idempotency-key'];
+      const { replayed, ...task } = await tasks.create(
+        c.var.user,
+        input,
+        key ? { key, requestHash: createHash('sha256').update(JSON.stringify(input)).digest('hex') } : undefined,
+      );
+      if (replayed) c.header('idempotent-replayed', 'true');
+      return c.json(task, 201);
+    },
   );
 
   app.openapi(

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ReminderEvent, TaskEventType, TaskSnapshot } from '@todo/contracts';
 import { ApiError, notFound } from '@todo/service-kit';
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, TaskRow } from '../db/schema';
 import { type ReminderJobData, recordReminder, recordReminderJob, recordTaskChange } from '../outbox/outbox';
 import { type CreateTaskInput, crossFieldIssues, type UpdateTaskInput } from './input';
@@ -16,6 +16,15 @@ export interface Owner {
   id: string;
   timezone: string;
 }
+
+/** A client's idempotency key for a create, with a hash of what it asked for. */
+export interface CreateKey {
+  key: string;
+  requestHash: string;
+}
+
+/** How long a create key answers with the task it made. */
+const CREATE_KEY_TTL = '24 hours';
 
 export interface NextOccurrenceInput {
   idempotency_key: string;
@@ -75,7 +84,11 @@ export class TaskService {
     return toSnapshot(row);
   }
 
-  async create(owner: Owner, input: CreateTaskInput): Promise<TaskSnapshot> {
+  /**
+   * Creates a task. With a key, the same key and request give the same task however often they are sent (a retry
+   * after a lost answer), `replayed` saying so; the same key with another request is refused.
+   */
+  async create(owner: Owner, input: CreateTaskInput, key?: CreateKey): Promise<TaskSnapshot & { replayed?: true }> {
     const fields = {
       due_at: input.due_at ?? null,
       remind_at: input.remind_at ?? null,
@@ -110,11 +123,57 @@ export class TaskService {
     const remindAt = effectiveRemindAt(fields);
     row.remind_at = remindAt ? new Date(remindAt) : null;
     return this.write(async (trx) => {
+      if (key) {
+        const earlier = await this.claimCreateKey(trx, owner.id, key);
+        if (earlier) return { ...earlier, replayed: true as const };
+      }
       const { priority_rank: _generated, ...values } = row;
       const inserted = await trx.insertInto('tasks').values(values).returningAll().executeTakeFirstOrThrow();
       await this.record(trx, 'created', null, inserted);
-      return toSnapshot(inserted);
+      const snapshot = toSnapshot(inserted);
+      if (key) {
+        await trx
+          .updateTable('task_create_keys')
+          .set({ task: JSON.stringify(snapshot) })
+          .where('user_id', '=', owner.id)
+          .where('key', '=', key.key)
+          .execute();
+      }
+      return snapshot;
     });
+  }
+
+  /**
+   * Takes the key in this transaction, or answers the task an earlier request with it made. A concurrent request with
+   * the same key waits on the row until the first commits (then replays) or rolls back (then takes it).
+   */
+  private async claimCreateKey(trx: Transaction<Database>, userId: string, key: CreateKey) {
+    await trx
+      .deleteFrom('task_create_keys')
+      .where('user_id', '=', userId)
+      .where('created_at', '<', sql<Date>`now() - ${CREATE_KEY_TTL}::interval`)
+      .execute();
+    const claimed = await trx
+      .insertInto('task_create_keys')
+      .values({ user_id: userId, key: key.key, request_hash: key.requestHash, task: null })
+      .onConflict((oc) => oc.doNothing())
+      .returning('key')
+      .executeTakeFirst();
+    if (claimed) return undefined;
+    const earlier = await trx
+      .selectFrom('task_create_keys')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('key', '=', key.key)
+      .executeTakeFirstOrThrow();
+    if (earlier.request_hash !== key.requestHash || !earlier.task) {
+      throw new ApiError(
+        422,
+        'IDEMPOTENCY_KEY_REUSED',
+        'this Idempotency-Key was already used for a different task; use a new key for a new task',
+      );
+    }
+    return earlier.task;
   }
 
   async update(userId: string, id: string, patch: UpdateTaskInput): Promise<TaskSnapshot> {

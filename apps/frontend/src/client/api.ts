@@ -22,8 +22,11 @@ export const session = {
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON from our own API
-export async function api<T = any>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const headers: Record<string, string> = {};
+export async function api<T = any>(
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { ...init.headers };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (session.token) headers.authorization = `Bearer ${session.token}`;
   let res: Response;

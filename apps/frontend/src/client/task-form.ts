@@ -113,6 +113,7 @@ export function openTaskForm(task: TaskSnapshot | undefined, onSaved: (task: Tas
     ),
   );
   dialog.addEventListener('close', () => dialog.remove());
+  let lastCreate = { fingerprint: '', key: '' };
   dialog.querySelector('form')?.addEventListener('submit', async (event) => {
     event.preventDefault();
     const body: Record<string, unknown> = {
@@ -128,10 +129,14 @@ export function openTaskForm(task: TaskSnapshot | undefined, onSaved: (task: Tas
     if (body.remind_at === null && body.remind_before_minutes !== null) delete body.remind_at;
     else delete body.remind_before_minutes;
     if (!task) for (const key of Object.keys(body)) if (body[key] === null) delete body[key];
+    // a create sent again with the same fields (after a lost answer) keeps its key, so it cannot make a second task
+    const fingerprint = JSON.stringify(body);
+    if (fingerprint !== lastCreate.fingerprint) lastCreate = { fingerprint, key: randomKey() };
     try {
       const saved = await api<TaskSnapshot>(task ? `/api/tasks/${task.id}` : '/api/tasks', {
         method: task ? 'PATCH' : 'POST',
         body,
+        headers: task ? {} : { 'idempotency-key': lastCreate.key },
       });
       dialog.close();
       onSaved(saved);
@@ -143,4 +148,9 @@ export function openTaskForm(task: TaskSnapshot | undefined, onSaved: (task: Tas
   document.body.append(dialog);
   dialog.showModal();
   title.focus();
+}
+
+/** 128 random bits as hex (crypto.randomUUID needs a secure context; an in-cluster http URL may not be one). */
+function randomKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
