@@ -1,5 +1,6 @@
 // Errors as JSON: ApiError for what the caller did wrong (4xx with a code), a logged 500 without a stack otherwise.
 import { apiErrorBody, type FieldIssue } from '@todo/contracts';
+import { DaprTimeoutError, DaprUnreachableError } from '@todo/dapr';
 import type { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -27,7 +28,38 @@ export function installErrorHandlers(app: Hono<any, any, any>, logger: Logger): 
     if (error instanceof HTTPException && error.status < 500) {
       return c.json(apiErrorBody('BAD_REQUEST', error.message || 'bad request'), error.status);
     }
+    const unavailable = unavailableDependency(error);
+    if (unavailable) {
+      logger.warn({ reason: error.message, method: c.req.method, path: c.req.path }, `${unavailable} unavailable`);
+      c.header('retry-after', '2');
+      const code = unavailable === 'database' ? 'DATABASE_UNAVAILABLE' : 'SIDECAR_UNAVAILABLE';
+      return c.json(
+        apiErrorBody(code, `the ${unavailable} cannot be reached just now; nothing was changed, try again`),
+        503,
+      );
+    }
     logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
     return c.json(apiErrorBody('INTERNAL', 'something went wrong on our side; it has been logged'), 500);
   });
+}
+
+/** Postgres connection classes: 08 connection exception, 57P01-03 shutting down or starting up. */
+const PG_UNAVAILABLE = /^(08|57P0[123])/;
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * A request that failed because the database or the sidecar was out of reach (restarting, failing over): a 503 the
+ * client can retry, rather than a 500. The transaction it was in rolled back, so nothing was half-written.
+ */
+function unavailableDependency(error: Error): 'database' | 'sidecar' | undefined {
+  if (error instanceof DaprUnreachableError || error instanceof DaprTimeoutError) return 'sidecar';
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (PG_UNAVAILABLE.test(code) || SOCKET_CODES.has(code))) return 'database';
+  if (
+    /^Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
+      error.message,
+    )
+  )
+    return 'database';
+  return undefined;
 }

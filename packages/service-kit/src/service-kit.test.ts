@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
+import { DaprUnreachableError } from '@todo/dapr';
 import { Hono } from 'hono';
 import pino from 'pino';
+import { ApiError, installErrorHandlers } from './errors';
 import { healthRoutes } from './health';
 import { createLogger } from './logger';
 import { startApp } from './serve';
@@ -92,5 +94,41 @@ describe('graceful stop', () => {
     await expect(inFlight).resolves.toBe('done');
     await stopped;
     expect(order).toEqual(['request finished', 'pool closed']);
+  });
+});
+
+describe('error answers', () => {
+  const app = new Hono();
+  const logger = pino({ level: 'silent' });
+  installErrorHandlers(app, logger);
+  const pgError = (code: string) =>
+    Object.assign(new Error('terminating connection due to administrator command'), { code });
+  app.get('/db-restarting', () => {
+    throw pgError('57P01');
+  });
+  app.get('/db-refused', () => {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+  });
+  app.get('/sidecar-down', () => {
+    throw new DaprUnreachableError({ block: 'state', target: 'statestore', operation: 'get' }, 'fetch failed');
+  });
+  app.get('/unique-violation', () => {
+    throw pgError('23505');
+  });
+  app.get('/caller-wrong', () => {
+    throw new ApiError(422, 'SOMETHING', 'a reason');
+  });
+
+  it('answers 503 with Retry-After for an unreachable database or sidecar, 500 for a bug, 4xx for the caller', async () => {
+    const answer = async (path: string) => {
+      const res = await app.request(path);
+      return { status: res.status, retry: res.headers.get('retry-after'), code: (await res.json()).error.code };
+    };
+    expect(await answer('/db-restarting')).toEqual({ status: 503, retry: '2', code: 'DATABASE_UNAVAILABLE' });
+    expect(await answer('/db-refused')).toEqual({ status: 503, retry: '2', code: 'DATABASE_UNAVAILABLE' });
+    expect(await answer('/sidecar-down')).toEqual({ status: 503, retry: '2', code: 'SIDECAR_UNAVAILABLE' });
+    expect(await answer('/unique-violation')).toEqual({ status: 500, retry: null, code: 'INTERNAL' });
+    expect(await answer('/caller-wrong')).toEqual({ status: 422, retry: null, code: 'SOMETHING' });
+    expect(await answer('/no-such-route')).toEqual({ status: 404, retry: null, code: 'NOT_FOUND' });
   });
 });

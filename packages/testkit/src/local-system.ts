@@ -19,6 +19,8 @@ export class LocalSystem {
   constructor(
     private readonly portOffset: number,
     private readonly logLevel = process.env.TEST_LOG_LEVEL ?? 'warn',
+    /** The Postgres server to make the system's database on (the test server by default). */
+    private readonly adminUrl?: string,
   ) {}
 
   get databaseUrl(): string {
@@ -44,7 +46,7 @@ export class LocalSystem {
   }
 
   async start(timeoutMs = 90_000): Promise<void> {
-    this.db = await freshDatabase();
+    this.db = await freshDatabase(this.adminUrl);
     this.process = spawn(process.execPath, ['--import', 'tsx', 'packages/local-runtime/src/main.ts'], {
       cwd: ROOT,
       env: {
