@@ -50,20 +50,39 @@ export function createApp(deps: FrontendDeps): Hono {
     const upstream = upstreamFor(c.req.path);
     if (!upstream) return c.json(apiErrorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404);
     const streaming = c.req.path === '/api/stream';
+    const unavailable = () => {
+      c.header('retry-after', '2');
+      return c.json(
+        apiErrorBody('UPSTREAM_UNAVAILABLE', `the ${upstream} service cannot be reached right now; try again shortly`),
+        503,
+      );
+    };
     try {
-      return await deps.dapr.invoke.forward(
+      const response = await deps.dapr.invoke.forward(
         upstream,
         c.req.path.slice(1),
         c.req.raw,
         streaming ? undefined : API_TIMEOUT_MS,
       );
+      // the sidecar's own answer when the app is down or restarting (not the app's): tell the browser to retry
+      if (response.status === 500 && (await isInvocationFailure(response))) {
+        deps.logger.warn({ upstream, path: c.req.path }, 'the sidecar could not reach the app');
+        return unavailable();
+      }
+      return response;
     } catch (error) {
       deps.logger.warn({ err: error, upstream, path: c.req.path }, 'forwarding failed');
-      return c.json(
-        apiErrorBody('UPSTREAM_UNAVAILABLE', `the ${upstream} service cannot be reached right now; try again shortly`),
-        502,
-      );
+      return unavailable();
     }
   });
   return app;
+}
+
+/** Dapr answers a failed invocation itself with ERR_DIRECT_INVOKE; the apps answer `{ error: ... }`. */
+async function isInvocationFailure(response: Response): Promise<boolean> {
+  const text = await response
+    .clone()
+    .text()
+    .catch(() => '');
+  return text.includes('"errorCode":"ERR_DIRECT_INVOKE"');
 }

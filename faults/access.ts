@@ -1,0 +1,199 @@
+// Who may see and change what: calls without a token, with a forged one, and by another user on the first user's
+// tasks, notifications, audit log and conversations; sidecar-only routes without the app token; and paths through
+// the frontend that try to climb out of /api to a sidecar-only route. Counts responses and leaks.
+import { request } from 'node:http';
+import { APP_IDS, type AppId } from '@todo/contracts';
+import type { LocalSystem } from '@todo/testkit';
+import type { Client } from './client';
+
+export interface AccessFigures {
+  name: string;
+  calls: number;
+  /** Calls answered other than they must be (the status) */
+  wrong: number;
+  /** Calls whose answer carried something of the other user's */
+  leaks: number;
+  examples: string[];
+}
+
+export interface Victim {
+  taskIds: string[];
+  titles: string[];
+  notificationIds: string[];
+  conversationId: string;
+}
+
+const SUBSCRIBERS = [APP_IDS.notificationService, APP_IDS.recurringTaskService];
+
+/** The routes the subscribing apps declare to their sidecar (asked as the sidecar asks, with the app token). */
+export async function subscriptionRoutes(system: LocalSystem): Promise<[AppId, string][]> {
+  const routes: [AppId, string][] = [];
+  for (const appId of SUBSCRIBERS) {
+    const res = await fetch(`http://127.0.0.1:${system.appPort(appId)}/dapr/subscribe`, {
+      headers: { 'dapr-api-token': system.appToken },
+    });
+    for (const sub of (await res.json()) as { route: string }[]) routes.push([appId, sub.route]);
+  }
+  return routes;
+}
+
+const FORGED = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4Iiwic2lkIjoieCJ9.c2lnbmF0dXJl';
+
+function figures(name: string): AccessFigures {
+  return { name, calls: 0, wrong: 0, leaks: 0, examples: [] };
+}
+
+function record(f: AccessFigures, what: string, ok: boolean, leaked: boolean): void {
+  f.calls += 1;
+  if (!ok) f.wrong += 1;
+  if (leaked) f.leaks += 1;
+  if ((!ok || leaked) && f.examples.length < 5) f.examples.push(what);
+}
+
+/** Every call a user can make on one of their own things, with the victim's ids filled in. */
+function userCalls(v: Victim): [string, string, unknown?][] {
+  const task = v.taskIds[0];
+  return [
+    ['GET', '/api/tasks'],
+    ['GET', `/api/tasks?q=${encodeURIComponent(v.titles[0]?.split(' ')[0] ?? 'x')}`],
+    ['GET', `/api/tasks/${task}`],
+    ['PATCH', `/api/tasks/${task}`, { title: 'taken over' }],
+    ['POST', `/api/tasks/${task}/complete`],
+    ['POST', `/api/tasks/${task}/reopen`],
+    ['DELETE', `/api/tasks/${task}`],
+    ['POST', '/api/tasks', { title: 'intruder' }],
+    ['GET', '/api/auth/me'],
+    ['POST', '/api/chat', { message: 'list my tasks', conversation_id: v.conversationId }],
+    ['GET', `/api/chat/${v.conversationId}`],
+    ['GET', '/api/notifications'],
+    ['POST', `/api/notifications/${v.notificationIds[0]}/read`],
+    ['GET', `/api/audit?task_id=${task}`],
+    ['GET', '/api/audit'],
+  ];
+}
+
+export async function checkAccess(
+  system: LocalSystem,
+  frontend: Client,
+  victim: Victim,
+  intruder: Client,
+): Promise<AccessFigures[]> {
+  const secrets = [...victim.taskIds, ...victim.titles, ...victim.notificationIds, victim.conversationId];
+  // something of the victim's in an answer that the request did not carry itself (an error may echo the path)
+  const leaks = (text: string, asked = '') => secrets.some((s) => text.includes(s) && !asked.includes(s));
+  const results: AccessFigures[] = [];
+
+  const anonymous = figures('no token or a forged token → 401');
+  for (const token of [undefined, FORGED, 'not-a-jwt']) {
+    for (const [method, path, body] of userCalls(victim)) {
+      const answer = await frontend.as(token).once(method, path, body);
+      const ok = answer.status === 401 && typeof answer.json?.error?.code === 'string';
+      record(
+        anonymous,
+        `${method} ${path} (${token ? 'forged' : 'none'}) → ${answer.status}`,
+        ok,
+        leaks(answer.text, `${path} ${JSON.stringify(body)}`),
+      );
+    }
+  }
+  results.push(anonymous);
+
+  const other = figures("another user's things → 404, or lists without them");
+  for (const [method, path, body] of userCalls(victim)) {
+    const answer = await intruder.once(method, path, body);
+    const own = path === '/api/tasks' || path.startsWith('/api/tasks?') || path === '/api/auth/me';
+    const listing = path === '/api/notifications' || path.startsWith('/api/audit') || own;
+    const created = method === 'POST' && path === '/api/tasks';
+    const ok = listing || created ? answer.status < 300 : answer.status === 404;
+    record(other, `${method} ${path} → ${answer.status}`, ok, leaks(answer.text, `${path} ${JSON.stringify(body)}`));
+  }
+  results.push(other);
+
+  // sidecar-only routes, called directly on the apps as anyone on the network could: no app token, a wrong one
+  const sidecarOnly = figures('sidecar-only routes without the app token → 401');
+  const direct = async (appId: AppId, method: string, path: string, body: unknown, token?: string) => {
+    const res = await fetch(`http://127.0.0.1:${system.appPort(appId)}${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        'dapr-caller-app-id': APP_IDS.recurringTaskService,
+        ...(token ? { 'dapr-api-token': token } : {}),
+      },
+      body: method === 'GET' ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, text: await res.text() };
+  };
+  const routes: [AppId, string, string, unknown][] = [
+    [
+      APP_IDS.backend,
+      'POST',
+      `/job/reminder-${victim.taskIds[0]}`,
+      { task_id: victim.taskIds[0], remind_at: new Date().toISOString() },
+    ],
+    [
+      APP_IDS.backend,
+      'POST',
+      '/internal/next-occurrence',
+      { idempotency_key: 'intruder-key', source_task_id: victim.taskIds[0], due_at: null },
+    ],
+  ];
+  for (const appId of SUBSCRIBERS) routes.push([appId, 'GET', '/dapr/subscribe', undefined]);
+  for (const [appId, route] of await subscriptionRoutes(system)) {
+    routes.push([appId, 'POST', route, { specversion: '1.0', id: 'intruder', data: {} }]);
+  }
+  for (const [appId, method, path, body] of routes) {
+    for (const token of [undefined, 'wrong-token']) {
+      const answer = await direct(appId, method, path, body, token);
+      record(
+        sidecarOnly,
+        `${appId} ${method} ${path} → ${answer.status}`,
+        answer.status === 401,
+        leaks(answer.text, `${path} ${JSON.stringify(body)}`),
+      );
+    }
+  }
+  results.push(sidecarOnly);
+
+  // through the frontend, whose invocations reach the apps with the app token: no path may climb out of /api
+  const climb = figures('paths climbing out of /api through the frontend → 4xx, never forwarded');
+  const target = `job/reminder-${victim.taskIds[0]}`;
+  for (const path of [
+    `/api/../${target}`,
+    `/api/%2e%2e/${target}`,
+    `/api/%2E%2E/${target}`,
+    `/api/..%2f${target.replace('/', '%2f')}`,
+    `/api/tasks/..%2f..%2f${target.replace('/', '%2f')}`,
+    '/api/%2e%2e/internal/next-occurrence',
+    `/api/..\\${target}`,
+  ]) {
+    const answer = await rawRequest(system.appPort(APP_IDS.frontend), 'POST', path, intruder.token);
+    const ok = answer.status >= 400 && answer.status < 500;
+    record(climb, `POST ${path} → ${answer.status} ${answer.text.slice(0, 80)}`, ok, leaks(answer.text, path));
+  }
+  results.push(climb);
+  return results;
+}
+
+/** A request with the path exactly as given (fetch would resolve the dot segments before sending). */
+function rawRequest(port: number, method: string, path: string, token?: string) {
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ task_id: 'x', remind_at: new Date().toISOString() }));
+  });
+}

@@ -1,0 +1,276 @@
+// Requests no client should send: fast-check builds them across every endpoint (through the frontend as a browser
+// would, and the MCP endpoint and the sidecar-only routes as the sidecar would, with the app token), with odd paths,
+// query values, bodies, content types and tokens. Nothing may answer 5xx, and every 4xx must say what was wrong.
+import { APP_IDS, type AppId } from '@todo/contracts';
+import type { LocalSystem } from '@todo/testkit';
+import fc from 'fast-check';
+
+export interface FuzzFigures {
+  requests: number;
+  byStatus: Record<string, number>;
+  serverErrors: number;
+  withoutReason: number;
+  examples: string[];
+  seed: number;
+}
+
+interface FuzzRequest {
+  target: 'frontend' | AppId;
+  method: string;
+  path: string;
+  body?: string;
+  contentType?: string;
+  token: 'own' | 'other' | 'none' | 'garbage';
+  appToken: boolean;
+}
+
+const TASK_FIELDS = [
+  'title',
+  'description',
+  'priority',
+  'tags',
+  'due_at',
+  'remind_at',
+  'remind_before_minutes',
+  'recurrence',
+  'timezone',
+];
+const QUERY_FIELDS = ['q', 'status', 'priority', 'tags', 'due_from', 'due_to', 'overdue', 'sort', 'order', 'limit'];
+const OTHER_QUERY = ['cursor', 'unread', 'task_id', 'from', 'to', 'since'];
+
+/** Values that break things: wrong types, huge, empty, unicode, near-dates, injections. */
+const oddValue = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom(
+    '',
+    ' ',
+    'x'.repeat(20_000),
+    "'; drop table tasks; --",
+    '2030-02-30T09:00:00Z',
+    '2030-01-01T09:00:00',
+    '2030-01-01T09:00:00+25:00',
+    'FREQ=SECONDLY;INTERVAL=0',
+    'FREQ=DAILY;COUNT=-1',
+    'Mars/Olympus_Mons',
+    'high',
+    '-1',
+    '1e309',
+    'NaN',
+    '\u0000',
+    '../../etc/passwd',
+  ),
+  fc.array(fc.string(), { maxLength: 30 }),
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 4 }),
+);
+
+const taskBody = fc.dictionary(fc.constantFrom(...TASK_FIELDS, 'id', 'user_id', 'version', 'status'), oddValue, {
+  maxKeys: 6,
+});
+const body = fc.oneof(
+  taskBody.map((b) => JSON.stringify(b)),
+  fc.record({ message: oddValue, conversation_id: oddValue }, { requiredKeys: [] }).map((b) => JSON.stringify(b)),
+  fc
+    .record({ email: oddValue, password: oddValue, timezone: oddValue }, { requiredKeys: [] })
+    .map((b) => JSON.stringify(b)),
+  fc.jsonValue().map((v) => JSON.stringify(v)),
+  fc.string(),
+  fc.constantFrom('{', '{"title":', '[]', 'null', '"just a string"', '{"title":"a"}'.repeat(3)),
+);
+
+export async function fuzz(
+  system: LocalSystem,
+  tokens: { own: string; other: string },
+  ids: { ownTask: string; otherTask: string; notification: string; conversation: string },
+  subscriptions: [AppId, string][],
+  runs: number,
+  seed: number,
+): Promise<FuzzFigures> {
+  const id = fc.oneof(
+    fc.constantFrom(
+      ids.ownTask,
+      ids.otherTask,
+      ids.notification,
+      ids.conversation,
+      '00000000-0000-0000-0000-000000000000',
+    ),
+    fc.uuid(),
+    fc.string({ minLength: 1, maxLength: 40 }).map(encodeURIComponent),
+  );
+  const query = fc
+    .dictionary(
+      fc.constantFrom(...QUERY_FIELDS, ...OTHER_QUERY),
+      oddValue.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))),
+      { maxKeys: 5 },
+    )
+    .map((q) => {
+      const text = new URLSearchParams(q).toString();
+      return text ? `?${text}` : '';
+    });
+  const userRoute = fc.oneof(
+    query.map((q) => ['GET', `/api/tasks${q}`]),
+    fc.constant(['POST', '/api/tasks']),
+    id.map((i) => ['GET', `/api/tasks/${i}`]),
+    id.map((i) => ['PATCH', `/api/tasks/${i}`]),
+    id.map((i) => ['PUT', `/api/tasks/${i}`]),
+    id.map((i) => ['DELETE', `/api/tasks/${i}`]),
+    id.map((i) => ['POST', `/api/tasks/${i}/complete`]),
+    id.map((i) => ['POST', `/api/tasks/${i}/reopen`]),
+    fc.constantFrom(
+      ['POST', '/api/auth/sign-up'],
+      ['POST', '/api/auth/sign-in'],
+      ['GET', '/api/auth/me'],
+      ['POST', '/api/chat'],
+      ['POST', '/api/notifications/read-all'],
+      ['GET', '/api/nothing-here'],
+      ['DELETE', '/api/auth/me'],
+    ),
+    id.map((i) => ['GET', `/api/chat/${i}`]),
+    query.map((q) => ['GET', `/api/notifications${q}`]),
+    id.map((i) => ['POST', `/api/notifications/${i}/read`]),
+    query.map((q) => ['GET', `/api/audit${q}`]),
+  );
+  const request: fc.Arbitrary<FuzzRequest> = fc.oneof(
+    // a browser: every /api route through the frontend
+    {
+      weight: 8,
+      arbitrary: fc
+        .record({
+          target: fc.constant('frontend' as const),
+          route: userRoute,
+          body: fc.option(body, { nil: undefined }),
+          contentType: fc.constantFrom(
+            'application/json',
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            undefined,
+          ),
+          token: fc.constantFrom('own' as const, 'own' as const, 'other' as const, 'none' as const, 'garbage' as const),
+        })
+        .map(({ route, ...rest }) => ({
+          ...rest,
+          method: route[0] as string,
+          path: route[1] as string,
+          appToken: false,
+        })),
+    },
+    // an MCP client on the backend
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({
+          body: fc.oneof(
+            body,
+            fc
+              .record({
+                jsonrpc: fc.constantFrom('2.0', '1.0', oddValue),
+                id: fc.oneof(fc.integer(), fc.string()),
+                method: fc.constantFrom('tools/call', 'tools/list', 'initialize', 'nope'),
+                params: fc.record({
+                  name: fc.constantFrom('add_task', 'update_task', 'delete_task', 'x'),
+                  arguments: taskBody,
+                }),
+              })
+              .map((b) => JSON.stringify(b)),
+          ),
+          token: fc.constantFrom('own' as const, 'none' as const, 'garbage' as const),
+        })
+        .map((r) => ({
+          ...r,
+          target: APP_IDS.backend,
+          method: 'POST',
+          path: '/mcp',
+          contentType: 'application/json',
+          appToken: false,
+        })),
+    },
+    // the sidecar on the routes only it calls, with the app token: odd jobs, next occurrences and events
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({
+          route: fc.oneof(
+            id.map((i) => [APP_IDS.backend, `/job/reminder-${i}`]),
+            fc.string({ maxLength: 20 }).map((s) => [APP_IDS.backend, `/job/${encodeURIComponent(s) || 'x'}`]),
+            fc.constant([APP_IDS.backend, '/internal/next-occurrence']),
+            fc.constantFrom(...subscriptions),
+          ),
+          body: fc.oneof(
+            body,
+            fc
+              .record({ specversion: fc.constant('1.0'), id: fc.string(), data: fc.oneof(oddValue, taskBody) })
+              .map((b) => JSON.stringify(b)),
+          ),
+        })
+        .map(({ route, body: b }) => ({
+          target: route[0] as AppId,
+          method: 'POST',
+          path: route[1] as string,
+          body: b,
+          contentType: 'application/json',
+          token: 'none' as const,
+          appToken: true,
+        })),
+    },
+  );
+
+  const figures: FuzzFigures = { requests: 0, byStatus: {}, serverErrors: 0, withoutReason: 0, examples: [], seed };
+  const requests = fc.sample(request, { numRuns: runs, seed });
+  const bearer = { own: tokens.own, other: tokens.other, none: undefined, garbage: 'garbage.token.here' };
+  let next = 0;
+  const worker = async () => {
+    for (let r = requests[next++]; r; r = requests[next++]) {
+      const port = system.appPort(r.target === 'frontend' ? APP_IDS.frontend : r.target);
+      const token = bearer[r.token];
+      const headers: Record<string, string> = {
+        ...(r.contentType ? { 'content-type': r.contentType } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(r.appToken
+          ? { 'dapr-api-token': system.appToken, 'dapr-caller-app-id': APP_IDS.recurringTaskService }
+          : {}),
+        ...(r.path === '/mcp' ? { accept: 'application/json, text/event-stream' } : {}),
+      };
+      const sendsBody = r.method !== 'GET' && r.body !== undefined;
+      const res = await fetch(`http://127.0.0.1:${port}${r.path}`, {
+        method: r.method,
+        headers,
+        body: sendsBody ? r.body : undefined,
+        signal: AbortSignal.timeout(30_000),
+      });
+      const text = await res.text();
+      figures.requests += 1;
+      const bucket = `${res.status}`;
+      figures.byStatus[bucket] = (figures.byStatus[bucket] ?? 0) + 1;
+      const describe = () =>
+        `${r.method} ${r.target} ${r.path.slice(0, 120)} token=${r.token} body=${(r.body ?? '').slice(0, 120)} → ${res.status} ${text.slice(0, 200)}`;
+      if (res.status >= 500) {
+        figures.serverErrors += 1;
+        if (figures.examples.length < 10) figures.examples.push(describe());
+      } else if (res.status >= 400 && !hasReason(text)) {
+        figures.withoutReason += 1;
+        if (figures.examples.length < 10) figures.examples.push(`no reason: ${describe()}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return figures;
+}
+
+/** `{ error: { code, message } }`, or a JSON-RPC error (the MCP endpoint): a code and a message a person can read. */
+function hasReason(text: string): boolean {
+  try {
+    const json = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    const code = json.error?.code;
+    return (
+      (typeof code === 'string' || typeof code === 'number') &&
+      typeof json.error?.message === 'string' &&
+      json.error.message.length > 0
+    );
+  } catch {
+    return false;
+  }
+}
