@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
+import { answerClientErrors } from './client-errors';
 import { serveMetrics } from './metrics';
 
 export interface RunningApp {
@@ -41,6 +42,7 @@ export async function startApp(options: ServeOptions): Promise<RunningApp> {
     const server = serve(
       { fetch: options.app.fetch, port: options.port, hostname: options.hostname ?? '0.0.0.0' },
       (info) => {
+        answerClientErrors(server as Server);
         options.logger.info({ port: info.port }, 'listening');
         let stopping: Promise<void> | undefined;
         const stop = () => {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { DaprUnreachableError } from '@todo/dapr';
 import { Hono } from 'hono';
@@ -130,5 +131,30 @@ describe('error answers', () => {
     expect(await answer('/unique-violation')).toEqual({ status: 500, retry: null, code: 'INTERNAL' });
     expect(await answer('/caller-wrong')).toEqual({ status: 422, retry: null, code: 'SOMETHING' });
     expect(await answer('/no-such-route')).toEqual({ status: 404, retry: null, code: 'NOT_FOUND' });
+  });
+});
+
+describe('requests Node refuses before the app', () => {
+  it('answers headers over 16 KB and malformed HTTP with a JSON error body', async () => {
+    const hono = new Hono();
+    hono.get('/', (c) => c.text('ok'));
+    const running = await startApp({ app: hono, port: 0, hostname: '127.0.0.1', logger: pino({ level: 'silent' }) });
+    try {
+      const long = await fetch(`http://127.0.0.1:${running.port}/?q=${'x'.repeat(20_000)}`);
+      expect(long.status).toBe(431);
+      expect((await long.json()).error.code).toBe('HEADERS_TOO_LARGE');
+      const raw = await new Promise<string>((resolve) => {
+        const socket = connect(running.port, '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+        let text = '';
+        socket.on('data', (chunk) => {
+          text += chunk;
+        });
+        socket.on('close', () => resolve(text));
+      });
+      expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)).error.code).toBe('BAD_REQUEST');
+    } finally {
+      await running.stop();
+    }
   });
 });
