@@ -10,6 +10,8 @@ export interface FuzzFigures {
   byStatus: Record<string, number>;
   serverErrors: number;
   withoutReason: number;
+  /** Distinct method + route patterns the requests reached (ids and queries folded). */
+  endpoints: number;
   examples: string[];
   seed: number;
 }
@@ -218,7 +220,16 @@ export async function fuzz(
     },
   );
 
-  const figures: FuzzFigures = { requests: 0, byStatus: {}, serverErrors: 0, withoutReason: 0, examples: [], seed };
+  const figures: FuzzFigures = {
+    requests: 0,
+    byStatus: {},
+    serverErrors: 0,
+    withoutReason: 0,
+    endpoints: 0,
+    examples: [],
+    seed,
+  };
+  const endpoints = new Set<string>();
   const requests = fc.sample(request, { numRuns: runs, seed });
   const bearer = { own: tokens.own, other: tokens.other, none: undefined, garbage: 'garbage.token.here' };
   let next = 0;
@@ -243,6 +254,7 @@ export async function fuzz(
       });
       const text = await res.text();
       figures.requests += 1;
+      endpoints.add(`${r.method} ${endpointOf(r.path, ids)}`);
       const bucket = `${res.status}`;
       figures.byStatus[bucket] = (figures.byStatus[bucket] ?? 0) + 1;
       const describe = () =>
@@ -257,6 +269,7 @@ export async function fuzz(
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
+  figures.endpoints = endpoints.size;
   return figures;
 }
 
@@ -273,4 +286,36 @@ function hasReason(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** `/api/tasks/<anything>/complete?x` → `/api/tasks/:id/complete`: which route a request was aimed at. */
+function endpointOf(path: string, ids: Record<string, string>): string {
+  const [route = ''] = path.split('?');
+  const segments = route.split('/');
+  const known = new Set([
+    'api',
+    'tasks',
+    'complete',
+    'reopen',
+    'auth',
+    'sign-up',
+    'sign-in',
+    'me',
+    'chat',
+    'notifications',
+    'read',
+    'read-all',
+    'audit',
+    'mcp',
+    'internal',
+    'next-occurrence',
+    'events',
+    'job',
+    'nothing-here',
+  ]);
+  return segments
+    .map((s, i) =>
+      i === 0 || known.has(s) || (segments[i - 1] === 'events' && !Object.values(ids).includes(s)) ? s : ':id',
+    )
+    .join('/');
 }

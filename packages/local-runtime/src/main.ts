@@ -1,6 +1,6 @@
 // `npm start`: Postgres (DATABASE_URL or embedded), the stand-in sidecar, then the four apps from dapr.yaml.
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { COMPONENTS } from '@todo/contracts';
@@ -96,7 +96,9 @@ async function main() {
   const pidsFile = join(dataDir, 'pids.json');
   const recordPid = (name: string) => (pid: number) => {
     pids[name] = pid;
-    writeFileSync(pidsFile, JSON.stringify(pids));
+    // whole or not at all: a reader never sees a half-written file
+    writeFileSync(`${pidsFile}.tmp`, JSON.stringify(pids));
+    renameSync(`${pidsFile}.tmp`, pidsFile);
   };
   const sidecar = new Supervised(
     'dapr-standin',

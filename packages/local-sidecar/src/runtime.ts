@@ -73,6 +73,10 @@ export class Runtime {
     if (!pool) {
       pool = new pg.Pool({ connectionString, max: 10 });
       pool.on('error', (err) => this.options.logger.warn({ err }, 'idle database connection failed'));
+      // checked-out clients are not covered by the pool's listener: a connection lost mid-query must not kill us
+      pool.on('connect', (client) =>
+        client.on('error', (err) => this.options.logger.warn({ reason: err.message }, 'database connection lost')),
+      );
       this.pools.set(connectionString, pool);
     }
     return pool;

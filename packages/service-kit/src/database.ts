@@ -13,6 +13,12 @@ export function openDatabase<DB>(
 ): { db: Kysely<DB>; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString, max });
   pool.on('error', (err) => logger.error({ err: { message: err.message } }, 'idle database connection failed'));
+  // a connection that breaks while checked out (Postgres restarted mid-transaction) emits 'error' on its client, and
+  // pg-pool listens only while it is idle: without this the process dies of an unhandled 'error' event. The query in
+  // flight fails on its own (its transaction rolls back) and the pool drops the client when it is released.
+  pool.on('connect', (client) =>
+    client.on('error', (err) => logger.warn({ reason: err.message }, 'database connection lost while in use')),
+  );
   return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), pool };
 }
 
