@@ -3,6 +3,7 @@
 // validation, no Dapr. What the backend does beyond this is what the ratio measures.
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { TOPICS } from '@todo/contracts';
 import pg from 'pg';
 
 export async function startBaseline(
@@ -34,7 +35,7 @@ export async function startBaseline(
              values ($1, $2, $3, null, 'open', 'medium', '{}', 'UTC', $4, $4, 1) returning *`,
             [id, userId, input.title, now],
           );
-          for (const topic of ['task-events', 'task-updates']) {
+          for (const topic of [TOPICS.taskEvents, TOPICS.taskUpdates]) {
             await client.query(
               `insert into outbox (id, kind, topic, event_type, partition_key, payload) values ($1, 'publish', $2, 'task.created', $3, $4)`,
               [randomUUID(), topic, id, JSON.stringify(rows[0])],

@@ -17,7 +17,8 @@ export interface FuzzFigures {
 }
 
 interface FuzzRequest {
-  target: 'frontend' | AppId;
+  /** Which app's port: the frontend for what a browser sends, the app itself for what its sidecar sends. */
+  target: AppId;
   method: string;
   path: string;
   body?: string;
@@ -142,7 +143,7 @@ export async function fuzz(
       weight: 8,
       arbitrary: fc
         .record({
-          target: fc.constant('frontend' as const),
+          target: fc.constant<AppId>(APP_IDS.frontend),
           route: userRoute,
           body: fc.option(body, { nil: undefined }),
           contentType: fc.constantFrom(
@@ -235,7 +236,7 @@ export async function fuzz(
   let next = 0;
   const worker = async () => {
     for (let r = requests[next++]; r; r = requests[next++]) {
-      const port = system.appPort(r.target === 'frontend' ? APP_IDS.frontend : r.target);
+      const port = system.appPort(r.target);
       const token = bearer[r.token];
       const headers: Record<string, string> = {
         ...(r.contentType ? { 'content-type': r.contentType } : {}),

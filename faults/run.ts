@@ -131,9 +131,20 @@ async function main(): Promise<boolean> {
 
     log(`\n| fault | at change | all apps ready again after |\n|---|---|---|`);
     for (const f of faults) log(`| ${f.fault} | ${f.atChange} | ${(f.recoveredMs / 1000).toFixed(1)} s |`);
-    ok = lostOrDoubled === 0 && accessBad === 0 && fuzzed.serverErrors === 0 && fuzzed.withoutReason === 0;
+    // a process may go down only when the suite killed it: any other crash (restarted or not) is a failure
+    const crashes = system.output().match(/^local +\| .+ crashed \(.+\)/gm) ?? [];
+    const unexpected = crashes.filter((line) => !line.includes('killed by SIGKILL'));
+    log(`\nprocess crashes: ${crashes.length}, of them not caused by the suite's kill -9: ${unexpected.length}`);
+    for (const line of unexpected) log(`  ! ${line}`);
+    ok =
+      lostOrDoubled === 0 &&
+      accessBad === 0 &&
+      fuzzed.serverErrors === 0 &&
+      fuzzed.withoutReason === 0 &&
+      unexpected.length === 0 &&
+      crashes.length === plan.length - 1;
     log(
-      `\nfaults: ${ok ? 'PASSED' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s on ${cpus().length} cores: ${lostOrDoubled} effects lost or doubled, ${accessBad} access failures, ${fuzzed.serverErrors + fuzzed.withoutReason} fuzz failures (seed ${SEED})`,
+      `\nfaults: ${ok ? 'PASSED' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s on ${cpus().length} cores: ${lostOrDoubled} effects lost or doubled, ${accessBad} access failures, ${fuzzed.serverErrors + fuzzed.withoutReason} fuzz failures, ${unexpected.length} unexpected crashes (seed ${SEED})`,
     );
     if (!ok) log(`\nlast lines of the system's output:\n${system.output().split('\n').slice(-80).join('\n')}`);
   } catch (error) {

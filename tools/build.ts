@@ -1,14 +1,16 @@
 // `npm run build`: each app bundled by esbuild into apps/<app>/dist (what the image runs), the browser assets too.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { APP_IDS, type AppId } from '@todo/contracts';
 import { build } from 'esbuild';
 
 const ROOT = join(__dirname, '..');
-const ENTRIES: Record<string, string[]> = {
-  frontend: ['main'],
-  backend: ['main', 'db/migrate-cli'],
-  'notification-service': ['main'],
-  'recurring-task-service': ['main'],
+// apps/<app id>/src/<entry>.ts
+const ENTRIES: Record<AppId, string[]> = {
+  [APP_IDS.frontend]: ['main'],
+  [APP_IDS.backend]: ['main', 'db/migrate-cli'],
+  [APP_IDS.notificationService]: ['main'],
+  [APP_IDS.recurringTaskService]: ['main'],
 };
 
 async function main() {
@@ -43,7 +45,7 @@ async function main() {
   // the frontend's browser assets, so the image does not need esbuild at run time
   const { buildAssets } = await import('../apps/frontend/src/assets');
   const assets = await buildAssets();
-  const out = join(ROOT, 'apps', 'frontend', 'dist', 'public');
+  const out = join(ROOT, 'apps', APP_IDS.frontend, 'dist', 'public');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'app.js'), assets.script.body);
   writeFileSync(join(out, 'app.css'), assets.styles.body);

@@ -24,7 +24,7 @@ function sources(dir: string): string[] {
 }
 
 it('no TypeScript source outside packages/contracts spells a shared name as a string literal', () => {
-  const dirs = ['apps', 'packages', 'infra', 'stacks']
+  const dirs = ['apps', 'packages', 'infra', 'stacks', 'bench', 'faults', 'tools']
     .map((d) => join(root, d))
     .filter((d) => {
       try {
