@@ -1,10 +1,11 @@
 // `npm run bench`: figures for the running system (npm start processes on a fresh Postgres database) beside a raw
 // node:http + pg baseline doing the same SQL, at the same concurrency. Not part of `npm test`: it prints, it does not
 // judge. Needs Postgres at TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { ALL_APP_IDS, APP_IDS, type AppId } from '@todo/contracts';
-import { LocalSystem } from '@todo/testkit';
+import { BundleSystem, LocalSystem } from '@todo/testkit';
 import autocannon from 'autocannon';
 import { startBaseline } from './baseline';
 
@@ -212,10 +213,25 @@ async function main() {
   console.log(
     `| reminder lateness at the browser stream (remind_at → event) | ${lateness.length}/100 | ${percentile(lateness, 50)} | ${percentile(lateness, 99)} | ${Math.max(...lateness)} |`,
   );
-  console.log(`\n| app | idle RSS MB | loaded RSS MB |\n|---|---|---|`);
-  for (const id of ALL_APP_IDS)
-    console.log(`| ${id} | ${(idle[id] as number).toFixed(0)} | ${(loaded[id] as number).toFixed(0)} |`);
   await system.stop();
+  // as the images run them: the esbuild bundles on plain node, without tsx compiling sources at start
+  execFileSync(process.execPath, ['--import', 'tsx', 'tools/build.ts'], { stdio: 'pipe' });
+  const bundles = new BundleSystem();
+  await bundles.start();
+  const bundled: Record<string, number> = {};
+  try {
+    for (const id of ALL_APP_IDS) await bundles.startApp(id);
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    for (const id of ALL_APP_IDS) bundled[id] = rssMb(bundles.pid(id));
+  } finally {
+    await bundles.stop();
+  }
+  console.log(`\n| app | idle RSS MB (npm start, tsx) | loaded RSS MB (tsx) | idle RSS MB (bundle, as deployed) |`);
+  console.log('|---|---|---|---|');
+  for (const id of ALL_APP_IDS)
+    console.log(
+      `| ${id} | ${(idle[id] as number).toFixed(0)} | ${(loaded[id] as number).toFixed(0)} | ${(bundled[id] as number).toFixed(0)} |`,
+    );
 }
 
 main().catch(async (error) => {

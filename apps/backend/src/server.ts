@@ -10,7 +10,6 @@ import { AuthService } from './auth/sessions';
 import type { ChatAgent } from './chat/agent';
 import { ConversationStore } from './chat/conversations';
 import { OfflineAgent } from './chat/offline/agent';
-import { OpenAIAgent } from './chat/openai-agent';
 import { openToolSession } from './chat/tool-session';
 import { BACKEND_MIGRATIONS } from './db/migrate';
 import type { Database } from './db/schema';
@@ -51,8 +50,9 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const relay = new OutboxRelay(db, pool, dapr, logger.child({ part: 'outbox' }));
   const tasks = new TaskService(db, () => options.relay && relay.wake());
   const auth = new AuthService(db, new TokenService(secrets.authSecret));
+  // the OpenAI Agents SDK costs about 50 MB of memory: loaded only when there is a key to use it with
   const agent: ChatAgent = secrets.openaiApiKey
-    ? new OpenAIAgent({
+    ? new (await import('./chat/openai-agent')).OpenAIAgent({
         apiKey: secrets.openaiApiKey,
         baseURL: options.openaiBaseUrl,
         model: options.openaiModel ?? 'gpt-4.1-mini',

@@ -51,6 +51,20 @@ describe('events through the outbox', () => {
       ['delete', 4],
     ]);
   });
+
+  it('continues the trace of the request that made the change in the events the relay publishes later', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const { json: task } = await h.api('/api/tasks', {
+      token,
+      body: { title: 'Traced' },
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
+    await eventually(() => expect(h.eventsOn(TOPICS.taskUpdates, task.id)).toHaveLength(1));
+    await eventually(() => expect(h.eventsOn(TOPICS.taskEvents, task.id)).toHaveLength(1));
+    for (const event of [...h.eventsOn(TOPICS.taskEvents, task.id), ...h.eventsOn(TOPICS.taskUpdates, task.id)]) {
+      expect(event.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    }
+  });
 });
 
 describe('reminders through the Jobs API', () => {

@@ -28,6 +28,7 @@ export interface Delivered {
   id: string;
   type: string;
   data: Record<string, unknown>;
+  traceparent?: string;
 }
 
 export class BackendHarness {
@@ -60,7 +61,13 @@ export class BackendHarness {
     );
     this.subscriber.hono.post('/events/:topic', async (c) => {
       const event = await c.req.json();
-      this.delivered.push({ topic: c.req.param('topic'), id: event.id, type: event.type, data: event.data });
+      this.delivered.push({
+        topic: c.req.param('topic'),
+        id: event.id,
+        type: event.type,
+        data: event.data,
+        traceparent: event.traceparent,
+      });
       return c.json({ status: 'SUCCESS' });
     });
     await this.subscriber.start();

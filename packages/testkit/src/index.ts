@@ -156,4 +156,5 @@ export const secretFileComponent = (name: string, file: string) => ({
     ],
   },
 });
+export { BundleSystem } from './bundle-system';
 export { LocalSystem } from './local-system';

@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import * as init from './migrations/0001_init';
 import * as createKeys from './migrations/0002_create_keys';
+import * as outboxTrace from './migrations/0003_outbox_trace';
 
 export const BACKEND_MIGRATIONS: Record<string, Migration> = {
   '0001_init': init,
   '0002_create_keys': createKeys,
+  '0003_outbox_trace': outboxTrace,
 };

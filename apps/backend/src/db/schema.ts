@@ -57,6 +57,8 @@ export interface OutboxTable {
   published_at: Timestamp | null;
   attempts: Generated<number>;
   last_error: string | null;
+  /** W3C traceparent of the request that made the change (null for rows from before it was kept). */
+  traceparent: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface TaskCreateKeysTable {

@@ -11,6 +11,7 @@ import {
   TOPICS,
 } from '@todo/contracts';
 import type { JobSpec } from '@todo/dapr';
+import { currentTraceparent } from '@todo/service-kit';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 
@@ -28,6 +29,7 @@ async function publishRow(tx: Tx, topic: string, eventType: string, partitionKey
       payload: JSON.stringify(payload),
       published_at: null,
       last_error: null,
+      traceparent: currentTraceparent() ?? null,
     })
     .execute();
 }

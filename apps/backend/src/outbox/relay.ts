@@ -163,6 +163,8 @@ export class OutboxRelay {
         type: row.event_type as string,
         source: APP_IDS.backend,
         metadata: row.partition_key ? { partitionKey: row.partition_key } : undefined,
+        // the event continues the trace of the request that made the change
+        traceparent: row.traceparent ?? undefined,
       });
     } else if (row.kind === 'job.schedule') {
       await this.dapr.jobs.schedule(payload.name as string, payload.spec as JobSpec);
