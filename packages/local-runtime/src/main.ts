@@ -138,6 +138,8 @@ async function main() {
       env: {
         ...baseEnv,
         ...app.env,
+        // dapr.yaml sets LOG_LEVEL for everyone; one given to npm start (LOG_LEVEL=debug npm start) wins
+        ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
         ...tokens,
         APP_ID: app.appId,
         APP_PORT: String(app.appPort),

@@ -63,9 +63,11 @@ export class BundleSystem {
   }
 
   /** Starts one bundle from the empty folder (it must not reach for sources or node_modules); resolves when ready. */
-  async startApp(appId: AppId, timeoutMs = 30_000): Promise<void> {
+  async startApp(appId: AppId, options: { timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 30_000;
     if (!this.runtime) throw new Error('start the system first');
-    const child = spawn(process.execPath, [join(ROOT, 'apps', appId, 'dist', 'main.js')], {
+    const args = [...(options.nodeArgs ?? []), join(ROOT, 'apps', appId, 'dist', 'main.js')];
+    const child = spawn(process.execPath, args, {
       cwd: this.dir,
       env: {
         PATH: process.env.PATH,
@@ -87,6 +89,16 @@ export class BundleSystem {
       timeoutMs,
       200,
     );
+  }
+
+  /** Stops one app with SIGTERM (it exits cleanly, writing a CPU profile if it was started with --cpu-prof). */
+  async stopApp(appId: AppId): Promise<void> {
+    const child = this.children.get(appId);
+    if (!child || child.exitCode !== null) return;
+    await new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
   }
 
   async stop(): Promise<void> {

@@ -12,42 +12,54 @@ import {
 } from '@todo/contracts';
 import type { JobSpec } from '@todo/dapr';
 import { currentTraceparent } from '@todo/service-kit';
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { Database, OutboxTable } from '../db/schema';
 
 type Tx = Transaction<Database> | Kysely<Database>;
+type OutboxRow = Insertable<OutboxTable>;
 
-async function publishRow(tx: Tx, topic: string, eventType: string, partitionKey: string, payload: unknown) {
-  await tx
-    .insertInto('outbox')
-    .values({
-      id: randomUUID(),
-      kind: 'publish',
-      topic,
-      event_type: eventType,
-      partition_key: partitionKey,
-      payload: JSON.stringify(payload),
-      published_at: null,
-      last_error: null,
-      traceparent: currentTraceparent() ?? null,
-    })
-    .execute();
+function outboxRow(
+  kind: OutboxRow['kind'],
+  topic: string | null,
+  eventType: string | null,
+  partitionKey: string,
+  payload: unknown,
+): OutboxRow {
+  return {
+    id: randomUUID(),
+    kind,
+    topic,
+    event_type: eventType,
+    partition_key: partitionKey,
+    payload: JSON.stringify(payload),
+    published_at: null,
+    last_error: null,
+    // the relay publishes later, outside the request: the event continues the request's trace
+    traceparent: currentTraceparent() ?? null,
+  };
+}
+
+/** One INSERT for all of a change's rows (one round trip); rows get their seq in the order given. */
+export async function writeOutbox(tx: Tx, rows: OutboxRow[]): Promise<void> {
+  if (rows.length) await tx.insertInto('outbox').values(rows).execute();
 }
 
 /** A task event on task-events and the matching update on task-updates. */
-export async function recordTaskChange(tx: Tx, type: TaskEventType, task: TaskSnapshot, now: Date): Promise<void> {
+export function taskChangeRows(type: TaskEventType, task: TaskSnapshot, now: Date): OutboxRow[] {
   const timestamp = now.toISOString();
   const event: TaskEvent = { event_type: type, task_id: task.id, task_data: task, user_id: task.user_id, timestamp };
   const update: TaskUpdate =
     type === 'deleted'
       ? { op: 'delete', task_id: task.id, user_id: task.user_id, version: task.version, timestamp }
       : { op: 'upsert', task_id: task.id, user_id: task.user_id, version: task.version, task, timestamp };
-  await publishRow(tx, TOPICS.taskEvents, CLOUD_EVENT_TYPES.task(type), task.id, event);
-  await publishRow(tx, TOPICS.taskUpdates, CLOUD_EVENT_TYPES.taskUpdate, task.id, update);
+  return [
+    outboxRow('publish', TOPICS.taskEvents, CLOUD_EVENT_TYPES.task(type), task.id, event),
+    outboxRow('publish', TOPICS.taskUpdates, CLOUD_EVENT_TYPES.taskUpdate, task.id, update),
+  ];
 }
 
-export async function recordReminder(tx: Tx, reminder: ReminderEvent): Promise<void> {
-  await publishRow(tx, TOPICS.reminders, CLOUD_EVENT_TYPES.reminder, reminder.task_id, reminder);
+export function reminderRow(reminder: ReminderEvent): OutboxRow {
+  return outboxRow('publish', TOPICS.reminders, CLOUD_EVENT_TYPES.reminder, reminder.task_id, reminder);
 }
 
 /** What the reminder job carries back to POST /job/reminder-<id>. */
@@ -56,24 +68,10 @@ export interface ReminderJobData {
   remind_at: string;
 }
 
-export async function recordReminderJob(tx: Tx, taskId: string, remindAt: string | null): Promise<void> {
+/** Schedule (a time) or delete (null) job reminder-<taskId>. */
+export function reminderJobRow(taskId: string, remindAt: string | null): OutboxRow {
   const name = reminderJobName(taskId);
-  if (remindAt === null) {
-    await tx
-      .insertInto('outbox')
-      .values({
-        id: randomUUID(),
-        kind: 'job.delete',
-        topic: null,
-        event_type: null,
-        partition_key: taskId,
-        payload: JSON.stringify({ name }),
-        published_at: null,
-        last_error: null,
-      })
-      .execute();
-    return;
-  }
+  if (remindAt === null) return outboxRow('job.delete', null, null, taskId, { name });
   const data: ReminderJobData = { task_id: taskId, remind_at: remindAt };
   const spec: JobSpec<ReminderJobData> = {
     dueTime: remindAt,
@@ -81,17 +79,5 @@ export async function recordReminderJob(tx: Tx, taskId: string, remindAt: string
     overwrite: true,
     failurePolicy: { constant: { interval: '5s', maxRetries: 12 } },
   };
-  await tx
-    .insertInto('outbox')
-    .values({
-      id: randomUUID(),
-      kind: 'job.schedule',
-      topic: null,
-      event_type: null,
-      partition_key: taskId,
-      payload: JSON.stringify({ name, spec }),
-      published_at: null,
-      last_error: null,
-    })
-    .execute();
+  return outboxRow('job.schedule', null, null, taskId, { name, spec });
 }

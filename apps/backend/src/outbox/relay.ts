@@ -111,12 +111,16 @@ export class OutboxRelay {
       let failed = false;
       const worker = async () => {
         for (let lane = queue.shift(); lane; lane = queue.shift()) {
+          const sent: Selectable<OutboxTable>[] = [];
           for (const row of lane) {
-            if (!(await this.sendAndMark(row))) {
+            if (!(await this.trySend(row))) {
               failed = true;
               break; // the rest of this task's rows wait for this one
             }
+            sent.push(row);
           }
+          // one UPDATE per lane: a crash before it sends these rows again, with the same ids (at least once)
+          await this.markSent(sent);
         }
       };
       await Promise.all(Array.from({ length: Math.min(LANES, queue.length) }, worker));
@@ -124,10 +128,11 @@ export class OutboxRelay {
     }
   }
 
-  /** Sends one row and marks it sent; on failure counts the attempt, backs off, and answers false. */
-  private async sendAndMark(row: Selectable<OutboxTable>): Promise<boolean> {
+  /** Sends one row; on failure counts the attempt, backs off, and answers false. */
+  private async trySend(row: Selectable<OutboxTable>): Promise<boolean> {
     try {
       await this.send(row);
+      return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await this.db
@@ -142,14 +147,23 @@ export class OutboxRelay {
       );
       return false;
     }
+  }
+
+  private async markSent(rows: Selectable<OutboxTable>[]): Promise<void> {
+    if (!rows.length) return;
     await this.db
       .updateTable('outbox')
       .set({ published_at: new Date(), last_error: null })
-      .where('id', '=', row.id)
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
       .execute();
-    outboxPublished.inc({ kind: row.kind });
-    outboxLag.observe((Date.now() - new Date(row.created_at).getTime()) / 1000);
-    return true;
+    for (const row of rows) {
+      outboxPublished.inc({ kind: row.kind });
+      outboxLag.observe((Date.now() - new Date(row.created_at).getTime()) / 1000);
+    }
   }
 
   private async send(row: Selectable<OutboxTable>): Promise<void> {

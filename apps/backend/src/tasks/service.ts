@@ -5,7 +5,7 @@ import type { ReminderEvent, TaskEventType, TaskSnapshot } from '@todo/contracts
 import { ApiError, notFound } from '@todo/service-kit';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, TaskRow } from '../db/schema';
-import { type ReminderJobData, recordReminder, recordReminderJob, recordTaskChange } from '../outbox/outbox';
+import { type ReminderJobData, reminderJobRow, reminderRow, taskChangeRows, writeOutbox } from '../outbox/outbox';
 import { type CreateTaskInput, crossFieldIssues, type UpdateTaskInput } from './input';
 import { effectiveRemindAt, toSnapshot } from './snapshot';
 
@@ -67,9 +67,11 @@ export class TaskService {
   }
 
   private async record(trx: Transaction<Database>, type: TaskEventType, before: TaskRow | null, after: TaskRow) {
-    await recordTaskChange(trx, type, toSnapshot(after), this.now());
     const job = reminderJobChange(before, type === 'deleted' ? null : after);
-    if (job !== undefined) await recordReminderJob(trx, after.id, job);
+    await writeOutbox(trx, [
+      ...taskChangeRows(type, toSnapshot(after), this.now()),
+      ...(job !== undefined ? [reminderJobRow(after.id, job)] : []),
+    ]);
   }
 
   async get(userId: string, id: string): Promise<TaskSnapshot> {
@@ -346,7 +348,7 @@ export class TaskService {
         remind_at: remindAt,
         user_id: row.user_id,
       };
-      await recordReminder(trx, reminder);
+      await writeOutbox(trx, [reminderRow(reminder)]);
       return 'published';
     });
   }
