@@ -1,7 +1,7 @@
 // Observability of the running system: every named series has a value after a task-with-reminder flow and a chat
 // turn, and one request carries one trace id through the frontend's and the backend's log lines.
 import { randomBytes } from 'node:crypto';
-import { APP_IDS, type AppId } from '@todo/contracts';
+import { ALL_APP_IDS, APP_IDS, type AppId } from '@todo/contracts';
 import { eventually, LocalSystem } from '@todo/testkit';
 
 const system = new LocalSystem(400, 'info');
@@ -104,15 +104,25 @@ it('fills every named series after a task with a reminder and a chat turn', asyn
   await eventually(async () => expect(await series(APP_IDS.backend, 'todo_outbox_backlog')).toBe(0), 10_000, 250);
 }, 60_000);
 
-it('logs one request under one trace id in the frontend and in the backend', async () => {
+it('follows one create under one trace id from the frontend to the backend and on, through its events, to both consumers', async () => {
   const lines = system
     .output()
     .split('\n')
     .filter((line) => line.includes(traceId));
   const apps = new Set(lines.map((line) => line.split('|')[0]?.trim()));
-  expect(apps).toEqual(new Set([APP_IDS.frontend, APP_IDS.backend]));
-  for (const line of lines)
-    expect(JSON.parse(line.slice(line.indexOf('{')))).toMatchObject({ trace_id: traceId, msg: 'request' });
+  expect(apps).toEqual(new Set(ALL_APP_IDS));
+  const entries = lines.map((line) => JSON.parse(line.slice(line.indexOf('{'))));
+  for (const entry of entries) expect(entry).toMatchObject({ trace_id: traceId, msg: 'request' });
+  // the consumers' lines are the deliveries of the created event (the relay published it within the trace)
+  const routes = entries.map((e) => `${e.app} ${e.method} ${e.route}`);
+  expect(routes).toEqual(
+    expect.arrayContaining([
+      `${APP_IDS.frontend} POST /api/*`,
+      `${APP_IDS.backend} POST /api/tasks`,
+      expect.stringMatching(new RegExp(`^${APP_IDS.notificationService} POST /events/`)),
+      expect.stringMatching(new RegExp(`^${APP_IDS.recurringTaskService} POST /events/`)),
+    ]),
+  );
 });
 
 it('keeps the metrics off the public port', async () => {
