@@ -73,12 +73,12 @@ export class Workload {
         changes: 0,
       };
       const steps: Step[] = [this.create()];
-      if (kind === 'recurring') steps.push(this.complete());
+      if (kind === 'recurring') steps.push(this.setStatus('completed'));
       if (kind === 'plain') {
         const edits = 1 + Math.floor(random() * 3);
         for (let e = 0; e < edits; e += 1) steps.push(this.edit(e, random));
-        steps.push(this.complete());
-        if (random() < 0.3) steps.push(this.reopen());
+        steps.push(this.setStatus('completed'));
+        if (random() < 0.3) steps.push(this.setStatus('open'));
         if (random() < 0.3) steps.push(this.remove());
       }
       const room = total - planned;
@@ -151,21 +151,14 @@ export class Workload {
     };
   }
 
-  private complete(): Step {
+  /** Complete or reopen: both idempotent, so a retry after a lost answer changes nothing more. */
+  private setStatus(status: 'open' | 'completed'): Step {
+    const action = status === 'completed' ? 'complete' : 'reopen';
     return async (task, client) => {
-      const { answer, undecided, statuses } = await client.retrying('POST', `/api/tasks/${task.id}/complete`);
+      const { answer, undecided, statuses } = await client.retrying('POST', `/api/tasks/${task.id}/${action}`);
       this.count(statuses, undecided);
-      expect2xx(`complete ${task.title}`, answer.status, answer.text);
-      task.status = 'completed';
-    };
-  }
-
-  private reopen(): Step {
-    return async (task, client) => {
-      const { answer, undecided, statuses } = await client.retrying('POST', `/api/tasks/${task.id}/reopen`);
-      this.count(statuses, undecided);
-      expect2xx(`reopen ${task.title}`, answer.status, answer.text);
-      task.status = 'open';
+      expect2xx(`${action} ${task.title}`, answer.status, answer.text);
+      task.status = status;
     };
   }
 

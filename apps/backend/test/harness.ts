@@ -5,17 +5,7 @@ import { join } from 'node:path';
 import { APP_IDS, COMPONENTS, SECRET, TOPICS } from '@todo/contracts';
 import { Dapr } from '@todo/dapr';
 import type { Runtime } from '@todo/local-sidecar';
-import {
-  emptyResources,
-  freePort,
-  freshDatabase,
-  pubsubComponent,
-  runtimeFor,
-  secretFileComponent,
-  sidecarUrl,
-  stateComponent,
-  TestApp,
-} from '@todo/testkit';
+import { freePort, freshDatabase, runtimeFor, sidecarUrl, systemResources, TestApp } from '@todo/testkit';
 import pino from 'pino';
 import { type RunningBackend, startBackend } from '../src/server';
 
@@ -72,12 +62,7 @@ export class BackendHarness {
     });
     await this.subscriber.start();
     this.backendPort = await freePort();
-    const resources = emptyResources();
-    resources.components.push(
-      pubsubComponent(COMPONENTS.pubsub, { consumerGroup: '{appID}', initialOffset: 'oldest' }),
-    );
-    resources.components.push(secretFileComponent(COMPONENTS.secretStore, 'secrets.json'));
-    resources.components.push(stateComponent(COMPONENTS.stateStore, this.db.url));
+    const resources = systemResources(this.db.url);
     this.runtime = runtimeFor(
       this.db.url,
       [

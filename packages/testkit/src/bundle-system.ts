@@ -4,19 +4,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ALL_APP_IDS, type AppId, COMPONENTS, SECRET } from '@todo/contracts';
+import { ALL_APP_IDS, type AppId, SECRET } from '@todo/contracts';
 import type { Runtime } from '@todo/local-sidecar';
-import {
-  emptyResources,
-  eventually,
-  freePort,
-  freshDatabase,
-  pubsubComponent,
-  runtimeFor,
-  secretFileComponent,
-  sidecarUrl,
-  stateComponent,
-} from './index';
+import { eventually, freePort, freshDatabase, runtimeFor, sidecarUrl, systemResources } from './index';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -37,12 +27,7 @@ export class BundleSystem {
       }),
     );
     for (const id of ALL_APP_IDS) this.ports.set(id, await freePort());
-    const resources = emptyResources();
-    resources.components.push(
-      pubsubComponent(COMPONENTS.pubsub, { consumerGroup: '{appID}', initialOffset: 'oldest' }),
-    );
-    resources.components.push(secretFileComponent(COMPONENTS.secretStore, 'secrets.json'));
-    resources.components.push(stateComponent(COMPONENTS.stateStore, this.db.url));
+    const resources = systemResources(this.db.url);
     this.runtime = runtimeFor(
       this.db.url,
       ALL_APP_IDS.map((appId) => ({ appId, appPort: this.ports.get(appId) })),

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import { serve } from '@hono/node-server';
+import { COMPONENTS } from '@todo/contracts';
 import { type Resources, Runtime } from '@todo/local-sidecar';
 import { Hono } from 'hono';
 import pg from 'pg';
@@ -158,3 +159,13 @@ export const secretFileComponent = (name: string, file: string) => ({
 });
 export { BundleSystem } from './bundle-system';
 export { LocalSystem } from './local-system';
+
+/** The components the apps use, as resources/ declares them: pub/sub (a consumer group per app id, from the oldest
+ * message), the secret store reading `secretsFile` (relative to the runtime's baseDir), the state store. */
+export function systemResources(databaseUrl: string, secretsFile = 'secrets.json'): Resources {
+  const resources = emptyResources();
+  resources.components.push(pubsubComponent(COMPONENTS.pubsub, { consumerGroup: '{appID}', initialOffset: 'oldest' }));
+  resources.components.push(secretFileComponent(COMPONENTS.secretStore, secretsFile));
+  resources.components.push(stateComponent(COMPONENTS.stateStore, databaseUrl));
+  return resources;
+}
