@@ -18,7 +18,7 @@ const roots = ['packages', 'apps']
   .flatMap((dir) => fs.readdirSync(path.join(__dirname, dir)).map((name) => path.join(dir, name)))
   .filter((dir) => fs.existsSync(path.join(__dirname, dir, 'package.json')));
 
-roots.push('infra', 'tools');
+roots.push('infra', 'tools', 'faults');
 
 module.exports = {
   projects: roots.map((dir) => ({

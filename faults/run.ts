@@ -80,11 +80,13 @@ async function main(): Promise<boolean> {
 
     // 2. every effect, counted against its source of truth
     const checks = await verify(system.databaseUrl, workload.tasks, users);
-    log('\n| effect | expected | found | missing | doubled | note |\n|---|---|---|---|---|---|');
+    log('\n| effect | expected | found | missing | extra | doubled | note |\n|---|---|---|---|---|---|---|');
     for (const c of checks) {
-      log(`| ${c.name} | ${c.expected} | ${c.found} | ${c.missing} | ${c.duplicated} | ${c.notes ?? ''} |`);
+      log(
+        `| ${c.name} | ${c.expected} | ${c.found} | ${c.missing} | ${c.extra} | ${c.duplicated} | ${c.notes ?? ''} |`,
+      );
     }
-    const lostOrDoubled = checks.reduce((n, c) => n + c.missing + c.duplicated, 0);
+    const lostOrDoubled = checks.reduce((n, c) => n + c.missing + c.extra + c.duplicated, 0);
 
     // 3. who can see and change what
     const victimClient = users[0] as Client;
@@ -144,7 +146,7 @@ async function main(): Promise<boolean> {
       unexpected.length === 0 &&
       crashes.length === plan.length - 1;
     log(
-      `\nfaults: ${ok ? 'PASSED' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s on ${cpus().length} cores: ${lostOrDoubled} effects lost or doubled, ${accessBad} access failures, ${fuzzed.serverErrors + fuzzed.withoutReason} fuzz failures, ${unexpected.length} unexpected crashes (seed ${SEED})`,
+      `\nfaults: ${ok ? 'PASSED' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s on ${cpus().length} cores: ${lostOrDoubled} effects lost, extra or doubled, ${accessBad} access failures, ${fuzzed.serverErrors + fuzzed.withoutReason} fuzz failures, ${unexpected.length} unexpected crashes (seed ${SEED})`,
     );
     if (!ok) log(`\nlast lines of the system's output:\n${system.output().split('\n').slice(-80).join('\n')}`);
   } catch (error) {

@@ -19,11 +19,15 @@ it('has the four workflows and none hides a failure', () => {
   }
 });
 
-it('ci: lint, typecheck and the tests on pull requests and main', () => {
+it('ci: lint, typecheck, the tests and the fault suite on pull requests and main, as .ci/run', () => {
   const ci = workflow('ci');
   expect(Object.keys(ci.on)).toEqual(['pull_request', 'push']);
   const runs = ci.jobs.test.steps.map((s: { run?: string }) => s.run).filter(Boolean);
-  expect(runs).toEqual(['npm ci', 'npm run lint', 'npm run typecheck', 'npm test']);
+  expect(runs).toEqual(['npm ci', 'npm run lint', 'npm run typecheck', 'npm test', 'npm run faults']);
+  // the same commands, in the same order, as the script CI runs here
+  const script = readFileSync(join(__dirname, '..', '.ci', 'run'), 'utf8');
+  const scripted = script.split('\n').filter((line) => /^npm /.test(line));
+  expect(scripted.map((line) => line.replace(/ --no-audit --no-fund$/, ''))).toEqual(runs);
 });
 
 it('preview: pulumi preview of the cloud stacks, commented on the PR, with the policy pack, by OIDC', () => {
