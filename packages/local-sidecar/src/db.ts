@@ -26,6 +26,8 @@ export async function migrate(pool: pg.Pool, stateTables: string[]): Promise<voi
         published_at timestamptz not null default now()
       );
       create index if not exists messages_topic on ${SCHEMA}.messages (pubsub, topic, id);
+      -- metadata.partitionKey: one key's messages are delivered in order, different keys side by side (Kafka partitions)
+      alter table ${SCHEMA}.messages add column if not exists partition_key text;
       create table if not exists ${SCHEMA}.consumer_groups (
         pubsub text not null,
         topic text not null,

@@ -231,7 +231,14 @@ export class Runtime {
     appId: string,
     pubsub: string,
     topic: string,
-    message: { contentType: string; rawBody: string; rawPayload: boolean; ttlSeconds?: number; traceparent?: string },
+    message: {
+      contentType: string;
+      rawBody: string;
+      rawPayload: boolean;
+      ttlSeconds?: number;
+      traceparent?: string;
+      partitionKey?: string;
+    },
   ): Promise<void> {
     const component = this.pubsubs.get(pubsub);
     if (!component || !inScope(component.scopes, appId)) {
@@ -251,7 +258,7 @@ export class Runtime {
     } catch {
       throw new DaprApiError(400, 'ERR_PUBSUB_CLOUD_EVENTS_SER', 'the body does not parse as its content type says');
     }
-    await this.broker.publish(pubsub, topic, stored, message.ttlSeconds);
+    await this.broker.publish(pubsub, topic, stored, message.ttlSeconds, message.partitionKey);
   }
 
   async metadata(appId: string) {

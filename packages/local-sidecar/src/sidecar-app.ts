@@ -77,6 +77,7 @@ export function sidecarApp(runtime: Runtime, appId: string, apiToken: string | u
         rawBody: await c.req.text(),
         rawPayload: query['metadata.rawPayload'] === 'true',
         ttlSeconds: query['metadata.ttlInSeconds'] ? Number(query['metadata.ttlInSeconds']) : undefined,
+        partitionKey: query['metadata.partitionKey'] || undefined,
         traceparent: c.req.header('traceparent'),
       });
     } catch (error) {

@@ -16,6 +16,14 @@ const consumer = new TestApp();
 const replicaA = new TestApp();
 const replicaB = new TestApp();
 const auditor = new TestApp();
+const ledger = new TestApp();
+let inFlight = 0;
+let mostInFlight = 0;
+/** Holds deliveries until the test has published everything, so the rest are claimed together. */
+let openGate: () => void = () => {};
+const gate = new Promise<void>((resolve) => {
+  openGate = resolve;
+});
 const outcomes: Record<string, string[]> = {};
 
 const subscribe = (app: TestApp, subs: { topic: string; route: string; deadLetterTopic?: string }[]) => {
@@ -42,7 +50,17 @@ beforeAll(async () => {
   }
   subscribe(auditor, [{ topic: 'work', route: '/audit' }]);
   auditor.hono.post('/audit', (c) => c.body(null, 200));
-  await Promise.all([publisher, consumer, replicaA, replicaB, auditor].map((a) => a.start()));
+  // a slow consumer that notes how many deliveries it holds at once
+  subscribe(ledger, [{ topic: 'ledger', route: '/ledger' }]);
+  ledger.hono.post('/ledger', async (c) => {
+    inFlight += 1;
+    mostInFlight = Math.max(mostInFlight, inFlight);
+    await gate;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    inFlight -= 1;
+    return c.json({ status: 'SUCCESS' });
+  });
+  await Promise.all([publisher, consumer, replicaA, replicaB, auditor, ledger].map((a) => a.start()));
 
   const resources = emptyResources();
   resources.components.push(pubsubComponent('kafka-pubsub', { consumerGroup: '{appID}', initialOffset: 'oldest' }));
@@ -62,6 +80,7 @@ beforeAll(async () => {
       { appId: 'worker', appPort: replicaA.port },
       { appId: 'worker', appPort: replicaB.port },
       { appId: 'auditor', appPort: auditor.port },
+      { appId: 'ledger', appPort: ledger.port },
     ],
     resources,
     { appToken: 'app-secret' },
@@ -71,7 +90,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runtime.stop();
-  await Promise.all([publisher, consumer, replicaA, replicaB, auditor].map((a) => a.stop()));
+  await Promise.all([publisher, consumer, replicaA, replicaB, auditor, ledger].map((a) => a.stop()));
   await db.drop();
 });
 
@@ -209,5 +228,28 @@ describe('consumer groups', () => {
     expect(idsAt(replicaA, '/work').length).toBeGreaterThan(0);
     expect(idsAt(replicaB, '/work').length).toBeGreaterThan(0);
     expect(new Set(idsAt(auditor, '/audit'))).toEqual(new Set(ids));
+  });
+});
+
+describe('partition keys', () => {
+  it("delivers one key's messages in publish order and different keys side by side", async () => {
+    const keys = ['task-a', 'task-b', 'task-c', 'task-d'];
+    for (let n = 0; n < 4; n += 1) {
+      for (const key of keys) {
+        const res = await publish(
+          'ledger',
+          { specversion: '1.0', id: `${key}-${n}`, type: 't', source: 's', data: { key, n } },
+          'application/cloudevents+json',
+          `?metadata.partitionKey=${key}`,
+        );
+        expect(res.status).toBe(204);
+      }
+    }
+    openGate();
+    await eventually(() => expect(ledger.on('/ledger')).toHaveLength(16), 10_000);
+    await eventually(() => expect(inFlight).toBe(0), 10_000);
+    const order = ledger.on('/ledger').map((r) => JSON.parse(r.body).data as { key: string; n: number });
+    for (const key of keys) expect(order.filter((d) => d.key === key).map((d) => d.n)).toEqual([0, 1, 2, 3]);
+    expect(mostInFlight).toBeGreaterThan(1);
   });
 });

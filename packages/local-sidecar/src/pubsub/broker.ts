@@ -9,6 +9,8 @@ export interface ClaimedDelivery {
   attempts: number;
   contentType: string;
   body: unknown;
+  /** metadata.partitionKey at publish: deliveries with the same key go in order */
+  partitionKey: string | null;
 }
 
 export class Broker {
@@ -26,13 +28,19 @@ export class Broker {
     await this.pool.query(`update ${SCHEMA}.deliveries set leased_until = null where leased_until is not null`);
   }
 
-  async publish(pubsub: string, topic: string, message: StoredMessage, ttlSeconds?: number): Promise<string> {
+  async publish(
+    pubsub: string,
+    topic: string,
+    message: StoredMessage,
+    ttlSeconds?: number,
+    partitionKey?: string,
+  ): Promise<string> {
     const id = await inTransaction(this.pool, async (client) => {
       const { rows } = await client.query(
-        `insert into ${SCHEMA}.messages (pubsub, topic, content_type, body, expires_at)
-         values ($1, $2, $3, $4::jsonb, case when $5::int is null then null else now() + make_interval(secs => $5::int) end)
+        `insert into ${SCHEMA}.messages (pubsub, topic, content_type, body, expires_at, partition_key)
+         values ($1, $2, $3, $4::jsonb, case when $5::int is null then null else now() + make_interval(secs => $5::int) end, $6)
          returning id::text`,
-        [pubsub, topic, message.contentType, JSON.stringify(message.body), ttlSeconds ?? null],
+        [pubsub, topic, message.contentType, JSON.stringify(message.body), ttlSeconds ?? null, partitionKey ?? null],
       );
       const id = rows[0].id as string;
       await client.query(
@@ -89,7 +97,7 @@ export class Broker {
        update ${SCHEMA}.deliveries d set leased_until = now() + make_interval(secs => $5::float / 1000)
        from due, ${SCHEMA}.messages m
        where d.message_id = due.message_id and d.group_name = due.group_name and m.id = d.message_id
-       returning d.message_id::text, d.attempts, m.content_type, m.body,
+       returning d.message_id::text, d.attempts, m.content_type, m.body, m.partition_key,
          (m.expires_at is not null and m.expires_at < now()) as expired`,
       [pubsub, topic, groupName, limit, leaseMs],
     );
@@ -105,6 +113,7 @@ export class Broker {
         attempts: row.attempts,
         contentType: row.content_type,
         body: row.body,
+        partitionKey: row.partition_key,
       });
     }
     return claimed;

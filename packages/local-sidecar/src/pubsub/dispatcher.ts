@@ -42,6 +42,7 @@ type Outcome =
   | { kind: 'retry'; reason: string }
   | { kind: 'app-down' };
 
+/** Deliveries claimed at a time per group; their partition keys are delivered side by side. */
 const BATCH = 16;
 const LEASE_MS = 60_000;
 const DELIVERY_TIMEOUT_MS = 30_000;
@@ -126,8 +127,17 @@ export class Dispatcher {
       if (this.stopped || group.members.length === 0) return;
       const batch = await this.broker.claim(group.pubsub, group.topic, group.name, BATCH, LEASE_MS);
       if (batch.length === 0) return;
-      // in order within the group, as one Kafka partition would deliver them
-      for (const delivery of batch) await this.deliverOne(group, delivery);
+      // as Kafka partitions do: one partition key's messages in order, different keys side by side
+      const lanes = new Map<string, ClaimedDelivery[]>();
+      for (const delivery of batch) {
+        const key = delivery.partitionKey ?? delivery.messageId;
+        lanes.set(key, [...(lanes.get(key) ?? []), delivery]);
+      }
+      await Promise.all(
+        [...lanes.values()].map(async (lane) => {
+          for (const delivery of lane) await this.deliverOne(group, delivery);
+        }),
+      );
     }
   }
 
