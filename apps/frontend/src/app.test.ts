@@ -44,7 +44,10 @@ it('does not forward a path that climbs out of /api', async () => {
     forwarded += 1;
     return new Response('{}');
   });
-  const res = await app.request('/api/%2e%2e/job/reminder-1', { method: 'POST' });
-  expect(res.status).toBe(404);
+  // %2e%2e is resolved by URL parsing before routing; an encoded slash survives it and must be caught here
+  for (const path of ['/api/%2e%2e/job/reminder-1', '/api/..%2fjob%2freminder-1', '/api/tasks/..%2F..%2Fjob']) {
+    const res = await app.request(path, { method: 'POST' });
+    expect(res.status).toBe(404);
+  }
   expect(forwarded).toBe(0);
 });
