@@ -93,6 +93,12 @@ async function main() {
     await load(api(APP_IDS.backend, '/api/tasks'), { method: 'POST', body: create, token }),
     await load(base('/tasks'), { method: 'POST', body: create, token }),
   );
+  // the same at 4 connections: how much of the p99 at 32 is queueing on this machine
+  await compare(
+    'create task (backend), 4 connections',
+    await load(api(APP_IDS.backend, '/api/tasks'), { method: 'POST', body: create, token, connections: 4 }),
+    await load(base('/tasks'), { method: 'POST', body: create, token, connections: 4 }),
+  );
   await compare(
     'list, filtered (backend)',
     await load(api(APP_IDS.backend, '/api/tasks?status=open&priority=high,medium&sort=due&limit=50'), { token }),

@@ -10,7 +10,7 @@ export interface FuzzFigures {
   byStatus: Record<string, number>;
   serverErrors: number;
   withoutReason: number;
-  /** Distinct method + route patterns the requests reached (ids and queries folded). */
+  /** Distinct method + app + route patterns the requests reached (ids and queries folded). */
   endpoints: number;
   examples: string[];
   seed: number;
@@ -138,6 +138,34 @@ export async function fuzz(
     query.map((q) => ['GET', `/api/audit${q}`]),
   );
   const request: fc.Arbitrary<FuzzRequest> = fc.oneof(
+    // the pages, assets, probes and documents, with any method and odd bodies
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({
+          route: fc.constantFrom<[AppId, string]>(
+            [APP_IDS.frontend, '/'],
+            [APP_IDS.frontend, '/app.js'],
+            [APP_IDS.frontend, '/app.css'],
+            [APP_IDS.frontend, '/metrics'],
+            [APP_IDS.frontend, '/healthz'],
+            [APP_IDS.backend, '/readyz'],
+            [APP_IDS.backend, '/openapi.json'],
+            [APP_IDS.backend, '/docs'],
+            [APP_IDS.notificationService, '/healthz'],
+          ),
+          method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
+          body: fc.option(body, { nil: undefined }),
+          token: fc.constantFrom('own' as const, 'none' as const, 'garbage' as const),
+        })
+        .map(({ route, ...rest }) => ({
+          ...rest,
+          target: route[0],
+          path: route[1],
+          contentType: 'application/json',
+          appToken: false,
+        })),
+    },
     // a browser: every /api route through the frontend
     {
       weight: 8,
@@ -255,7 +283,7 @@ export async function fuzz(
       });
       const text = await res.text();
       figures.requests += 1;
-      endpoints.add(`${r.method} ${endpointOf(r.path, ids)}`);
+      endpoints.add(`${r.method} ${r.target} ${endpointOf(r.path, ids)}`);
       const bucket = `${res.status}`;
       figures.byStatus[bucket] = (figures.byStatus[bucket] ?? 0) + 1;
       const describe = () =>
@@ -313,6 +341,13 @@ function endpointOf(path: string, ids: Record<string, string>): string {
     'events',
     'job',
     'nothing-here',
+    'app.js',
+    'app.css',
+    'metrics',
+    'healthz',
+    'readyz',
+    'openapi.json',
+    'docs',
   ]);
   return segments
     .map((s, i) =>

@@ -127,7 +127,7 @@ async function main(): Promise<boolean> {
       SEED,
     );
     log(
-      `\nfuzz: ${fuzzed.requests} requests over ${fuzzed.endpoints} endpoints, ${fuzzed.serverErrors} answered 5xx, ${fuzzed.withoutReason} 4xx without a reason; statuses ${JSON.stringify(fuzzed.byStatus)}`,
+      `\nfuzz: ${fuzzed.requests} requests over ${fuzzed.endpoints} method + app + route pairs, ${fuzzed.serverErrors} answered 5xx, ${fuzzed.withoutReason} 4xx without a reason; statuses ${JSON.stringify(fuzzed.byStatus)}`,
     );
     for (const e of fuzzed.examples) log(`  ! ${e}`);
 
