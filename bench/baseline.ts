@@ -5,6 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { TOPICS } from '@todo/contracts';
 import pg from 'pg';
+import { TASK_COLUMNS } from '../apps/backend/src/db/schema';
+
+const COLUMNS = TASK_COLUMNS.join(', ');
 
 export async function startBaseline(
   databaseUrl: string,
@@ -32,15 +35,15 @@ export async function startBaseline(
           const now = new Date();
           const { rows } = await client.query(
             `insert into tasks (id, user_id, title, description, status, priority, tags, timezone, created_at, updated_at, version)
-             values ($1, $2, $3, null, 'open', 'medium', '{}', 'UTC', $4, $4, 1) returning *`,
+             values ($1, $2, $3, null, 'open', 'medium', '{}', 'UTC', $4, $4, 1) returning ${COLUMNS}`,
             [id, userId, input.title, now],
           );
-          for (const topic of [TOPICS.taskEvents, TOPICS.taskUpdates]) {
-            await client.query(
-              `insert into outbox (id, kind, topic, event_type, partition_key, payload) values ($1, 'publish', $2, 'task.created', $3, $4)`,
-              [randomUUID(), topic, id, JSON.stringify(rows[0])],
-            );
-          }
+          // as the backend does: the change's outbox rows in one INSERT
+          await client.query(
+            `insert into outbox (id, kind, topic, event_type, partition_key, payload)
+             values ($1, 'publish', $2, 'task.created', $3, $4), ($5, 'publish', $6, 'task.created', $3, $4)`,
+            [randomUUID(), TOPICS.taskEvents, id, JSON.stringify(rows[0]), randomUUID(), TOPICS.taskUpdates],
+          );
           await client.query('commit');
           res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify(rows[0]));
         } finally {
@@ -53,13 +56,13 @@ export async function startBaseline(
         ? `user_id = $1 and status = 'open' and search @@ to_tsquery('english', $2)`
         : `user_id = $1 and status = 'open' and priority = any($2::text[])`;
       const param = q ? `${q}:*` : ['high', 'medium'];
-      const count = await pool.query(`select count(*) from tasks where ${where}`, [userId, param]);
       const order = q
         ? `ts_rank(search, to_tsquery('english', $2)) desc, created_at desc, id`
         : 'due_at asc nulls last, id';
-      const { rows } = await pool.query(`select * from tasks where ${where} order by ${order} limit 50`, [
-        userId,
-        param,
+      // as the backend does: the count beside the page, every column but the search vector
+      const [count, { rows }] = await Promise.all([
+        pool.query(`select count(*) from tasks where ${where}`, [userId, param]),
+        pool.query(`select ${COLUMNS} from tasks where ${where} order by ${order} limit 50`, [userId, param]),
       ]);
       res
         .writeHead(200, { 'content-type': 'application/json' })

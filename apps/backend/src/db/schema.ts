@@ -45,6 +45,30 @@ export interface TasksTable {
   version: number;
 }
 
+/** What a task is read with: every column but `search` (a tsvector about as large as the text, for WHERE only). */
+export const TASK_COLUMNS = [
+  'id',
+  'user_id',
+  'title',
+  'description',
+  'status',
+  'priority',
+  'priority_rank',
+  'tags',
+  'due_at',
+  'remind_at',
+  'remind_before_minutes',
+  'recurrence',
+  'timezone',
+  'series_id',
+  'occurrence_key',
+  'reminded_for',
+  'created_at',
+  'updated_at',
+  'completed_at',
+  'version',
+] as const satisfies readonly (keyof TasksTable)[];
+
 export interface OutboxTable {
   id: string;
   seq: Generated<string>;

@@ -2,7 +2,7 @@
 import type { TaskSnapshot } from '@todo/contracts';
 import { ApiError } from '@todo/service-kit';
 import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
-import type { Database } from '../db/schema';
+import { type Database, TASK_COLUMNS } from '../db/schema';
 import type { ListTasksQuery, SortField } from './input';
 import { toSnapshot } from './snapshot';
 
@@ -61,27 +61,32 @@ export async function listTasks(db: Kysely<Database>, userId: string, query: Lis
     return eb.and(parts);
   };
 
-  const countRow = await db
-    .selectFrom('tasks')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where(filters)
-    .executeTakeFirst();
-  const total = Number(countRow?.n ?? 0);
+  // the count runs beside the page's query, on its own connection
+  const counting = () =>
+    db
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where(filters)
+      .executeTakeFirst()
+      .then((row) => Number(row?.n ?? 0));
   const cursor = query.cursor ? decode(query.cursor) : undefined;
 
   // relevance order (a search without an explicit sort): ranks shift as tasks change, so page by offset
   if (tsquery && !query.sort) {
     const offset = cursor && 'o' in cursor ? cursor.o : 0;
-    const rows = await db
-      .selectFrom('tasks')
-      .selectAll()
-      .where(filters)
-      .orderBy(sql`ts_rank(search, ${tsquery})`, 'desc')
-      .orderBy('created_at', 'desc')
-      .orderBy('id')
-      .offset(offset)
-      .limit(query.limit + 1)
-      .execute();
+    const [rows, total] = await Promise.all([
+      db
+        .selectFrom('tasks')
+        .select(TASK_COLUMNS)
+        .where(filters)
+        .orderBy(sql`ts_rank(search, ${tsquery})`, 'desc')
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .offset(offset)
+        .limit(query.limit + 1)
+        .execute(),
+      counting(),
+    ]);
     const more = rows.length > query.limit;
     return {
       items: rows.slice(0, query.limit).map(toSnapshot),
@@ -95,7 +100,7 @@ export async function listTasks(db: Kysely<Database>, userId: string, query: Lis
   const cmp = direction === 'asc' ? sql`>` : sql`<`;
   let rowsQuery = db
     .selectFrom('tasks')
-    .selectAll()
+    .select(TASK_COLUMNS)
     .select(sql<string | number | Date | null>`${sort.key}`.as('sort_key'))
     .where(filters);
   if (cursor && 'id' in cursor) {
@@ -109,11 +114,14 @@ export async function listTasks(db: Kysely<Database>, userId: string, query: Lis
           })`;
     rowsQuery = rowsQuery.where(after);
   }
-  const rows = await rowsQuery
-    .orderBy(sql`${sort.key} ${sql.raw(direction)} nulls last`)
-    .orderBy('id')
-    .limit(query.limit + 1)
-    .execute();
+  const [rows, total] = await Promise.all([
+    rowsQuery
+      .orderBy(sql`${sort.key} ${sql.raw(direction)} nulls last`)
+      .orderBy('id')
+      .limit(query.limit + 1)
+      .execute(),
+    counting(),
+  ]);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const more = rows.length > query.limit;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ReminderEvent, TaskEventType, TaskSnapshot } from '@todo/contracts';
 import { ApiError, notFound } from '@todo/service-kit';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database, TaskRow } from '../db/schema';
+import { type Database, TASK_COLUMNS, type TaskRow } from '../db/schema';
 import { type ReminderJobData, reminderJobRow, reminderRow, taskChangeRows, writeOutbox } from '../outbox/outbox';
 import { type CreateTaskInput, crossFieldIssues, type UpdateTaskInput } from './input';
 import { effectiveRemindAt, toSnapshot } from './snapshot';
@@ -57,7 +57,7 @@ export class TaskService {
     if (!UUID.test(id)) throw notFound('task');
     const row = await trx
       .selectFrom('tasks')
-      .selectAll()
+      .select(TASK_COLUMNS)
       .where('id', '=', id)
       .where('user_id', '=', userId)
       .forUpdate()
@@ -78,7 +78,7 @@ export class TaskService {
     if (!UUID.test(id)) throw notFound('task');
     const row = await this.db
       .selectFrom('tasks')
-      .selectAll()
+      .select(TASK_COLUMNS)
       .where('id', '=', id)
       .where('user_id', '=', userId)
       .executeTakeFirst();
@@ -130,7 +130,7 @@ export class TaskService {
         if (earlier) return { ...earlier, replayed: true as const };
       }
       const { priority_rank: _generated, ...values } = row;
-      const inserted = await trx.insertInto('tasks').values(values).returningAll().executeTakeFirstOrThrow();
+      const inserted = await trx.insertInto('tasks').values(values).returning(TASK_COLUMNS).executeTakeFirstOrThrow();
       await this.record(trx, 'created', null, inserted);
       const snapshot = toSnapshot(inserted);
       if (key) {
@@ -217,7 +217,7 @@ export class TaskService {
           version: before.version + 1,
         })
         .where('id', '=', id)
-        .returningAll()
+        .returning(TASK_COLUMNS)
         .executeTakeFirstOrThrow();
       await this.record(trx, 'updated', before, after);
       return toSnapshot(after);
@@ -247,7 +247,7 @@ export class TaskService {
           version: before.version + 1,
         })
         .where('id', '=', id)
-        .returningAll()
+        .returning(TASK_COLUMNS)
         .executeTakeFirstOrThrow();
       await this.record(trx, status === 'completed' ? 'completed' : 'updated', before, after);
       return toSnapshot(after);
@@ -266,7 +266,7 @@ export class TaskService {
   async createNextOccurrence(input: NextOccurrenceInput): Promise<{ task: TaskSnapshot; created: boolean }> {
     const existing = await this.db
       .selectFrom('tasks')
-      .selectAll()
+      .select(TASK_COLUMNS)
       .where('occurrence_key', '=', input.idempotency_key)
       .executeTakeFirst();
     if (existing) return { task: toSnapshot(existing), created: false };
@@ -275,7 +275,7 @@ export class TaskService {
     return this.write(async (trx) => {
       const source = await trx
         .selectFrom('tasks')
-        .selectAll()
+        .select(TASK_COLUMNS)
         .where('id', '=', input.source_task_id)
         .executeTakeFirst();
       if (!source) throw new ApiError(404, 'SOURCE_NOT_FOUND', 'the completed task no longer exists');
@@ -311,12 +311,12 @@ export class TaskService {
           version: 1,
         })
         .onConflict((oc) => oc.column('occurrence_key').doNothing())
-        .returningAll()
+        .returning(TASK_COLUMNS)
         .executeTakeFirst();
       if (!inserted) {
         const raced = await trx
           .selectFrom('tasks')
-          .selectAll()
+          .select(TASK_COLUMNS)
           .where('occurrence_key', '=', input.idempotency_key)
           .executeTakeFirstOrThrow();
         return { task: toSnapshot(raced), created: false };
@@ -332,7 +332,7 @@ export class TaskService {
     return this.write(async (trx) => {
       const row = await trx
         .selectFrom('tasks')
-        .selectAll()
+        .select(TASK_COLUMNS)
         .where('id', '=', data.task_id)
         .forUpdate()
         .executeTakeFirst();
