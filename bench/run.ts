@@ -225,13 +225,60 @@ async function main() {
   const bundles = new BundleSystem();
   await bundles.start();
   const bundled: Record<string, number> = {};
+  const requestPath: string[][] = [];
   try {
-    for (const id of ALL_APP_IDS) await bundles.startApp(id);
+    // the backend with its relay paused: the request path alone, against the baseline's same SQL (which sends no
+    // events either); above, the whole system also relays and delivers every event on the same two cores
+    for (const id of ALL_APP_IDS) {
+      await bundles.startApp(id, id === APP_IDS.backend ? { env: { OUTBOX_RELAY: 'off' } } : {});
+    }
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     for (const id of ALL_APP_IDS) bundled[id] = rssMb(bundles.pid(id));
+    const bundleApi = `http://127.0.0.1:${bundles.port(APP_IDS.backend)}`;
+    const account = (await (
+      await fetch(`${bundleApi}/api/auth/sign-up`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'bench@example.com', password: 'bench password 1' }),
+      })
+    ).json()) as { token: string; user: { id: string } };
+    const sid = JSON.parse(Buffer.from(account.token.split('.')[1] as string, 'base64url').toString()).sid as string;
+    const raw = await startBaseline(bundles.databaseUrl, sid, account.user.id);
+    try {
+      for (const connections of [CONNECTIONS, 4]) {
+        const ours = await load(`${bundleApi}/api/tasks`, {
+          method: 'POST',
+          body: create,
+          token: account.token,
+          connections,
+        });
+        const theirs = await load(`http://127.0.0.1:${raw.port}/tasks`, {
+          method: 'POST',
+          body: create,
+          token: account.token,
+          connections,
+        });
+        requestPath.push([
+          `create task, ${connections} connections`,
+          ours.rps.toFixed(0),
+          `${ours.p50} / ${ours.p99}`,
+          theirs.rps.toFixed(0),
+          `${theirs.p50} / ${theirs.p99}`,
+          `${((ours.rps / theirs.rps) * 100).toFixed(0)} %`,
+          String(ours.bad),
+        ]);
+      }
+    } finally {
+      await raw.stop();
+    }
   } finally {
     await bundles.stop();
   }
+  console.log(
+    '\n| request path only (backend bundle, relay paused) | req/s | p50 / p99 ms | baseline req/s | baseline p50 / p99 ms | ratio | errors |',
+  );
+  console.log('|---|---|---|---|---|---|---|');
+  for (const row of requestPath) console.log(`| ${row.join(' | ')} |`);
   console.log(`\n| app | idle RSS MB (npm start, tsx) | loaded RSS MB (tsx) | idle RSS MB (bundle, as deployed) |`);
   console.log('|---|---|---|---|');
   for (const id of ALL_APP_IDS)

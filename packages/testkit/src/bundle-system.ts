@@ -37,6 +37,11 @@ export class BundleSystem {
     await this.runtime.start();
   }
 
+  get databaseUrl(): string {
+    if (!this.db) throw new Error('start the system first');
+    return this.db.url;
+  }
+
   port(appId: AppId): number {
     return this.ports.get(appId) as number;
   }
@@ -48,7 +53,10 @@ export class BundleSystem {
   }
 
   /** Starts one bundle from the empty folder (it must not reach for sources or node_modules); resolves when ready. */
-  async startApp(appId: AppId, options: { timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<void> {
+  async startApp(
+    appId: AppId,
+    options: { timeoutMs?: number; nodeArgs?: string[]; env?: Record<string, string> } = {},
+  ): Promise<void> {
     const timeoutMs = options.timeoutMs ?? 30_000;
     if (!this.runtime) throw new Error('start the system first');
     const args = [...(options.nodeArgs ?? []), join(ROOT, 'apps', appId, 'dist', 'main.js')];
@@ -59,6 +67,7 @@ export class BundleSystem {
         APP_PORT: String(this.port(appId)),
         DAPR_HTTP_PORT: new URL(sidecarUrl(this.runtime, appId)).port,
         LOG_LEVEL: 'warn',
+        ...options.env,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
