@@ -15,6 +15,7 @@ export class BundleSystem {
   private db?: Awaited<ReturnType<typeof freshDatabase>>;
   private runtime?: Runtime;
   private readonly ports = new Map<AppId, number>();
+  private readonly metricsPorts = new Map<AppId, number>();
   private readonly children = new Map<AppId, ChildProcess>();
 
   /** The stand-in and the database; no app yet. */
@@ -26,7 +27,11 @@ export class BundleSystem {
         [SECRET.name]: { [SECRET.keys.databaseUrl]: this.db.url, [SECRET.keys.authSecret]: 'x'.repeat(40) },
       }),
     );
-    for (const id of ALL_APP_IDS) this.ports.set(id, await freePort());
+    for (const id of ALL_APP_IDS) {
+      this.ports.set(id, await freePort());
+      // its own port too: the default (app port + 1000) may be taken by anything on a random port's neighbourhood
+      this.metricsPorts.set(id, await freePort());
+    }
     const resources = systemResources(this.db.url);
     this.runtime = runtimeFor(
       this.db.url,
@@ -65,6 +70,7 @@ export class BundleSystem {
       env: {
         PATH: process.env.PATH,
         APP_PORT: String(this.port(appId)),
+        METRICS_PORT: String(this.metricsPorts.get(appId)),
         DAPR_HTTP_PORT: new URL(sidecarUrl(this.runtime, appId)).port,
         LOG_LEVEL: 'warn',
         ...options.env,
