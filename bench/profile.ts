@@ -1,4 +1,5 @@
-// `npm run bench:profile`: where the backend spends its CPU while creating tasks at 32 connections. Runs the backend
+// `npm run bench:profile`: where the backend spends its CPU while creating tasks at 32 connections (the request path;
+// PROFILE_RELAY=on adds the relay). Runs the backend
 // bundle (as deployed) with --cpu-prof beside the stand-in, loads it with autocannon, and prints the functions and the
 // packages with the most self time. The .cpuprofile stays in test-results/ for Chrome DevTools or speedscope.
 import { execFileSync } from 'node:child_process';
@@ -12,6 +13,8 @@ import autocannon from 'autocannon';
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'test-results', 'profile');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** PROFILE_RELAY=on profiles the relay's work too; by default the request path alone. */
+const PROFILE_RELAY = process.env.PROFILE_RELAY === 'on' ? 'on' : 'off';
 
 interface ProfileNode {
   id: number;
@@ -51,7 +54,12 @@ async function main() {
   await system.start();
   try {
     for (const id of ALL_APP_IDS) {
-      await system.startApp(id, id === APP_IDS.backend ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${OUT}`] } : {});
+      await system.startApp(
+        id,
+        id === APP_IDS.backend
+          ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${OUT}`], env: { OUTBOX_RELAY: PROFILE_RELAY } }
+          : {},
+      );
     }
     const api = `http://127.0.0.1:${system.port(APP_IDS.backend)}`;
     const signUp = await fetch(`${api}/api/auth/sign-up`, {
@@ -69,7 +77,7 @@ async function main() {
       duration: SECONDS,
     });
     console.log(
-      `create task, backend bundle, 32 connections, ${SECONDS} s: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx + result.errors} errors`,
+      `create task, backend bundle (relay ${PROFILE_RELAY}), 32 connections, ${SECONDS} s: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx + result.errors} errors`,
     );
     await system.stopApp(APP_IDS.backend);
   } finally {
