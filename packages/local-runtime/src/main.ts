@@ -130,6 +130,8 @@ async function main() {
   for (const app of runFile.apps) {
     await waitUntilReady(`http://127.0.0.1:${app.daprHttpPort}/v1.0/healthz`, READY_TIMEOUT_MS, sidecarAlive);
   }
+  // each process is restarted after a crash from the moment it was first ready (a broken start fails fast instead)
+  sidecar.restart = true;
 
   const apps = runFile.apps.map((app, index) => {
     if (!app.command) throw new Error(`${runFile.path}: app ${app.appId} has no command`);
@@ -155,11 +157,11 @@ async function main() {
   });
   await Promise.all(
     apps.map(({ app, proc }) =>
-      waitUntilReady(`http://127.0.0.1:${app.appPort}/readyz`, READY_TIMEOUT_MS, () => proc.running),
+      waitUntilReady(`http://127.0.0.1:${app.appPort}/readyz`, READY_TIMEOUT_MS, () => proc.running).then(() => {
+        proc.restart = true;
+      }),
     ),
   );
-  // from now on a crashed process is started again, as Kubernetes restarts a container
-  for (const proc of running) proc.restart = true;
   const frontend = runFile.apps[0];
   say(`all ${apps.length} apps ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`open http://localhost:${frontend?.appPort}  (Ctrl-C stops everything; data is kept)`);

@@ -96,7 +96,11 @@ it('brings all four apps to ready within 60 s, stops cleanly on Ctrl-C, and keep
     await client.end();
     expect(rows).toEqual([{ v: 'from the first run' }]);
 
-    // a crashed process is started again, as Kubernetes would: kill -9 an app and the stand-in sidecar
+    // a crashed process is started again, as Kubernetes would: kill -9 an app and the stand-in sidecar (once the
+    // runner has said all are ready: it restarts a process from when it saw it ready)
+    for (let waited = 0; !second.output().includes('all 4 apps ready') && waited < 10_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     for (const name of [APP_IDS.recurringTaskService, 'dapr-standin'] as const) {
       const before = pids()[name] as number;
       process.kill(before, 'SIGKILL');
