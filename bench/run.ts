@@ -38,6 +38,21 @@ async function load(
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bad };
 }
 
+type Load = Awaited<ReturnType<typeof load>>;
+
+/** One table row: ours beside the baseline's figures (when there is a baseline) and the ratio of req/s. */
+function comparison(name: string, ours: Load, theirs?: Load): string[] {
+  return [
+    name,
+    ours.rps.toFixed(0),
+    `${ours.p50} / ${ours.p99}`,
+    theirs ? theirs.rps.toFixed(0) : '—',
+    theirs ? `${theirs.p50} / ${theirs.p99}` : '—',
+    theirs ? `${((ours.rps / theirs.rps) * 100).toFixed(0)} %` : '—',
+    String(ours.bad),
+  ];
+}
+
 async function main() {
   await system.start();
   const api = (appId: AppId, path: string) => `http://127.0.0.1:${system.appPort(appId)}${path}`;
@@ -71,34 +86,19 @@ async function main() {
   const base = (path: string) => `http://127.0.0.1:${baseline.port}${path}`;
 
   const rows: string[][] = [];
-  const compare = async (
-    name: string,
-    ours: Awaited<ReturnType<typeof load>>,
-    theirs?: Awaited<ReturnType<typeof load>>,
-  ) => {
-    rows.push([
-      name,
-      ours.rps.toFixed(0),
-      `${ours.p50} / ${ours.p99}`,
-      theirs ? theirs.rps.toFixed(0) : '—',
-      theirs ? `${theirs.p50} / ${theirs.p99}` : '—',
-      theirs ? `${((ours.rps / theirs.rps) * 100).toFixed(0)} %` : '—',
-      String(ours.bad),
-    ]);
+  const compare = async (name: string, ours: Load, theirs?: Load) => {
+    rows.push(comparison(name, ours, theirs));
     console.log(rows.at(-1)?.join(' | '));
   };
   const create = JSON.stringify({ title: 'bench task' });
-  await compare(
-    'create task (backend)',
-    await load(api(APP_IDS.backend, '/api/tasks'), { method: 'POST', body: create, token }),
-    await load(base('/tasks'), { method: 'POST', body: create, token }),
-  );
-  // the same at 4 connections: how much of the p99 at 32 is queueing on this machine
-  await compare(
-    'create task (backend), 4 connections',
-    await load(api(APP_IDS.backend, '/api/tasks'), { method: 'POST', body: create, token, connections: 4 }),
-    await load(base('/tasks'), { method: 'POST', body: create, token, connections: 4 }),
-  );
+  // at 4 connections as well: how much of the p99 at 32 is queueing on this machine
+  for (const connections of [CONNECTIONS, 4]) {
+    await compare(
+      `create task (backend)${connections === CONNECTIONS ? '' : `, ${connections} connections`}`,
+      await load(api(APP_IDS.backend, '/api/tasks'), { method: 'POST', body: create, token, connections }),
+      await load(base('/tasks'), { method: 'POST', body: create, token, connections }),
+    );
+  }
   await compare(
     'list, filtered (backend)',
     await load(api(APP_IDS.backend, '/api/tasks?status=open&priority=high,medium&sort=due&limit=50'), { token }),
@@ -246,27 +246,14 @@ async function main() {
     const raw = await startBaseline(bundles.databaseUrl, sid, account.user.id);
     try {
       for (const connections of [CONNECTIONS, 4]) {
-        const ours = await load(`${bundleApi}/api/tasks`, {
-          method: 'POST',
-          body: create,
-          token: account.token,
-          connections,
-        });
-        const theirs = await load(`http://127.0.0.1:${raw.port}/tasks`, {
-          method: 'POST',
-          body: create,
-          token: account.token,
-          connections,
-        });
-        requestPath.push([
-          `create task, ${connections} connections`,
-          ours.rps.toFixed(0),
-          `${ours.p50} / ${ours.p99}`,
-          theirs.rps.toFixed(0),
-          `${theirs.p50} / ${theirs.p99}`,
-          `${((ours.rps / theirs.rps) * 100).toFixed(0)} %`,
-          String(ours.bad),
-        ]);
+        const init = { method: 'POST' as const, body: create, token: account.token, connections };
+        requestPath.push(
+          comparison(
+            `create task, ${connections} connections`,
+            await load(`${bundleApi}/api/tasks`, init),
+            await load(`http://127.0.0.1:${raw.port}/tasks`, init),
+          ),
+        );
       }
     } finally {
       await raw.stop();
