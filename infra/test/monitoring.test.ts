@@ -44,6 +44,7 @@ it('scrapes the sidecars and the apps of every app pod, and the Dapr control pla
     const container = d.inputs.spec.template.spec.containers[0];
     expect(container.ports).toContainEqual({ name: 'metrics', containerPort: 9464 });
     expect(container.env).toContainEqual({ name: 'METRICS_PORT', value: '9464' });
+    expect(container.env).toContainEqual({ name: 'APP_HOST', value: '0.0.0.0' });
   }
   expect(aks.outputs.observeCommands).toMatchObject({ grafana: expect.stringContaining('port-forward') });
 });

@@ -98,6 +98,8 @@ export class DaprApp extends pulumi.ComponentResource {
                   env: [
                     { name: 'APP_PORT', value: String(args.port) },
                     { name: 'METRICS_PORT', value: String(METRICS_PORT) },
+                    // probes and Prometheus reach the pod's address; locally the apps listen on loopback only
+                    { name: 'APP_HOST', value: '0.0.0.0' },
                     { name: 'LOG_LEVEL', value: 'info' },
                     ...tokenEnv,
                     ...Object.entries(args.env ?? {}).map(([envName, value]) => ({ name: envName, value })),

@@ -145,6 +145,20 @@ describe('reminders through the Jobs API', () => {
     const res = await fetch(h.url('/job/reminder-x'), { method: 'POST', body: '{}' });
     expect(res.status).toBe(401);
   });
+
+  it('refuses a job trigger that came by service invocation, even with the app token: nothing fires early', async () => {
+    const remindAt = inSeconds(3600);
+    const { json: task } = await h.api('/api/tasks', { token, body: { title: 'Not yet', remind_at: remindAt } });
+    const res = await fetch(h.url(`/job/${reminderJobName(task.id)}`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'dapr-api-token': APP_TOKEN, 'dapr-caller-app-id': 'frontend' },
+      body: JSON.stringify({ task_id: task.id, remind_at: new Date(remindAt).toISOString() }),
+    });
+    expect(res.status).toBe(403);
+    expect((await res.json()).error.code).toBe('NOT_FOR_INVOCATION');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.eventsOn(TOPICS.reminders, task.id)).toHaveLength(0);
+  });
 });
 
 describe('next occurrence', () => {

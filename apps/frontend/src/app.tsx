@@ -1,13 +1,13 @@
 // The frontend: the page, its assets, and /api/* forwarded through its own sidecar (Dapr service invocation),
 // streams included. No backend address anywhere: only app ids.
-import { APP_IDS, apiErrorBody } from '@todo/contracts';
+import { APP_IDS, apiErrorBody, matchBrowserRoute } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
 import { healthRoutes, installErrorHandlers, instrument } from '@todo/service-kit';
 import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import type { Asset } from './assets';
 import { Page } from './page';
-import { upstreamFor } from './routes-map';
 
 export interface FrontendDeps {
   logger: Logger;
@@ -23,6 +23,7 @@ export function createApp(deps: FrontendDeps): Hono {
   installErrorHandlers(app, deps.logger);
   instrument(app, APP_IDS.frontend, deps.logger);
   app.route('/', healthRoutes({ sidecar: () => deps.dapr.health.check() }));
+  app.use('*', pageSecurityHeaders);
 
   const serveAsset = (asset: Asset) => (c: import('hono').Context) => {
     if (c.req.header('if-none-match') === asset.etag) return c.body(null, 304);
@@ -35,21 +36,16 @@ export function createApp(deps: FrontendDeps): Hono {
   app.get('/app.css', serveAsset(deps.assets.styles));
 
   app.get('/', (c) => {
-    c.header(
-      'content-security-policy',
-      "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:",
-    );
-    c.header('x-content-type-options', 'nosniff');
-    c.header('referrer-policy', 'no-referrer');
     return c.html(
       `<!doctype html>${(<Page scriptEtag={deps.assets.script.etag} stylesEtag={deps.assets.styles.etag} />).toString()}`,
     );
   });
 
   app.all('/api/*', async (c) => {
-    const upstream = upstreamFor(c.req.path);
-    if (!upstream) return c.json(apiErrorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404);
-    const streaming = c.req.path === '/api/stream';
+    // only the routes the browser's API has, rebuilt from validated segments: never a sidecar-only route
+    const target = matchBrowserRoute(c.req.method, new URL(c.req.url).pathname, c.req.path);
+    if (!target) return c.json(apiErrorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404);
+    const upstream = target.app;
     const unavailable = () => {
       c.header('retry-after', '2');
       return c.json(
@@ -58,9 +54,10 @@ export function createApp(deps: FrontendDeps): Hono {
       );
     };
     try {
+      const streaming = target.route.path === '/api/stream';
       const response = await deps.dapr.invoke.forward(
         upstream,
-        c.req.path.slice(1),
+        target.path.slice(1),
         c.req.raw,
         streaming ? undefined : API_TIMEOUT_MS,
       );
@@ -77,6 +74,24 @@ export function createApp(deps: FrontendDeps): Hono {
   });
   return app;
 }
+
+/** The page cannot be framed, leaks no referrer, runs only its own script and styles. */
+const pageSecurityHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    objectSrc: ["'none'"],
+  },
+  xFrameOptions: 'DENY',
+  referrerPolicy: 'no-referrer',
+  crossOriginEmbedderPolicy: false,
+});
 
 /** Dapr answers a failed invocation itself with ERR_DIRECT_INVOKE; the apps answer `{ error: ... }`. */
 async function isInvocationFailure(response: Response): Promise<boolean> {

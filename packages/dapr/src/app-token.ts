@@ -2,6 +2,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { apiErrorBody } from '@todo/contracts';
 import type { MiddlewareHandler } from 'hono';
+import { every } from 'hono/combine';
 
 export const APP_TOKEN_HEADER = 'dapr-api-token';
 
@@ -29,3 +30,28 @@ export const requireAppToken =
     }
     await next();
   };
+
+/** The header daprd adds to every service invocation (never to a pub/sub delivery or a job trigger). */
+export const CALLER_APP_ID_HEADER = 'dapr-caller-app-id';
+
+/**
+ * Subscription and job routes are for the app's own sidecar only: a request that arrived by service invocation
+ * (from any app, with the app token the sidecar adds) is refused, whatever path led it here.
+ */
+export const refuseInvocation: MiddlewareHandler = async (c, next) => {
+  const caller = c.req.header(CALLER_APP_ID_HEADER);
+  if (caller !== undefined) {
+    return c.json(
+      apiErrorBody(
+        'NOT_FOR_INVOCATION',
+        `this route takes only the sidecar's own deliveries, not a call from ${caller}`,
+      ),
+      403,
+    );
+  }
+  await next();
+};
+
+/** The app token, and no service invocation: what every subscription and job route requires. */
+export const sidecarOnly = (token: string | undefined): MiddlewareHandler =>
+  every(requireAppToken(token), refuseInvocation);

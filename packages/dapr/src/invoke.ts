@@ -12,7 +12,10 @@ export interface InvokeOptions {
   traceparent?: string;
 }
 
-/** Headers that belong to one hop (or to our sidecar) and must not be forwarded. */
+/**
+ * Headers that belong to one hop (or to our sidecar) and must not be forwarded. `expect: 100-continue` was answered
+ * by this hop's server already (and fetch refuses it).
+ */
 const NOT_FORWARDED = new Set([
   'connection',
   'keep-alive',
@@ -20,6 +23,11 @@ const NOT_FORWARDED = new Set([
   'upgrade',
   'host',
   'content-length',
+  'expect',
+  'te',
+  'trailer',
+  'proxy-connection',
+  'proxy-authorization',
   'dapr-api-token',
 ]);
 

@@ -139,3 +139,23 @@ describe('without a configured app token', () => {
     expect((await open.request('/dapr/subscribe')).status).toBe(200);
   });
 });
+
+describe('a request that came by service invocation', () => {
+  it('is refused even with the app token: another app (or a forwarded path) cannot forge a delivery', async () => {
+    const res = await app.request('/events/reminders', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/cloudevents+json',
+        'dapr-api-token': 'app-token',
+        'dapr-caller-app-id': 'frontend',
+      },
+      body: JSON.stringify(cloudEvent(reminder)),
+    });
+    expect(res.status).toBe(403);
+    expect((await res.json()).error.code).toBe('NOT_FOR_INVOCATION');
+    expect(handled).toHaveLength(0);
+    // the same delivery from the sidecar itself is handled
+    expect((await deliver(cloudEvent(reminder))).status).toBe(200);
+    expect(handled).toHaveLength(1);
+  });
+});

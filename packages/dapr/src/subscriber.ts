@@ -3,7 +3,7 @@ import { fieldIssues } from '@todo/contracts';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { requireAppToken } from './app-token';
+import { sidecarOnly } from './app-token';
 
 /** What the handler knows about the message besides its data. */
 export interface DeliveredEvent {
@@ -70,7 +70,7 @@ export function createSubscriberApp(options: {
   inTrace?: <T>(traceparent: string | undefined, work: () => Promise<T>) => Promise<T>;
 }): Hono {
   const app = new Hono();
-  const guard = requireAppToken(options.appToken);
+  const guard = sidecarOnly(options.appToken);
 
   app.get('/dapr/subscribe', guard, (c) =>
     c.json(

@@ -1,6 +1,7 @@
 // One sidecar's HTTP API, bound to one app id: the building blocks our apps use, and 501 for everything else.
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { DaprApiError, daprError } from './errors';
 import { JobSpecSchema } from './jobs/schedule';
 import type { Runtime } from './runtime';
@@ -10,6 +11,9 @@ import { stateRoutes } from './state/routes';
 
 const sameSecret = (a: string, b: string) =>
   Buffer.byteLength(a) === Buffer.byteLength(b) && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** daprd's default `--max-body-size` (4Mi). */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export function sidecarApp(runtime: Runtime, appId: string, apiToken: string | undefined): Hono<SidecarEnv> {
   const app = new Hono<SidecarEnv>();
@@ -36,6 +40,15 @@ export function sidecarApp(runtime: Runtime, appId: string, apiToken: string | u
     }
     await next();
   });
+
+  // daprd's --max-body-size default: a larger body is never buffered
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => daprError(c, 413, 'ERR_BODY_TOO_LARGE', `request body larger than ${MAX_BODY_BYTES} bytes`),
+    }),
+  );
 
   app.get('/v1.0/metadata', async (c) => c.json(await runtime.metadata(appId)));
 

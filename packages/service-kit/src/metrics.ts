@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import client from 'prom-client';
+import { listenHost } from './listen-host';
 
 export const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry, prefix: 'todo_' });
@@ -62,7 +63,7 @@ export const observePubsub =
   };
 
 /** Serves GET /metrics on its own port; returns a stop function. */
-export function serveMetrics(port: number, hostname = '0.0.0.0'): Promise<{ port: number; stop(): Promise<void> }> {
+export function serveMetrics(port: number, hostname = listenHost()): Promise<{ port: number; stop(): Promise<void> }> {
   const app = new Hono();
   app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }));
   return new Promise((resolve) => {

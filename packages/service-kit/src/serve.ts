@@ -2,7 +2,9 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
+import { limitBodies } from './body-limit';
 import { answerClientErrors } from './client-errors';
+import { listenHost } from './listen-host';
 import { serveMetrics } from './metrics';
 
 export interface RunningApp {
@@ -13,6 +15,7 @@ export interface RunningApp {
 export interface ServeOptions {
   app: { fetch: (request: Request) => Response | Promise<Response> };
   port: number;
+  /** Defaults to APP_HOST, else loopback: only a deployment that is reached from outside the pod listens wider. */
   hostname?: string;
   logger: Logger;
   /** Closed in order after the server stopped accepting and drained (database pools, timers). */
@@ -40,7 +43,7 @@ export async function startApp(options: ServeOptions): Promise<RunningApp> {
   const closers = [...(options.onClose ?? []), ...(metrics ? [() => metrics.stop()] : [])];
   return new Promise((resolve) => {
     const server = serve(
-      { fetch: options.app.fetch, port: options.port, hostname: options.hostname ?? '0.0.0.0' },
+      { fetch: limitBodies(options.app.fetch), port: options.port, hostname: options.hostname ?? listenHost() },
       (info) => {
         answerClientErrors(server as Server);
         options.logger.info({ port: info.port }, 'listening');

@@ -2,7 +2,7 @@
 
 import { z } from '@hono/zod-openapi';
 import { APP_IDS, isoDateTime, parseReminderJobName } from '@todo/contracts';
-import { requireAppToken } from '@todo/dapr';
+import { requireAppToken, sidecarOnly } from '@todo/dapr';
 import { ApiError } from '@todo/service-kit';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
@@ -25,7 +25,7 @@ export function sidecarRoutes(tasks: TaskService, logger: Logger, appToken: stri
   const guard = requireAppToken(appToken);
 
   // Dapr retries a trigger that does not answer 2xx: answer 200 for a job we will never act on
-  app.post('/job/:name', guard, async (c) => {
+  app.post('/job/:name', sidecarOnly(appToken), async (c) => {
     const name = c.req.param('name');
     const taskId = parseReminderJobName(name);
     const data = ReminderJobDataSchema.safeParse(await c.req.json().catch(() => undefined));
