@@ -154,10 +154,11 @@ export async function checkAccess(
   }
   results.push(sidecarOnly);
 
-  // through the frontend, whose invocations reach the apps with the app token: no path may climb out of /api
-  const climb = figures('paths climbing out of /api through the frontend → 4xx, never forwarded');
+  // through the frontend, whose invocations reach the apps with the app token: no path may climb out of /api. Each
+  // is refused by the frontend itself (its NOT_FOUND), not by a later layer: the allow-list never forwards them.
+  const climb = figures('paths climbing out of /api through the frontend → the frontend refuses, never forwarded');
   const target = `job/reminder-${victim.taskIds[0]}`;
-  for (const path of [
+  const climbs = [
     `/api/../${target}`,
     `/api/%2e%2e/${target}`,
     `/api/%2E%2E/${target}`,
@@ -165,13 +166,38 @@ export async function checkAccess(
     `/api/tasks/..%2f..%2f${target.replace('/', '%2f')}`,
     '/api/%2e%2e/internal/next-occurrence',
     `/api/..\\${target}`,
-  ]) {
-    const answer = await rawRequest(system.appPort(APP_IDS.frontend), 'POST', path, intruder.token);
-    const ok = answer.status >= 400 && answer.status < 500;
-    record(climb, `POST ${path} → ${answer.status} ${answer.text.slice(0, 80)}`, ok, leaks(answer.text, path));
+  ];
+  // the traversal family: a dot segment split by an encoded control character (decoded by the router, dropped by a
+  // URL parser downstream), mixed and double encodings, overlong UTF-8 dots; aimed at the job route, the
+  // notification-service's subscription routes, the next-occurrence route and the sidecar's own API
+  const escapes = ['.%09.', '.%0a.', '.%0d.', '.%00.', '.%0A.', '%2e.', '.%2e', '%252e%252e', '%c0%ae%c0%ae', '.%20.'];
+  const aims = [target, 'internal/next-occurrence', 'events/reminders', 'events/task-events', 'v1.0/metadata'];
+  for (const dots of escapes) {
+    for (const aim of aims) {
+      climbs.push(`/api/${dots}/${aim}`, `/api/notifications/${dots}/${dots}/${aim}`);
+      climbs.push(`/api/${Array.from({ length: 5 }, () => dots).join('/')}/${aim}`);
+    }
+  }
+  climbs.push('/api/.%09./.%09./.%09./.%09./.%09./v1.0-alpha1/jobs/x', '/api/tasks/%2e%09%2e/complete');
+  for (const path of climbs) {
+    for (const method of ['GET', 'POST']) {
+      const answer = await rawRequest(system.appPort(APP_IDS.frontend), method, path, intruder.token);
+      const ok = answer.status === 404 && frontendRefusal(answer.text);
+      record(climb, `${method} ${path} → ${answer.status} ${answer.text.slice(0, 80)}`, ok, leaks(answer.text, path));
+    }
   }
   results.push(climb);
   return results;
+}
+
+/** The frontend's own 404 for a path it does not forward (not an app's or a sidecar's answer). */
+function frontendRefusal(text: string): boolean {
+  try {
+    const body = JSON.parse(text) as { error?: { code?: string; message?: string } };
+    return body.error?.code === 'NOT_FOUND' && (body.error.message ?? '').startsWith('no API route for');
+  } catch {
+    return false;
+  }
 }
 
 /** A request with the path exactly as given (fetch would resolve the dot segments before sending). */

@@ -44,7 +44,7 @@ export function createApp(deps: FrontendDeps): Hono {
   app.all('/api/*', async (c) => {
     // only the routes the browser's API has, rebuilt from validated segments: never a sidecar-only route
     const target = matchBrowserRoute(c.req.method, new URL(c.req.url).pathname, c.req.path);
-    if (!target) return c.json(apiErrorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404);
+    if (!target) return c.json(apiErrorBody('NOT_FOUND', `no API route for ${c.req.method} ${c.req.path}`), 404);
     const upstream = target.app;
     const unavailable = () => {
       c.header('retry-after', '2');

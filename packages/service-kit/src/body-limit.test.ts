@@ -60,11 +60,12 @@ it('refuses a body over the limit with 413 and the JSON error body, declared or 
 
 it('passes a body at the limit to the app, chunked or not, with or without Expect: 100-continue', async () => {
   const atLimit = Buffer.alloc(MAX_BODY_BYTES, 'a');
-  for (const headers of [
+  const variants: Record<string, string>[] = [
     { 'content-length': String(atLimit.length) },
     { 'transfer-encoding': 'chunked' },
     { 'content-length': String(atLimit.length), expect: '100-continue' },
-  ]) {
+  ];
+  for (const headers of variants) {
     const res = await send(atLimit, headers);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text)).toEqual({ bytes: MAX_BODY_BYTES });
