@@ -33,7 +33,8 @@ function send(
       req.write(body.subarray(0, 1024));
       return;
     }
-    for (let offset = 0; offset < body.length; offset += 64 * 1024) req.write(body.subarray(offset, offset + 64 * 1024));
+    for (let offset = 0; offset < body.length; offset += 64 * 1024)
+      req.write(body.subarray(offset, offset + 64 * 1024));
     req.end();
   });
 }
