@@ -1,6 +1,9 @@
 // Requests no client should send: fast-check builds them across every endpoint (through the frontend as a browser
 // would, and the MCP endpoint and the sidecar-only routes as the sidecar would, with the app token), with odd paths,
-// query values, bodies, content types and tokens. Nothing may answer 5xx, and every 4xx must say what was wrong.
+// query values, bodies, content types and tokens, control characters in text fields, headers and encoded in paths,
+// huge numbers, and `Expect: 100-continue` (sent with node:http: fetch refuses it). Nothing may answer 5xx, and every
+// 4xx must say what was wrong.
+import { request as httpRequest } from 'node:http';
 import { APP_IDS, type AppId } from '@todo/contracts';
 import type { LocalSystem } from '@todo/testkit';
 import fc from 'fast-check';
@@ -26,6 +29,8 @@ interface FuzzRequest {
   contentType?: string;
   token: 'own' | 'other' | 'none' | 'garbage';
   appToken: boolean;
+  /** Extra headers: odd Idempotency-Key or Last-Event-ID values, `Expect: 100-continue`. */
+  headers?: Record<string, string>;
 }
 
 // the fields the API takes, from its own schema, so the fuzzer follows the API as it changes
@@ -33,8 +38,36 @@ const TASK_FIELDS = Object.keys(CreateTaskSchema.shape);
 const QUERY_FIELDS = ['q', 'status', 'priority', 'tags', 'due_from', 'due_to', 'overdue', 'sort', 'order', 'limit'];
 const OTHER_QUERY = ['cursor', 'unread', 'task_id', 'from', 'to', 'since'];
 
-/** Values that break things: wrong types, huge, empty, unicode, near-dates, injections. */
+/** Text with a control character in it (C0, DEL or C1), where a person would type a title or a message. */
+const controlText = fc
+  .tuple(
+    fc.string({ maxLength: 12 }),
+    fc.oneof(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0x7f, max: 0x9f })),
+    fc.string({ maxLength: 12 }),
+  )
+  .map(([before, code, after]) => `${before}${String.fromCharCode(code)}${after}`);
+
+/** Numbers past what Postgres, JavaScript or a date can hold, as numbers and as strings. */
+const hugeNumber = fc.oneof(
+  fc.constantFrom(
+    2 ** 63,
+    Number.MAX_SAFE_INTEGER + 2,
+    Number.MAX_VALUE,
+    -Number.MAX_VALUE,
+    1e21,
+    '9223372036854775808',
+    '99999999999999999999999999999',
+    '-9223372036854775809',
+    '1e400',
+    '0x7fffffffffffffff',
+  ),
+  fc.bigInt({ min: 2n ** 63n, max: 2n ** 200n }).map(String),
+);
+
+/** Values that break things: wrong types, huge, empty, unicode, near-dates, injections, control characters. */
 const oddValue = fc.oneof(
+  controlText,
+  hugeNumber,
   fc.string(),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.integer(),
@@ -57,6 +90,11 @@ const oddValue = fc.oneof(
     '1e309',
     'NaN',
     '\u0000',
+    'a\u0000b',
+    '\u001b[31mred',
+    '\t\r\n',
+    '\u007f',
+    '\u0085',
     '../../etc/passwd',
   ),
   fc.array(fc.string(), { maxLength: 30 }),
@@ -66,12 +104,31 @@ const oddValue = fc.oneof(
 const taskBody = fc.dictionary(fc.constantFrom(...TASK_FIELDS, 'id', 'user_id', 'version', 'status'), oddValue, {
   maxKeys: 6,
 });
+/** A task that is valid but for one text field with a control character: it must be refused by name, not stored. */
+const taskWithControl = fc
+  .record({
+    field: fc.constantFrom('title', 'description', 'recurrence', 'timezone'),
+    text: controlText,
+    tags: fc.option(fc.array(controlText, { maxLength: 3 }), { nil: undefined }),
+  })
+  .map(({ field, text, tags }) => ({ title: 'fuzzed task', [field]: text, ...(tags ? { tags } : {}) }));
 const body = fc.oneof(
   taskBody.map((b) => JSON.stringify(b)),
-  fc.record({ message: oddValue, conversation_id: oddValue }, { requiredKeys: [] }).map((b) => JSON.stringify(b)),
+  taskWithControl.map((b) => JSON.stringify(b)),
   fc
-    .record({ email: oddValue, password: oddValue, timezone: oddValue }, { requiredKeys: [] })
+    .record(
+      { message: fc.oneof(oddValue, controlText), conversation_id: oddValue, client_message_id: oddValue },
+      { requiredKeys: [] },
+    )
     .map((b) => JSON.stringify(b)),
+  fc
+    .record(
+      { email: oddValue, password: fc.oneof(oddValue, controlText), display_name: controlText, timezone: oddValue },
+      { requiredKeys: [] },
+    )
+    .map((b) => JSON.stringify(b)),
+  // a control character as a key
+  controlText.map((key) => JSON.stringify({ [key]: 'x', title: 'fuzzed task' })),
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc.string(),
   fc.constantFrom('{', '{"title":', '[]', 'null', '"just a string"', '{"title":"a"}'.repeat(3)),
@@ -95,11 +152,15 @@ export async function fuzz(
     ),
     fc.uuid(),
     fc.string({ minLength: 1, maxLength: 40 }).map(encodeURIComponent),
+    // control characters encoded in the path: %00, tab, LF, CR
+    fc
+      .tuple(fc.constantFrom('%00', '%09', '%0a', '%0d', '%0d%0a', '%1b', '%7f'), fc.uuid(), fc.boolean())
+      .map(([code, uuid, inside]) => (inside ? `${uuid.slice(0, 8)}${code}${uuid.slice(8)}` : code)),
   );
   const query = fc
     .dictionary(
       fc.constantFrom(...QUERY_FIELDS, ...OTHER_QUERY),
-      oddValue.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))),
+      fc.oneof(oddValue, controlText, hugeNumber).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))),
       { maxKeys: 5 },
     )
     .map((q) => {
@@ -128,6 +189,39 @@ export async function fuzz(
     query.map((q) => ['GET', `/api/notifications${q}`]),
     id.map((i) => ['POST', `/api/notifications/${i}/read`]),
     query.map((q) => ['GET', `/api/audit${q}`]),
+    // the stream: only its answer before it opens is read
+    fc
+      .oneof(hugeNumber.map(String), controlText, oddValue.map(String))
+      .map((since) => ['GET', `/api/stream?since=${encodeURIComponent(since)}`]),
+    // control characters encoded in the path itself, not only in an id
+    fc.constantFrom(
+      ['GET', '/api/tasks%00'],
+      ['GET', '/api%00/tasks'],
+      ['GET', '/api/tasks%0a'],
+      ['POST', '/api/chat%0d%0a'],
+      ['GET', '/api/stream%09'],
+      ['GET', '/api/notifications%00'],
+      ['POST', '/api/auth/sign-in%00'],
+    ),
+  );
+  /** Headers a client may add: an odd Idempotency-Key or Last-Event-ID, or `Expect: 100-continue`. */
+  const extraHeaders: fc.Arbitrary<Record<string, string> | undefined> = fc.option(
+    fc
+      .record({
+        // a header value may hold tab and Latin-1 but no other control character (node:http refuses to send them)
+        name: fc.constantFrom('idempotency-key', 'last-event-id'),
+        value: fc.oneof(
+          fc.constantFrom('a\tb', '\t', ' ', 'é', 'x'.repeat(300), ''),
+          hugeNumber.map(String),
+          fc.string({ maxLength: 20 }).map((k) => k.replace(/[^\t\x20-\x7e]/g, '')),
+        ),
+        expectContinue: fc.boolean(),
+      })
+      .map(({ name, value, expectContinue }) => ({
+        [name]: value,
+        ...(expectContinue ? { expect: '100-continue' } : {}),
+      })),
+    { nil: undefined },
   );
   const request: fc.Arbitrary<FuzzRequest> = fc.oneof(
     // the pages, assets, probes and documents, with any method and odd bodies
@@ -145,6 +239,10 @@ export async function fuzz(
             [APP_IDS.backend, '/openapi.json'],
             [APP_IDS.backend, '/docs'],
             [APP_IDS.notificationService, '/healthz'],
+            [APP_IDS.frontend, '/%00'],
+            [APP_IDS.frontend, '/app.js%00'],
+            [APP_IDS.frontend, '/%0d%0aset-cookie:x=1'],
+            [APP_IDS.backend, '/docs%09'],
           ),
           method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
           body: fc.option(body, { nil: undefined }),
@@ -173,6 +271,7 @@ export async function fuzz(
             undefined,
           ),
           token: fc.constantFrom('own' as const, 'own' as const, 'other' as const, 'none' as const, 'garbage' as const),
+          headers: extraHeaders,
         })
         .map(({ route, ...rest }) => ({
           ...rest,
@@ -259,6 +358,7 @@ export async function fuzz(
       const port = system.appPort(r.target);
       const token = bearer[r.token];
       const headers: Record<string, string> = {
+        ...r.headers,
         ...(r.contentType ? { 'content-type': r.contentType } : {}),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(r.appToken
@@ -267,13 +367,8 @@ export async function fuzz(
         ...(r.path === '/mcp' ? { accept: 'application/json, text/event-stream' } : {}),
       };
       const sendsBody = r.method !== 'GET' && r.body !== undefined;
-      const res = await fetch(`http://127.0.0.1:${port}${r.path}`, {
-        method: r.method,
-        headers,
-        body: sendsBody ? r.body : undefined,
-        signal: AbortSignal.timeout(30_000),
-      });
-      const text = await res.text();
+      const res = await send(port, r.method, r.path, headers, sendsBody ? r.body : undefined);
+      const text = res.text;
       figures.requests += 1;
       endpoints.add(`${r.method} ${r.target} ${endpointOf(r.path, ids)}`);
       const bucket = `${res.status}`;
@@ -292,6 +387,46 @@ export async function fuzz(
   await Promise.all(Array.from({ length: 4 }, worker));
   figures.endpoints = endpoints.size;
   return figures;
+}
+
+/**
+ * One request with node:http, which sends what fetch refuses (`Expect: 100-continue`). An event stream that opened is
+ * closed at once: its status is the answer.
+ */
+function send(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        timeout: 30_000,
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (/text\/event-stream/.test(String(res.headers['content-type']))) {
+          res.destroy();
+          resolve({ status, text: '' });
+          return;
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within 30 s: ${method} ${path}`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** `{ error: { code, message } }`, or a JSON-RPC error (the MCP endpoint): a code and a message a person can read. */
@@ -333,6 +468,7 @@ function endpointOf(path: string, ids: Record<string, string>): string {
     'events',
     'job',
     'nothing-here',
+    'stream',
     'app.js',
     'app.css',
     'metrics',

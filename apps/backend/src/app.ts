@@ -12,9 +12,11 @@ import type { ChatAgent } from './chat/agent';
 import type { ConversationStore } from './chat/conversations';
 import { mcpRoutes } from './chat/mcp-route';
 import { chatRoutes } from './chat/routes';
+import type { ChatTurns } from './chat/turns';
 import type { Database } from './db/schema';
 import { docsPage } from './http/docs';
 import type { BackendEnv } from './http/env';
+import { rejectControlCharacters } from './http/text-guard';
 import { sidecarRoutes } from './reminders/routes';
 import { taskRoutes } from './tasks/routes';
 import type { TaskService } from './tasks/service';
@@ -27,6 +29,7 @@ export interface BackendDeps {
   tasks: TaskService;
   agent: ChatAgent;
   conversations: ConversationStore;
+  turns: ChatTurns;
   appToken?: string;
 }
 
@@ -48,11 +51,12 @@ export function createApp(deps: BackendDeps): OpenAPIHono<BackendEnv> {
       },
     }),
   );
+  app.use('/api/*', rejectControlCharacters);
   app.route('/api/auth', authRoutes(deps.auth, requireUser));
   app.route('/api/tasks', taskRoutes(deps.db, deps.tasks, requireUser));
-  app.route('/api/chat', chatRoutes(deps.agent, deps.conversations, requireUser, deps.logger));
+  app.route('/api/chat', chatRoutes(deps.agent, deps.conversations, deps.turns, requireUser, deps.logger));
   app.route('/', sidecarRoutes(deps.tasks, deps.logger, deps.appToken));
-  app.route('/', mcpRoutes(deps.auth, { db: deps.db, tasks: deps.tasks }));
+  app.route('/', mcpRoutes(deps.auth, deps.turns, { db: deps.db, tasks: deps.tasks }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -36,3 +36,14 @@ export const chatToolCalls = new prom.Counter({
   labelNames: ['tool', 'ok'],
   registers: [registry],
 });
+export const passwordHashes = new prom.Counter({
+  name: 'todo_password_hashes_total',
+  help: 'Passwords hashed (sign-up, sign-in, and the decoy for unknown emails): the CPU an attacker can make us spend',
+  registers: [registry],
+});
+export const authThrottled = new prom.Counter({
+  name: 'todo_auth_throttled_total',
+  help: 'Sign-ins and sign-ups refused with 429 before any hashing, by action',
+  labelNames: ['action'],
+  registers: [registry],
+});

@@ -7,10 +7,12 @@ import { connectThroughSidecar, type RunningApp, startApp } from '@todo/service-
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import { AuthService } from './auth/sessions';
+import { AuthThrottle } from './auth/throttle';
 import type { ChatAgent } from './chat/agent';
 import { ConversationStore } from './chat/conversations';
 import { OfflineAgent } from './chat/offline/agent';
 import { openToolSession } from './chat/tool-session';
+import { ChatTurns } from './chat/turns';
 import { BACKEND_MIGRATIONS } from './db/migrate';
 import type { Database } from './db/schema';
 import { OutboxRelay } from './outbox/relay';
@@ -48,8 +50,10 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     migrate: options.migrate,
   });
   const relay = new OutboxRelay(db, pool, dapr, logger.child({ part: 'outbox' }));
-  const tasks = new TaskService(db, () => options.relay && relay.wake());
-  const auth = new AuthService(db, new TokenService(secrets.authSecret));
+  const wake = () => options.relay && relay.wake();
+  const tasks = new TaskService(db, wake);
+  const turns = new ChatTurns(db, tasks, wake);
+  const auth = new AuthService(db, new TokenService(secrets.authSecret), new AuthThrottle(pool), () => void wake());
   // the OpenAI Agents SDK costs about 50 MB of memory: loaded only when there is a key to use it with
   const agent: ChatAgent = secrets.openaiApiKey
     ? new (await import('./chat/openai-agent')).OpenAIAgent({
@@ -58,10 +62,10 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         model: options.openaiModel ?? 'gpt-4.1-mini',
         mcpUrl: `http://127.0.0.1:${options.port}/mcp`,
       })
-    : new OfflineAgent((turn) => openToolSession({ db, tasks, user: turn.user }));
+    : new OfflineAgent((input) => openToolSession(input.turn?.context ?? { db, tasks, user: input.user }));
   logger.info({ agent: agent.kind }, 'chat agent');
   const conversations = new ConversationStore(dapr);
-  const app = createApp({ logger, dapr, db, auth, tasks, agent, conversations, appToken: options.appToken });
+  const app = createApp({ logger, dapr, db, auth, tasks, agent, conversations, turns, appToken: options.appToken });
   if (options.relay) relay.start();
   const running = await startApp({
     app,

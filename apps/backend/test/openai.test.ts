@@ -8,6 +8,7 @@ const model = new TestApp();
 const requests: any[] = [];
 const h = new BackendHarness();
 let token: string;
+let failAfterTool = false;
 
 beforeAll(async () => {
   model.hono.post('/v1/chat/completions', async (c) => {
@@ -15,6 +16,11 @@ beforeAll(async () => {
     requests.push(body);
     const last = body.messages.at(-1);
     const created = Math.floor(Date.now() / 1000);
+    const asked = String(body.messages.findLast((m: { role: string }) => m.role === 'user')?.content ?? '');
+    const title = asked.match(/^title: (.+)$/)?.[1];
+    if (last.role === 'tool' && failAfterTool) {
+      return c.json({ error: { message: 'the model broke after the tool ran', type: 'invalid_request_error' } }, 400);
+    }
     if (last.role === 'tool') {
       return c.json({
         id: 'cmpl-2',
@@ -43,7 +49,10 @@ beforeAll(async () => {
               {
                 id: 'call_1',
                 type: 'function',
-                function: { name: 'add_task', arguments: '{"title":"Buy oat milk","priority":"high"}' },
+                function: {
+                  name: 'add_task',
+                  arguments: title ? JSON.stringify({ title }) : '{"title":"Buy oat milk","priority":"high"}',
+                },
               },
             ],
           },
@@ -78,4 +87,42 @@ it('runs the tool the model asks for through MCP and returns the model reply', a
   const toolMessage = requests[1].messages.at(-1);
   expect(toolMessage).toMatchObject({ role: 'tool', tool_call_id: 'call_1' });
   expect(String(toolMessage.content)).toContain('Buy oat milk');
+});
+
+it('runs the tools in the turn: a retried turn replays without asking the model, a failed one leaves no task', async () => {
+  const body = { message: 'title: Renew the lease', client_message_id: 'openai-lease-1' };
+  const first = await h.api('/api/chat', { token, body });
+  const asked = requests.length;
+  const retry = await h.api('/api/chat', { token, body });
+  expect([first.status, retry.status]).toEqual([200, 200]);
+  expect(retry.json).toEqual(first.json);
+  expect(requests).toHaveLength(asked);
+  expect((await h.api('/api/tasks?q=lease', { token })).json.items).toHaveLength(1);
+
+  failAfterTool = true;
+  try {
+    const failed = await h.api('/api/chat', { token, body: { message: 'title: Call the landlord' } });
+    expect(failed.status).toBe(503);
+    expect(failed.json.error.message).toMatch(/nothing was changed/);
+  } finally {
+    failAfterTool = false;
+  }
+  // the model asked for add_task and it ran, but the turn rolled back with it
+  expect(requests.at(-1).messages.at(-1)).toMatchObject({ role: 'tool' });
+  expect((await h.api('/api/tasks?q=landlord', { token })).json.items).toHaveLength(0);
+});
+
+it('refuses a tool call for a chat turn that is not open', async () => {
+  const res = await fetch(h.url('/mcp'), {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'x-chat-turn': 'not-a-turn',
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+  });
+  expect(res.status).toBe(409);
+  expect((await res.json()).error.code).toBe('CHAT_TURN_CLOSED');
 });

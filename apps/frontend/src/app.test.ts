@@ -1,5 +1,9 @@
 // The forwarding edge: what the browser gets when the sidecar, or the app behind it, cannot be reached.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CLIENT_ADDRESS_HEADER } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
+import { startApp } from '@todo/service-kit';
 import pino from 'pino';
 import { createApp } from './app';
 
@@ -89,8 +93,51 @@ it('serves the page with headers that forbid framing, sniffing and referrers', a
   expect(res.headers.get('x-frame-options')).toBe('DENY');
   expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   expect(res.headers.get('referrer-policy')).toBe('no-referrer');
-  const api = await appWith(
-    async () => new Response('{}', { headers: { 'content-type': 'application/json' } }),
-  ).request('/api/tasks');
+  // what fetch gives back has immutable headers: the frontend must still add its own
+  const api = await appWith(() => fetch('data:application/json,{}')).request('/api/tasks');
+  expect(api.status).toBe(200);
   expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+});
+
+it("replaces the browser's own client-address header with the address it saw", async () => {
+  const seen: Record<string, string>[] = [];
+  const app = createApp({
+    logger: pino({ level: 'silent' }),
+    dapr: {
+      invoke: {
+        forward: async (_app: string, _path: string, _req: Request, _t: number, own: Record<string, string>) => {
+          seen.push(own);
+          return new Response('{}');
+        },
+      },
+      health: { check: async () => undefined },
+    } as unknown as Dapr,
+    assets: { script: asset, styles: asset },
+  });
+  await app.request('/api/auth/sign-in', { method: 'POST', headers: { [CLIENT_ADDRESS_HEADER]: '203.0.113.9' } });
+  // outside a real server there is no socket: the shared 'unknown' bucket, never the browser's claim
+  expect(seen).toEqual([{ [CLIENT_ADDRESS_HEADER]: 'unknown' }]);
+});
+
+it('adds its own headers to what the sidecar answered, served by the real Node server (its Response class)', async () => {
+  const upstream = createServer((_req, res) => {
+    res.writeHead(201, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  const { port } = upstream.address() as AddressInfo;
+  const running = await startApp({
+    app: appWith(() => fetch(`http://127.0.0.1:${port}/`)),
+    port: 0,
+    logger: pino({ level: 'silent' }),
+  });
+  try {
+    const res = await fetch(`http://127.0.0.1:${running.port}/api/tasks`);
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ ok: true });
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  } finally {
+    await running.stop();
+    upstream.close();
+  }
 });

@@ -1,9 +1,10 @@
 // The frontend: the page, its assets, and /api/* forwarded through its own sidecar (Dapr service invocation),
 // streams included. No backend address anywhere: only app ids.
-import { APP_IDS, apiErrorBody, matchBrowserRoute } from '@todo/contracts';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { APP_IDS, apiErrorBody, CLIENT_ADDRESS_HEADER, matchBrowserRoute } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
 import { healthRoutes, installErrorHandlers, instrument } from '@todo/service-kit';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import type { Asset } from './assets';
@@ -25,7 +26,7 @@ export function createApp(deps: FrontendDeps): Hono {
   app.route('/', healthRoutes({ sidecar: () => deps.dapr.health.check() }));
   app.use('*', pageSecurityHeaders);
 
-  const serveAsset = (asset: Asset) => (c: import('hono').Context) => {
+  const serveAsset = (asset: Asset) => (c: Context) => {
     if (c.req.header('if-none-match') === asset.etag) return c.body(null, 304);
     c.header('etag', asset.etag);
     c.header('cache-control', 'public, max-age=300');
@@ -60,19 +61,31 @@ export function createApp(deps: FrontendDeps): Hono {
         target.path.slice(1),
         c.req.raw,
         streaming ? undefined : API_TIMEOUT_MS,
+        { [CLIENT_ADDRESS_HEADER]: clientAddress(c) },
       );
       // the sidecar's own answer when the app is down or restarting (not the app's): tell the browser to retry
       if (response.status === 500 && (await isInvocationFailure(response))) {
         deps.logger.warn({ upstream, path: c.req.path }, 'the sidecar could not reach the app');
         return unavailable();
       }
-      return response;
+      // a fetch response's headers are immutable: copy them so this app's own (security, trace) can be added
+      const { status, statusText } = response;
+      return new Response(response.body, { status, statusText, headers: new Headers(response.headers) });
     } catch (error) {
       deps.logger.warn({ err: error, upstream, path: c.req.path }, 'forwarding failed');
       return unavailable();
     }
   });
   return app;
+}
+
+/** The address the browser connected from (the backend throttles sign-ins by it); 'unknown' outside a server. */
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** The page cannot be framed, leaks no referrer, runs only its own script and styles. */

@@ -162,3 +162,40 @@ describe('the web UI', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   });
 });
+
+describe('a sign-out ends that sign-in everywhere', () => {
+  it('brings the other tabs back to the sign-in form, saying so', async () => {
+    const context = await newContext();
+    const first = await context.newPage();
+    await signIn(first, 'tabs@example.com', true);
+    const second = await context.newPage();
+    await second.goto(url);
+    await second.getByRole('heading', { name: 'Tasks' }).waitFor();
+    await first.getByRole('button', { name: 'Sign out' }).click();
+    await second.getByText('You were signed out').waitFor({ timeout: 5_000 });
+    await second.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await context.close();
+  }, 20_000);
+
+  it('closes the live feed of the same sign-in in another browser, which shows the sign-in form', async () => {
+    const a = await newContext();
+    const pageA = await a.newPage();
+    await signIn(pageA, 'tabs@example.com');
+    const token = await pageA.evaluate(() => localStorage.getItem('todo.token'));
+    // another browser holding the same sign-in shares no storage with the first: only the server can tell it
+    const b = await newContext();
+    const pageB = await b.newPage();
+    await pageB.goto(url);
+    await pageB.evaluate((t) => localStorage.setItem('todo.token', t as string), token);
+    await pageB.reload();
+    await pageB.locator('#live.on').waitFor();
+    const started = Date.now();
+    await pageA.getByRole('button', { name: 'Sign out' }).click();
+    await pageB.getByText('You were signed out').waitFor({ timeout: 5_000 });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    await pageB.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await pageB.evaluate(() => localStorage.getItem('todo.token'))).toBeNull();
+    await a.close();
+    await b.close();
+  }, 20_000);
+});

@@ -22,6 +22,8 @@ export interface NotificationDeps {
   fanout: Fanout;
   sessions: RemoteSessions;
   appToken?: string;
+  /** How often an open stream asks whether its sign-in still holds (default STREAM_RECHECK_MS). */
+  streamRecheckMs?: number;
 }
 
 export function createApp(deps: NotificationDeps): Hono {
@@ -47,6 +49,6 @@ export function createApp(deps: NotificationDeps): Hono {
       inTrace: withTrace,
     }),
   );
-  app.route('/', userRoutes(deps.store, deps.fanout, deps.sessions));
+  app.route('/', userRoutes(deps.store, deps.fanout, deps.sessions, { recheckMs: deps.streamRecheckMs }));
   return app;
 }

@@ -5,7 +5,7 @@ import type { NotificationStore } from './store';
 
 export interface FeedEntry {
   id: string;
-  kind: 'notification' | 'task-update';
+  kind: 'notification' | 'task-update' | 'session-ended';
   payload: unknown;
 }
 
@@ -13,6 +13,7 @@ type Listener = (entry: FeedEntry) => void;
 
 export class Fanout {
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly everyEntry = new Set<(entry: FeedEntry & { userId: string }) => void>();
   private last = '0';
   private timer?: NodeJS.Timeout;
   private polling = false;
@@ -47,6 +48,11 @@ export class Fanout {
     };
   }
 
+  /** Calls `listener` for every new entry of every user (such as forgetting a session that ended). */
+  onEveryEntry(listener: (entry: FeedEntry & { userId: string }) => void): void {
+    this.everyEntry.add(listener);
+  }
+
   get connections(): number {
     let n = 0;
     for (const set of this.listeners.values()) n += set.size;
@@ -63,6 +69,7 @@ export class Fanout {
         for (const row of rows) {
           this.last = String(row.id);
           const entry: FeedEntry = { id: String(row.id), kind: row.kind, payload: row.payload };
+          for (const listener of this.everyEntry) listener({ ...entry, userId: row.user_id });
           for (const listener of this.listeners.get(row.user_id) ?? []) listener(entry);
         }
       }

@@ -13,6 +13,8 @@ startNotificationService({
   appToken: process.env.APP_API_TOKEN,
   migrate: process.env.MIGRATE_ON_START !== 'false',
   handleSignals: true,
+  // tests shorten it to see the second layer of sign-out work
+  streamRecheckMs: process.env.STREAM_RECHECK_MS ? Number(process.env.STREAM_RECHECK_MS) : undefined,
 }).catch((error) => {
   console.error(error);
   process.exit(1);

@@ -1,5 +1,5 @@
 // /api/notifications, /api/audit and /api/stream (server-sent events, resumable with Last-Event-ID).
-import { apiErrorBody, fieldIssues, isoDateTime } from '@todo/contracts';
+import { apiErrorBody, fieldIssues, isoDateTime, SESSION_ENDED_STREAM_EVENT } from '@todo/contracts';
 import { ApiError } from '@todo/service-kit';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
@@ -12,6 +12,8 @@ type Env = { Variables: { user: StreamUser } };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEARTBEAT_MS = 15_000;
+/** How often an open stream asks the backend again whether its sign-in still holds (the session-ended event aside). */
+export const STREAM_RECHECK_MS = 20_000;
 
 const ListQuery = z
   .object({
@@ -38,10 +40,18 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   throw new ApiError(400, 'VALIDATION_FAILED', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
 }
 
-export function userRoutes(store: NotificationStore, fanout: Fanout, sessions: RemoteSessions): Hono<Env> {
+export function userRoutes(
+  store: NotificationStore,
+  fanout: Fanout,
+  sessions: RemoteSessions,
+  options: { recheckMs?: number } = {},
+): Hono<Env> {
   const app = new Hono<Env>();
+  const recheckMs = options.recheckMs ?? STREAM_RECHECK_MS;
   const requireUser: MiddlewareHandler<Env> = async (c, next) => {
-    c.set('user', await sessions.authenticate(c.req.header('authorization')));
+    // a stream may stay open for hours: it does not start on a remembered answer
+    const fresh = c.req.path === '/api/stream';
+    c.set('user', await sessions.authenticate(c.req.header('authorization'), { fresh }));
     await next();
   };
   app.use('/api/*', requireUser);
@@ -74,9 +84,11 @@ export function userRoutes(store: NotificationStore, fanout: Fanout, sessions: R
   });
 
   app.get('/api/stream', (c) => {
-    const userId = c.var.user.id;
+    const { id: userId, sessionId } = c.var.user;
+    const authorization = c.req.header('authorization');
     const since = c.req.header('last-event-id') ?? c.req.query('since');
-    if (since !== undefined && !/^\d+$/.test(since)) {
+    // ids are Postgres bigints: a larger number would fail in the query after the stream opened
+    if (since !== undefined && !(/^\d{1,19}$/.test(since) && BigInt(since) <= 9223372036854775807n)) {
       throw new ApiError(400, 'VALIDATION_FAILED', 'Last-Event-ID (or since) must be an event id this stream sent', [
         { path: 'since', message: 'not an event id' },
       ]);
@@ -95,7 +107,29 @@ export function userRoutes(store: NotificationStore, fanout: Fanout, sessions: R
         open = false;
         wake?.();
       });
+      // the sign-in ended: say why in a last event, then close (the browser shows its sign-in form)
+      let ended: { code: string; message: string } | undefined;
+      const end = (why: { code: string; message: string }) => {
+        ended ??= why;
+        open = false;
+        wake?.();
+      };
+      // second layer, should the session-ended event not come: ask again, and close when the session is gone (a
+      // backend out of reach is not a reason to close)
+      const recheck = setInterval(() => {
+        sessions.authenticate(authorization, { fresh: true }).catch((error) => {
+          if (error instanceof ApiError && error.status === 401) end({ code: error.code, message: error.message });
+        });
+      }, recheckMs);
+      recheck.unref();
       const send = async (entry: FeedEntry) => {
+        if (entry.kind === 'session-ended') {
+          // the end of another of the user's sessions is not this browser's business
+          if ((entry.payload as { session_id?: string }).session_id === sessionId) {
+            end({ code: 'SIGNED_OUT', message: 'this sign-in ended (signed out): sign in again' });
+          }
+          return;
+        }
         if (BigInt(entry.id) <= lastSent) return;
         lastSent = BigInt(entry.id);
         await stream.writeSSE({ id: entry.id, event: entry.kind, data: JSON.stringify(entry.payload) });
@@ -109,7 +143,8 @@ export function userRoutes(store: NotificationStore, fanout: Fanout, sessions: R
           }
         }
         while (open) {
-          while (pending.length) await send(pending.shift() as FeedEntry);
+          while (open && pending.length) await send(pending.shift() as FeedEntry);
+          if (!open) break;
           await new Promise<void>((resolve) => {
             wake = resolve;
             setTimeout(resolve, HEARTBEAT_MS).unref();
@@ -117,7 +152,10 @@ export function userRoutes(store: NotificationStore, fanout: Fanout, sessions: R
           wake = undefined;
           if (open && pending.length === 0) await stream.write(': keep-alive\n\n');
         }
+        if (ended && !stream.aborted)
+          await stream.writeSSE({ event: SESSION_ENDED_STREAM_EVENT, data: JSON.stringify(ended) });
       } finally {
+        clearInterval(recheck);
         unsubscribe();
       }
     });

@@ -20,6 +20,7 @@ export interface NotificationOptions {
   appToken?: string;
   migrate: boolean;
   handleSignals?: boolean;
+  streamRecheckMs?: number;
 }
 
 const FEED_RETENTION_HOURS = 24;
@@ -39,7 +40,20 @@ export async function startNotificationService(options: NotificationOptions): Pr
   const pruner = setInterval(() => void store.pruneFeed(FEED_RETENTION_HOURS).catch(() => undefined), 3_600_000);
   pruner.unref();
   const sessions = new RemoteSessions(new TokenService(secrets.authSecret), dapr);
-  const app = createApp({ logger, dapr, db, store, fanout, sessions, appToken: options.appToken });
+  // every replica reads the feed: each forgets the ended session and closes its own streams of it
+  fanout.onEveryEntry((entry) => {
+    if (entry.kind === 'session-ended') sessions.forget((entry.payload as { session_id: string }).session_id);
+  });
+  const app = createApp({
+    logger,
+    dapr,
+    db,
+    store,
+    fanout,
+    sessions,
+    appToken: options.appToken,
+    streamRecheckMs: options.streamRecheckMs,
+  });
   return startApp({
     app,
     port: options.port,

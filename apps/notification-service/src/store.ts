@@ -1,6 +1,6 @@
 // Durable, de-duplicated writes of what arrives from pub/sub, and the reads behind the API.
 import { randomUUID } from 'node:crypto';
-import type { ReminderEvent, TaskEvent, TaskUpdate } from '@todo/contracts';
+import { type ReminderEvent, SESSION_ENDED_OP, type TaskEvent, type TaskUpdate } from '@todo/contracts';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './db/schema';
 
@@ -90,10 +90,12 @@ export class NotificationStore {
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
+  /** A task update, or a session's end, into the feed every replica reads (so each closes its own streams). */
   async addTaskUpdate(eventId: string, update: TaskUpdate): Promise<void> {
+    const kind = update.op === SESSION_ENDED_OP ? 'session-ended' : 'task-update';
     await this.db
       .insertInto('user_events')
-      .values({ event_id: eventId, user_id: update.user_id, kind: 'task-update', payload: JSON.stringify(update) })
+      .values({ event_id: eventId, user_id: update.user_id, kind, payload: JSON.stringify(update) })
       .onConflict((oc) => oc.column('event_id').doNothing())
       .execute();
   }

@@ -106,6 +106,19 @@ describe('task update schema', () => {
     expect(issuesOf(result).map((i) => i.path)).toEqual(['task']);
   });
 
+  it('accepts a session-ended update, which names the session and no task', () => {
+    const ended = {
+      op: 'session-ended',
+      session_id: '0b8f3c1e-6a55-4c1b-9a53-1d6a1e0f2b7c',
+      user_id: 'user-1',
+      timestamp: '2026-11-26T10:00:00Z',
+    };
+    expect(TaskUpdateSchema.parse(ended)).toEqual(ended);
+    expect(issuesOf(TaskUpdateSchema.safeParse({ ...ended, session_id: 'x' })).map((i) => i.path)).toEqual([
+      'session_id',
+    ]);
+  });
+
   it('rejects an unknown operation', () => {
     expect(issuesOf(TaskUpdateSchema.safeParse({ op: 'patch', task_id: taskId })).map((i) => i.path)).toEqual(['op']);
   });

@@ -3,5 +3,7 @@ export * from './jobs';
 export * from './names';
 export * from './ports';
 export * from './routes';
+export * from './sessions';
 export * from './task';
+export * from './text';
 export * from './validation';

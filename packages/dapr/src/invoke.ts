@@ -57,12 +57,20 @@ export class InvokeClient {
    * Forwards an incoming request (method, query, headers, streaming body) to `method` on `appId` and returns the
    * streaming response. Without `timeoutMs` it lives as long as the incoming request (for event streams).
    */
-  async forward(appId: string, method: string, request: Request, timeoutMs?: number): Promise<Response> {
+  async forward(
+    appId: string,
+    method: string,
+    request: Request,
+    timeoutMs?: number,
+    /** Set by this hop, replacing whatever the request carried under these names. */
+    ownHeaders: Record<string, string> = {},
+  ): Promise<Response> {
     const headers = this.http.headers();
     request.headers.forEach((value, key) => {
       // dapr-* headers steer the sidecar: a browser must not be able to set them
       if (!NOT_FORWARDED.has(key) && !key.startsWith('dapr-')) headers[key] = value;
     });
+    for (const [key, value] of Object.entries(ownHeaders)) headers[key.toLowerCase()] = value;
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null;
     const url = `${this.http.url(invokePath(appId, method))}${new URL(request.url).search}`;
     const context = { block: 'invoke' as const, target: appId, operation: `${request.method} /${method}` };

@@ -170,3 +170,4 @@ export function systemResources(databaseUrl: string, secretsFile = 'secrets.json
   resources.components.push(stateComponent(COMPONENTS.stateStore, databaseUrl));
   return resources;
 }
+export { DaprdSidecars, type DaprdSidecarsOptions, daprdMissing } from './daprd-sidecar';

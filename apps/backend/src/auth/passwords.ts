@@ -1,10 +1,12 @@
 // Password hashing with scrypt from Node's crypto (memory-hard, no native add-on to build), constant-time compare.
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
+import { passwordHashes } from '../metrics';
 
 const PARAMS = { N: 16384, r: 8, p: 1, keylen: 64 };
 
 const derive = (password: string, salt: Buffer, params: typeof PARAMS) =>
   new Promise<Buffer>((resolve, reject) => {
+    passwordHashes.inc();
     const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 64 * 1024 * 1024 };
     scrypt(password.normalize('NFKC'), salt, params.keylen, options, (err, key) => (err ? reject(err) : resolve(key)));
   });

@@ -1,15 +1,23 @@
 // /api/auth: sign-up, sign-in, sign-out, and who am I.
 import { createRoute, z } from '@hono/zod-openapi';
+import { CLIENT_ADDRESS_HEADER } from '@todo/contracts';
+import type { Context } from 'hono';
 import type { BackendEnv } from '../http/env';
 import { timeZone } from '../http/fields';
 import { openApiApp } from '../http/openapi';
+import { clientAddress } from './client-address';
+import { newPassword } from './password-policy';
 import type { AuthService } from './sessions';
+import { TooManyAttempts } from './throttle';
 
+// sign-in takes any password an account may have (older ones were allowed 8 characters); the policy is sign-up's
 const Credentials = z.object({
   email: z.email().max(254),
-  password: z.string().min(8, 'use at least 8 characters').max(200),
+  password: z.string().min(1, 'enter the password').max(200),
 });
-const SignUp = Credentials.extend({
+const SignUp = z.object({
+  email: z.email().max(254),
+  password: newPassword,
   display_name: z.string().trim().max(80).optional(),
   timezone: timeZone.optional(),
 });
@@ -19,6 +27,19 @@ const User = z
 const Session = z.object({ token: z.string(), user: User }).openapi('Session');
 const error = { description: 'Error: { error: { code, message, details? } }' };
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
+const throttled = {
+  description: 'Too many attempts: { error: { code: TOO_MANY_ATTEMPTS, message } }, with Retry-After (seconds)',
+};
+
+/** Runs `action`; a throttled one leaves its Retry-After on the 429 the error handler writes. */
+async function withRetryAfter<T>(c: Context, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof TooManyAttempts) c.header('retry-after', String(error.retryAfterSeconds));
+    throw error;
+  }
+}
 
 export function authRoutes(auth: AuthService, requireUser: import('hono').MiddlewareHandler<BackendEnv>) {
   const app = openApiApp<BackendEnv>();
@@ -29,9 +50,15 @@ export function authRoutes(auth: AuthService, requireUser: import('hono').Middle
       path: '/sign-up',
       summary: 'Create an account and sign in',
       request: { body: { ...json(SignUp), required: true } },
-      responses: { 201: { ...json(Session), description: 'Signed up' }, 400: error, 409: error },
+      responses: { 201: { ...json(Session), description: 'Signed up' }, 400: error, 409: error, 429: throttled },
     }),
-    async (c) => c.json(await auth.signUp(c.req.valid('json')), 201),
+    async (c) =>
+      c.json(
+        await withRetryAfter(c, () =>
+          auth.signUp(c.req.valid('json'), clientAddress(c.req.header(CLIENT_ADDRESS_HEADER))),
+        ),
+        201,
+      ),
   );
 
   app.openapi(
@@ -40,22 +67,28 @@ export function authRoutes(auth: AuthService, requireUser: import('hono').Middle
       path: '/sign-in',
       summary: 'Sign in with email and password',
       request: { body: { ...json(Credentials), required: true } },
-      responses: { 200: { ...json(Session), description: 'Signed in' }, 400: error, 401: error },
+      responses: { 200: { ...json(Session), description: 'Signed in' }, 400: error, 401: error, 429: throttled },
     }),
-    async (c) => c.json(await auth.signIn(c.req.valid('json')), 200),
+    async (c) =>
+      c.json(
+        await withRetryAfter(c, () =>
+          auth.signIn(c.req.valid('json'), clientAddress(c.req.header(CLIENT_ADDRESS_HEADER))),
+        ),
+        200,
+      ),
   );
 
   app.openapi(
     createRoute({
       method: 'post',
       path: '/sign-out',
-      summary: 'End this sign-in; its token stops working',
+      summary: 'End this sign-in; its token stops working and its open event streams close',
       middleware: [requireUser] as const,
       security: [{ bearer: [] }],
       responses: { 204: { description: 'Signed out' }, 401: error },
     }),
     async (c) => {
-      await auth.signOut(c.var.user.sessionId);
+      await auth.signOut(c.var.user);
       return c.body(null, 204);
     },
   );

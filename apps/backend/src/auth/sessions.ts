@@ -4,7 +4,10 @@ import { TOKEN_TTL_SECONDS, TokenError, type TokenService } from '@todo/auth';
 import { ApiError } from '@todo/service-kit';
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../db/schema';
+import { sessionEndedRow, writeOutbox } from '../outbox/outbox';
+import { passwordWeakness } from './password-policy';
 import { hashPassword, verifyPassword } from './passwords';
+import type { AuthThrottle } from './throttle';
 
 export interface CurrentUser {
   id: string;
@@ -28,6 +31,9 @@ export class AuthService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly tokens: TokenService,
+    private readonly throttle: AuthThrottle,
+    /** Called after a commit that wrote outbox rows (wakes the relay). */
+    private readonly onChange: () => void = () => undefined,
   ) {}
 
   private async openSession(user: UserRow) {
@@ -45,8 +51,16 @@ export class AuthService {
     return { token: await this.tokens.sign({ userId: user.id, sessionId }, now), user: publicUser(user) };
   }
 
-  async signUp(input: { email: string; password: string; display_name?: string; timezone?: string }) {
+  /** `address` is the client's throttling bucket (see client-address.ts). */
+  async signUp(input: { email: string; password: string; display_name?: string; timezone?: string }, address: string) {
     const email = input.email.trim().toLowerCase();
+    await this.throttle.beforeSignUp(address);
+    const weakness = passwordWeakness(input.password, [email, input.display_name]);
+    if (weakness) {
+      throw new ApiError(400, 'VALIDATION_FAILED', `the request body is not valid: password: ${weakness}`, [
+        { path: 'password', message: weakness },
+      ]);
+    }
     const existing = await this.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
     if (existing) throw new ApiError(409, 'EMAIL_TAKEN', 'an account with this email already exists: sign in instead');
     const user: UserRow = {
@@ -68,20 +82,34 @@ export class AuthService {
     return this.openSession(user);
   }
 
-  async signIn(input: { email: string; password: string }) {
-    const user = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('email', '=', input.email.trim().toLowerCase())
-      .executeTakeFirst();
+  /**
+   * Same answer, status and work (one hash) whether the email is unknown or the password wrong; throttled per
+   * account and per `address` before any hashing.
+   */
+  async signIn(input: { email: string; password: string }, address: string) {
+    const email = input.email.trim().toLowerCase();
+    await this.throttle.beforeSignIn(email, address);
+    const user = await this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
     decoyHash ??= hashPassword('decoy password for unknown emails');
     const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash));
     if (!user || !ok) throw new ApiError(401, 'INVALID_CREDENTIALS', 'the email or the password is wrong');
+    await this.throttle.signedIn(email, address);
     return this.openSession(user);
   }
 
-  async signOut(sessionId: string): Promise<void> {
-    await this.db.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', sessionId).execute();
+  /** Revokes the session and, in the same transaction, tells notification-service to close its streams. */
+  async signOut(user: { id: string; sessionId: string }): Promise<void> {
+    const now = new Date();
+    await this.db.transaction().execute(async (trx) => {
+      const ended = await trx
+        .updateTable('sessions')
+        .set({ revoked_at: now })
+        .where('id', '=', user.sessionId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(ended.numUpdatedRows) > 0) await writeOutbox(trx, [sessionEndedRow(user.id, user.sessionId, now)]);
+    });
+    this.onChange();
   }
 
   /** The user behind an `Authorization: Bearer` header, or a 401 saying why not. */

@@ -1,5 +1,5 @@
 // What a chat agent is: one turn in, a reply and the tool calls it made out. Two implementations: offline and OpenAI.
-import type { ToolName } from './tools';
+import type { ToolContext, ToolName } from './tools';
 
 export interface ToolCallRecord {
   name: ToolName;
@@ -30,6 +30,8 @@ export interface AgentTurnInput {
   memory: AgentMemory;
   now: Date;
   timeZone: string;
+  /** The turn's tools: in process through `context`, over HTTP with `token` in the x-chat-turn header (turns.ts). */
+  turn?: { token: string; context: ToolContext };
 }
 
 export interface AgentTurn {

@@ -10,6 +10,8 @@ const MAX_ATTEMPTS = 8;
 
 export interface StoredMessage extends ChatMessage {
   tool_calls?: ToolCallRecord[];
+  /** The client's message id of the turn: a turn saved again after a failure is not added twice. */
+  turn_id?: string;
 }
 
 export interface Conversation {
@@ -55,6 +57,8 @@ export class ConversationStore {
         created_at: now,
         updated_at: now,
       };
+      const turnIds = new Set(messages.map((m) => m.turn_id).filter(Boolean));
+      if (turnIds.size && base.messages.some((m) => m.turn_id && turnIds.has(m.turn_id))) return base;
       const next: Conversation = {
         ...base,
         messages: [...base.messages, ...messages].slice(-MAX_MESSAGES),

@@ -10,7 +10,8 @@ export function createMcpServer(ctx: ToolContext): McpServer {
     const tool = TOOLS[name];
     server.registerTool(name, { description: tool.description, inputSchema: tool.input }, async (args: unknown) => {
       try {
-        const result = await tool.run(ctx, args);
+        const run = () => tool.run(ctx, args);
+        const result = await (ctx.atomically ? ctx.atomically(run) : run());
         return {
           content: [{ type: 'text' as const, text: `${result.summary}\n${JSON.stringify(result.data)}` }],
           structuredContent: { summary: result.summary, data: result.data as Record<string, unknown> },

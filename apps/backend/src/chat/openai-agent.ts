@@ -4,6 +4,7 @@ import { Agent, MCPServerStreamableHttp, OpenAIChatCompletionsModel, run, setTra
 import OpenAI from 'openai';
 import type { AgentTurn, AgentTurnInput, ChatAgent, ToolCallRecord } from './agent';
 import { TOOL_NAMES, type ToolName } from './tools';
+import { CHAT_TURN_HEADER } from './turns';
 
 export interface OpenAIAgentOptions {
   apiKey: string;
@@ -37,7 +38,13 @@ export class OpenAIAgent implements ChatAgent {
     const mcp = new MCPServerStreamableHttp({
       url: this.options.mcpUrl,
       name: 'todo-tasks',
-      requestInit: { headers: { authorization: `Bearer ${input.bearer}` } },
+      requestInit: {
+        headers: {
+          authorization: `Bearer ${input.bearer}`,
+          // the tools then write in the turn's transaction (turns.ts)
+          ...(input.turn ? { [CHAT_TURN_HEADER]: input.turn.token } : {}),
+        },
+      },
     });
     await mcp.connect();
     try {

@@ -13,6 +13,8 @@ export interface ToolContext {
   user: Owner;
   db: Kysely<Database>;
   tasks: TaskService;
+  /** How one tool call runs inside a chat turn: one at a time, in the turn's transaction (see turns.ts). */
+  atomically?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export interface ToolResult {

@@ -3,9 +3,13 @@ import type { Migration } from 'kysely';
 import * as init from './migrations/0001_init';
 import * as createKeys from './migrations/0002_create_keys';
 import * as outboxTrace from './migrations/0003_outbox_trace';
+import * as authThrottle from './migrations/0004_auth_throttle';
+import * as chatTurns from './migrations/0005_chat_turns';
 
 export const BACKEND_MIGRATIONS: Record<string, Migration> = {
   '0001_init': init,
   '0002_create_keys': createKeys,
   '0003_outbox_trace': outboxTrace,
+  '0004_auth_throttle': authThrottle,
+  '0005_chat_turns': chatTurns,
 };

@@ -93,12 +93,24 @@ export interface TaskCreateKeysTable {
   created_at: DefaultTimestamp;
 }
 
+export interface ChatTurnsTable {
+  user_id: string;
+  key: string;
+  request_hash: string;
+  conversation_id: string;
+  /** What the turn answered and what it adds to the conversation (see chat/turns.ts). */
+  result: ColumnType<unknown, string, string>;
+  conversation_saved: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: DefaultTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   tasks: TasksTable;
   outbox: OutboxTable;
   task_create_keys: TaskCreateKeysTable;
+  chat_turns: ChatTurnsTable;
 }
 
 export type TaskRow = Selectable<TasksTable>;

@@ -4,6 +4,8 @@ import {
   CLOUD_EVENT_TYPES,
   type ReminderEvent,
   reminderJobName,
+  SESSION_ENDED_OP,
+  type SessionEndedUpdate,
   type TaskEvent,
   type TaskEventType,
   type TaskSnapshot,
@@ -56,6 +58,17 @@ export function taskChangeRows(type: TaskEventType, task: TaskSnapshot, now: Dat
     outboxRow('publish', TOPICS.taskEvents, CLOUD_EVENT_TYPES.task(type), task.id, event),
     outboxRow('publish', TOPICS.taskUpdates, CLOUD_EVENT_TYPES.taskUpdate, task.id, update),
   ];
+}
+
+/** A sign-in ended: notification-service closes that session's open streams. */
+export function sessionEndedRow(userId: string, sessionId: string, now: Date): OutboxRow {
+  const update: SessionEndedUpdate = {
+    op: SESSION_ENDED_OP,
+    session_id: sessionId,
+    user_id: userId,
+    timestamp: now.toISOString(),
+  };
+  return outboxRow('publish', TOPICS.taskUpdates, CLOUD_EVENT_TYPES.sessionEnded, sessionId, update);
 }
 
 export function reminderRow(reminder: ReminderEvent): OutboxRow {

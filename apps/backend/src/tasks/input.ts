@@ -1,6 +1,15 @@
 // What callers may send for tasks: zod schemas at the edge, with field-level reasons.
 import { z } from '@hono/zod-openapi';
-import { DESCRIPTION_MAX, isoDateTime, PRIORITIES, TAG_MAX, TAGS_MAX, TITLE_MAX } from '@todo/contracts';
+import {
+  DESCRIPTION_MAX,
+  isoDateTime,
+  multiLineText,
+  PRIORITIES,
+  singleLineText,
+  TAG_MAX,
+  TAGS_MAX,
+  TITLE_MAX,
+} from '@todo/contracts';
 import { timeZone } from '../http/fields';
 import { normalizeRecurrence } from './recurrence';
 
@@ -15,7 +24,7 @@ const tag = z
       .regex(/^[\p{L}\p{N}_-]+$/u, 'tags are letters, digits, - and _'),
   );
 
-export const recurrenceField = z.string().transform((value, ctx) => {
+export const recurrenceField = singleLineText().transform((value, ctx) => {
   try {
     return normalizeRecurrence(value);
   } catch (error) {
@@ -27,8 +36,8 @@ export const recurrenceField = z.string().transform((value, ctx) => {
 export const MAX_REMIND_BEFORE_MINUTES = 60 * 24 * 30;
 
 const fields = {
-  title: z.string().trim().min(1, 'a task needs a title').max(TITLE_MAX),
-  description: z.string().max(DESCRIPTION_MAX).nullable(),
+  title: singleLineText({ trim: true }).min(1, 'a task needs a title').max(TITLE_MAX),
+  description: multiLineText().max(DESCRIPTION_MAX).nullable(),
   priority: z.enum(PRIORITIES),
   tags: z.array(tag).max(TAGS_MAX),
   due_at: isoDateTime.nullable(),
@@ -87,7 +96,7 @@ const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
 
 export const ListTasksQuerySchema = z
   .object({
-    q: z.string().trim().max(200).optional(),
+    q: singleLineText({ trim: true }).max(200).optional(),
     status: z.enum(['open', 'completed', 'all']).default('all'),
     priority: csv(z.enum(PRIORITIES)).optional(),
     tags: csv(tag).optional(),
@@ -100,7 +109,11 @@ export const ListTasksQuerySchema = z
     sort: z.enum(SORT_FIELDS).optional(),
     order: z.enum(['asc', 'desc']).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
-    cursor: z.string().max(500).optional(),
+    cursor: z
+      .string()
+      .max(500)
+      .regex(/^[\w-]*$/, 'not a cursor this API gave out')
+      .optional(),
   })
   .strict()
   .openapi('ListTasksQuery');

@@ -1,5 +1,5 @@
 // Listing a user's tasks: full-text search (ranked), filters, sort in both directions, cursor pagination.
-import type { TaskSnapshot } from '@todo/contracts';
+import { isoDateTime, SINGLE_LINE, type TaskSnapshot } from '@todo/contracts';
 import { ApiError } from '@todo/service-kit';
 import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { type Database, TASK_COLUMNS } from '../db/schema';
@@ -24,11 +24,21 @@ type Cursor = { k: string | number | null; id: string } | { o: number };
 
 const encode = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 
-function decode(text: string): Cursor {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A cursor this API could have given out for `sort`: a forged one must be a 400, not a failed SQL cast. */
+function decode(text: string, sort: SortField): Cursor {
   try {
     const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (typeof value === 'object' && value && (typeof value.o === 'number' || typeof value.id === 'string'))
-      return value;
+    if (typeof value !== 'object' || !value) throw new Error('not an object');
+    if (Number.isSafeInteger(value.o) && value.o >= 0 && value.o <= 1_000_000) return { o: value.o };
+    const k = value.k;
+    const key =
+      k === null ||
+      (sort === 'priority' && Number.isSafeInteger(k)) ||
+      (sort === 'title' && typeof k === 'string' && SINGLE_LINE.test(k)) ||
+      ((sort === 'due' || sort === 'created') && typeof k === 'string' && isoDateTime.safeParse(k).success);
+    if (key && typeof value.id === 'string' && UUID.test(value.id)) return { k, id: value.id };
   } catch {
     // fall through
   }
@@ -69,7 +79,7 @@ export async function listTasks(db: Kysely<Database>, userId: string, query: Lis
       .where(filters)
       .executeTakeFirst()
       .then((row) => Number(row?.n ?? 0));
-  const cursor = query.cursor ? decode(query.cursor) : undefined;
+  const cursor = query.cursor ? decode(query.cursor, query.sort ?? 'due') : undefined;
 
   // relevance order (a search without an explicit sort): ranks shift as tasks change, so page by offset
   if (tsquery && !query.sort) {

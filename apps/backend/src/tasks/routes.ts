@@ -1,7 +1,7 @@
 // /api/tasks: the REST face of the task domain, validated at the edge, described in the OpenAPI document.
 import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { TaskSnapshotSchema } from '@todo/contracts';
+import { idempotencyKey, TaskSnapshotSchema } from '@todo/contracts';
 import type { MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
@@ -20,11 +20,7 @@ const IdParam = z.object({
   id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '6f1f6c52-2b0e-4d51-9a0b-0f4c3f8f2a11' }),
 });
 const CreateHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+  'idempotency-key': idempotencyKey()
     .optional()
     .openapi({ param: { name: 'idempotency-key', in: 'header' }, example: '0b6f7a52-5d3e-4c1f-9a55-1f2f7f1c9e10' }),
 });

@@ -47,7 +47,16 @@ export class TaskService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /**
+   * The same service writing inside `trx` (a chat turn's): its changes commit or roll back with the turn, and the
+   * one who commits wakes the relay.
+   */
+  within(trx: Transaction<Database>): TaskService {
+    return new TaskService(trx, () => {}, this.now);
+  }
+
   private async write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return work(this.db as Transaction<Database>);
     const result = await this.db.transaction().execute(work);
     this.afterCommit();
     return result;

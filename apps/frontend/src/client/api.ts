@@ -10,7 +10,7 @@ export class ApiFailure extends Error {
   }
 }
 
-const TOKEN_KEY = 'todo.token';
+export const TOKEN_KEY = 'todo.token';
 export const session = {
   get token() {
     return localStorage.getItem(TOKEN_KEY);

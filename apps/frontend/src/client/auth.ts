@@ -2,25 +2,36 @@
 import { ApiFailure, api, session } from './api';
 import { h, replace } from './dom';
 
-export function renderAuth(root: HTMLElement, onSignedIn: () => void): void {
+/** `notice`: why the form is shown (such as a sign-in that ended elsewhere), until the user acts. */
+export function renderAuth(root: HTMLElement, onSignedIn: () => void, notice = ''): void {
   let mode: 'in' | 'up' = 'in';
+  // kept across a re-render, so a refused password does not cost the email too
+  let typedEmail = '';
   const render = (error = '') => {
     const email = h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'email', required: true });
+    email.value = typedEmail;
     const password = h('input', {
       id: 'password',
       name: 'password',
       type: 'password',
       autocomplete: mode === 'in' ? 'current-password' : 'new-password',
       required: true,
-      minlength: 8,
+      // the server's rule for new passwords; an older password may be shorter
+      minlength: mode === 'up' ? 10 : undefined,
     });
     const form = h(
       'form',
       { class: 'card auth', 'aria-labelledby': 'auth-title' },
       h('h2', { id: 'auth-title' }, mode === 'in' ? 'Sign in' : 'Create an account'),
+      notice && !error ? h('p', { class: 'notice', role: 'status' }, notice) : '',
       h('label', { for: 'email' }, 'Email'),
       email,
-      h('label', { for: 'password' }, 'Password', mode === 'up' ? h('small', {}, ' (at least 8 characters)') : ''),
+      h(
+        'label',
+        { for: 'password' },
+        'Password',
+        mode === 'up' ? h('small', {}, ' (at least 10 characters, hard to guess: a few unrelated words work)') : '',
+      ),
       password,
       error ? h('p', { class: 'error', role: 'alert' }, error) : '',
       h('button', { type: 'submit', class: 'primary' }, mode === 'in' ? 'Sign in' : 'Sign up'),
@@ -44,6 +55,7 @@ export function renderAuth(root: HTMLElement, onSignedIn: () => void): void {
     );
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
+      typedEmail = email.value;
       const body: Record<string, string> = { email: email.value, password: password.value };
       if (mode === 'up') body.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
       try {
@@ -51,11 +63,14 @@ export function renderAuth(root: HTMLElement, onSignedIn: () => void): void {
         session.token = res.token;
         onSignedIn();
       } catch (err) {
-        render(err instanceof ApiFailure ? err.message : 'Something went wrong.');
+        // a refused password's reason is in the details ("too easy to guess: ...")
+        const reason =
+          err instanceof ApiFailure ? (err.details.find((d) => d.path === 'password')?.message ?? err.message) : '';
+        render(reason || 'Something went wrong.');
       }
     });
     replace(root, form);
-    email.focus();
+    (typedEmail ? password : email).focus();
   };
   render();
 }

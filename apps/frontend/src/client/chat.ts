@@ -3,6 +3,40 @@ import { ApiFailure, api } from './api';
 import { h, replace } from './dom';
 
 const CONVERSATION_KEY = 'todo.conversation';
+/** Answers after which the same message may be sent again: offline, the assistant or a sidecar unavailable. */
+const RETRYABLE = new Set([0, 502, 503, 504]);
+const RETRY_DELAYS_MS = [500, 1500];
+
+interface Turn {
+  message: string;
+  conversation_id?: string;
+  client_message_id: string;
+}
+interface TurnAnswer {
+  conversation_id: string;
+  reply: string;
+  tool_calls: { ok: boolean }[];
+  conversation_saved: boolean;
+}
+
+/** crypto.randomUUID exists only in secure contexts (https, localhost); a plain-http cluster address is not one. */
+const newMessageId = () =>
+  typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** One turn, retried a couple of times with the same message id when the answer was lost on the way. */
+async function sendTurn(turn: Turn): Promise<TurnAnswer> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await api<TurnAnswer>('/api/chat', { body: turn });
+    } catch (err) {
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (!(err instanceof ApiFailure) || !RETRYABLE.has(err.status) || delay === undefined) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
 
 export function renderChat(root: HTMLElement, onActed: () => void): void {
   const log = h('ol', { class: 'messages', id: 'chat-log', 'aria-live': 'polite' });
@@ -31,29 +65,41 @@ export function renderChat(root: HTMLElement, onActed: () => void): void {
     input,
     send,
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const message = input.value.trim();
-    if (!message) return;
-    say('user', message);
-    input.value = '';
+  /** Sends one message; its id stays the same on every retry, so the assistant acts once however often it is sent. */
+  const deliver = async (turn: Turn) => {
     send.disabled = true;
     try {
-      const conversation_id = sessionStorage.getItem(CONVERSATION_KEY) ?? undefined;
-      const res = await api<{ conversation_id: string; reply: string; tool_calls: { ok: boolean }[] }>('/api/chat', {
-        body: { message, conversation_id },
-      });
+      const res = await sendTurn(turn);
       sessionStorage.setItem(CONVERSATION_KEY, res.conversation_id);
       say('assistant', res.reply);
+      if (res.conversation_saved === false)
+        say('error', 'That was done, but the conversation could not be saved just now; I may not remember it.');
       if (res.tool_calls.some((c) => c.ok)) onActed();
     } catch (err) {
       if (err instanceof ApiFailure && err.code === 'CONVERSATION_NOT_FOUND')
         sessionStorage.removeItem(CONVERSATION_KEY);
       say('error', err instanceof ApiFailure ? err.message : 'The assistant did not answer.');
+      if (err instanceof ApiFailure && RETRYABLE.has(err.status)) {
+        const again = h('button', { type: 'button', class: 'retry' }, 'Send again');
+        again.addEventListener('click', () => {
+          again.remove();
+          void deliver(turn);
+        });
+        log.lastElementChild?.append(again);
+      }
     } finally {
       send.disabled = false;
       input.focus();
     }
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const message = input.value.trim();
+    if (!message) return;
+    say('user', message);
+    input.value = '';
+    const conversation_id = sessionStorage.getItem(CONVERSATION_KEY) ?? undefined;
+    void deliver({ message, conversation_id, client_message_id: newMessageId() });
   });
   replace(root, h('h2', { id: 'chat-title' }, 'Assistant'), log, form);
   say(

@@ -1,22 +1,29 @@
 // Boot: signed out -> the sign-in form; signed in -> tasks and assistant side by side, kept live by the feed.
-import { api, session } from './api';
+// A sign-in that ends elsewhere (another tab, the server) brings every tab back to the form, saying so.
+import { api, session, TOKEN_KEY } from './api';
 import { renderAuth } from './auth';
 import { renderChat } from './chat';
 import { $, h, replace } from './dom';
-import { askNotificationPermission, remind, toast } from './notify';
+import { askNotificationPermission, remind } from './notify';
 import { openFeed } from './stream';
 import { TaskList } from './tasks';
 
 let closeFeed: (() => void) | undefined;
+let isSignedIn = false;
 
-function signedOut(): void {
+const ENDED = 'You were signed out. Sign in again to go on.';
+
+function signedOut(notice = ''): void {
+  isSignedIn = false;
   closeFeed?.();
+  closeFeed = undefined;
   session.token = null;
   replace($('#account'));
-  renderAuth($('#main'), () => void signedIn());
+  renderAuth($('#main'), () => void signedIn(), notice);
 }
 
 async function signedIn(): Promise<void> {
+  isSignedIn = true;
   let me: { email: string };
   try {
     me = await api('/api/auth/me');
@@ -36,6 +43,7 @@ async function signedIn(): Promise<void> {
         id: 'sign-out',
         onclick: async () => {
           await api('/api/auth/sign-out', { method: 'POST' }).catch(() => undefined);
+          // removing the token tells the other tabs (a storage event); the server closes their streams too
           signedOut();
         },
       },
@@ -61,12 +69,16 @@ async function signedIn(): Promise<void> {
       live.textContent = isLive ? 'live' : 'offline';
       live.classList.toggle('on', isLive);
     },
+    () => signedOut(ENDED),
   );
 }
 
-window.addEventListener('signed-out', () => {
-  toast('Please sign in again.', 'error');
-  signedOut();
+window.addEventListener('signed-out', () => signedOut(ENDED));
+// another tab signed out (its token removed) or in (a token where there was none)
+window.addEventListener('storage', (event) => {
+  if (event.key !== TOKEN_KEY && event.key !== null) return;
+  if (isSignedIn && !session.token) signedOut(ENDED);
+  else if (!isSignedIn && session.token) void signedIn();
 });
 if (session.token) void signedIn();
 else signedOut();

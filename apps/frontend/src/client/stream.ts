@@ -1,9 +1,15 @@
 // The live feed (server-sent events over fetch, so the bearer token goes in a header), resumed with Last-Event-ID.
+// Its end with a session-ended event (or a 401 on reconnecting) means the sign-in ended: no reconnecting then.
+import { SESSION_ENDED_STREAM_EVENT } from '@todo/contracts/src/sessions';
 import { session } from './api';
 
 export type FeedHandler = (event: string, data: unknown) => void;
 
-export function openFeed(onEvent: FeedHandler, onState: (live: boolean) => void): () => void {
+export function openFeed(
+  onEvent: FeedHandler,
+  onState: (live: boolean) => void,
+  onSessionEnded: () => void,
+): () => void {
   let lastId: string | undefined;
   let stopped = false;
   let controller: AbortController | undefined;
@@ -14,7 +20,12 @@ export function openFeed(onEvent: FeedHandler, onState: (live: boolean) => void)
         const headers: Record<string, string> = { authorization: `Bearer ${session.token ?? ''}` };
         if (lastId) headers['last-event-id'] = lastId;
         const res = await fetch('/api/stream', { headers, signal: controller.signal });
-        if (res.status === 401) return;
+        if (res.status === 401) {
+          stopped = true;
+          onState(false);
+          onSessionEnded();
+          return;
+        }
         if (!res.ok || !res.body) throw new Error(`stream ${res.status}`);
         onState(true);
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -35,6 +46,12 @@ export function openFeed(onEvent: FeedHandler, onState: (live: boolean) => void)
               else if (line.startsWith('id:')) id = line.slice(3).trim();
             }
             if (id) lastId = id;
+            if (event === SESSION_ENDED_STREAM_EVENT) {
+              stopped = true;
+              onState(false);
+              onSessionEnded();
+              return;
+            }
             if (data) onEvent(event, JSON.parse(data));
           }
         }

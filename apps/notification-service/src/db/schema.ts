@@ -33,7 +33,8 @@ export interface UserEventsTable {
   id: Generated<string>;
   event_id: string;
   user_id: string;
-  kind: 'notification' | 'task-update';
+  /** session-ended entries close that session's streams (payload: the session-ended update). */
+  kind: 'notification' | 'task-update' | 'session-ended';
   payload: Json;
   created_at: DefaultTimestamp;
 }
