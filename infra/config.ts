@@ -86,7 +86,7 @@ export function readConfig(): StackConfig {
     target,
     cloud,
     kubeContext: config.get('kubeContext') ?? 'minikube',
-    daprVersion: config.get('daprVersion') ?? '1.18.0',
+    daprVersion: config.get('daprVersion') ?? '1.18.2',
     daprHa: config.getBoolean('daprHa') ?? cloud,
     dashboard: config.getBoolean('dashboard') ?? true,
     monitoring: config.getBoolean('monitoring') ?? cloud,

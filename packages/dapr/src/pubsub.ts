@@ -22,6 +22,7 @@ export interface CloudEventEnvelope<T = unknown> {
   datacontenttype: 'application/json';
   time: string;
   data: T;
+  traceid?: string;
   traceparent?: string;
 }
 
@@ -37,7 +38,9 @@ export class PubSubClient {
       datacontenttype: 'application/json',
       time: new Date().toISOString(),
       data,
-      ...(options.traceparent ? { traceparent: options.traceparent } : {}),
+      // daprd keeps an app's trace only when the event carries `traceid` too; without it daprd writes its own span
+      // into both fields (components-contrib pubsub.FromCloudEvent), and the event leaves the trace of its change
+      ...(options.traceparent ? { traceid: options.traceparent, traceparent: options.traceparent } : {}),
     };
     const query: Record<string, string> = {};
     for (const [key, value] of Object.entries(options.metadata ?? {})) query[`metadata.${key}`] = value;

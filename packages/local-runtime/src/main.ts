@@ -1,10 +1,13 @@
-// `npm start`: Postgres (DATABASE_URL or embedded), the stand-in sidecar, then the four apps from dapr.yaml.
+// `npm start`: Postgres (DATABASE_URL or embedded), the stand-in sidecar (or, with TODO_SIDECAR=daprd, a Kafka
+// broker, the Dapr scheduler and one real daprd per app), then the four apps from dapr.yaml.
 import { randomBytes } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { COMPONENTS } from '@todo/contracts';
 import { readResources, readRunFile } from '@todo/local-sidecar';
+import { assertEnginesBuilt, type Engines, startEngines } from './daprd/engines';
+import { kafkaPorts } from './daprd/ports';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './database';
 import { Supervised } from './processes';
 import { waitUntilReady } from './readiness';
@@ -18,6 +21,9 @@ const say = (text: string) => process.stdout.write(`${'local'.padEnd(WIDTH)} | $
 
 const running: Supervised[] = [];
 let embedded: EmbeddedPostgres | undefined;
+let engines: Engines | undefined;
+/** TODO_SIDECAR=daprd: real daprd, the scheduler and a Kafka broker instead of the stand-in. */
+const realEngines = process.env.TODO_SIDECAR === 'daprd';
 let stopping = false;
 
 async function stopAll(code: number): Promise<never> {
@@ -25,6 +31,7 @@ async function stopAll(code: number): Promise<never> {
     stopping = true;
     say('stopping');
     for (const proc of [...running].reverse()) await proc.stop();
+    await engines?.kafka.stop();
     await embedded?.stop();
   }
   process.exit(code);
@@ -56,7 +63,11 @@ async function main() {
   const portOffset = Number(process.env.TODO_PORT_OFFSET ?? 0);
   if (!Number.isInteger(portOffset) || portOffset < 0) throw new Error('TODO_PORT_OFFSET must be a whole number');
   const runFile = readRunFile(join(ROOT, 'dapr.yaml'), { portOffset });
-  await assertPortsFree(runFile.apps.flatMap((a) => [a.daprHttpPort, ...(a.appPort ? [a.appPort] : [])]));
+  if (realEngines) assertEnginesBuilt();
+  await assertPortsFree([
+    ...runFile.apps.flatMap((a) => [a.daprHttpPort, ...(a.appPort ? [a.appPort] : [])]),
+    ...(realEngines ? [kafkaPorts(portOffset).broker] : []),
+  ]);
   const resources = readResources(runFile.resourcesPaths);
   const secretStore = resources.components.find((c) => c.metadata.name === COMPONENTS.secretStore);
   const secretsFile = secretStore?.spec.metadata?.find((m) => m.name === 'secretsFile')?.value;
@@ -87,6 +98,7 @@ async function main() {
   // last resort if this process dies of an error: no orphaned children holding the ports
   process.once('exit', () => {
     for (const proc of running) if (proc.running) proc.child.kill('SIGKILL');
+    engines?.kafka.kill();
   });
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
@@ -100,38 +112,53 @@ async function main() {
     writeFileSync(`${pidsFile}.tmp`, JSON.stringify(pids));
     renameSync(`${pidsFile}.tmp`, pidsFile);
   };
-  const sidecar = new Supervised(
-    'dapr-standin',
-    [
-      process.execPath,
-      '--import',
-      'tsx',
-      join(ROOT, 'packages', 'local-sidecar', 'src', 'main.ts'),
-      '-f',
-      runFile.path,
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        ...baseEnv,
-        ...tokens,
-        STANDIN_DATABASE_URL: databaseUrl,
-        STANDIN_PORT_OFFSET: String(portOffset),
-        STANDIN_BASE_DIR: baseDir,
-      },
-      colourIndex: 5,
+  const sidecarEnv = { ...baseEnv, ...tokens };
+  if (realEngines) {
+    engines = await startEngines({
+      runFile,
+      offset: portOffset,
+      dataDir,
+      baseDir,
+      env: sidecarEnv,
+      logLevel: process.env.LOG_LEVEL || 'warn',
       width: WIDTH,
       say,
-      onStart: recordPid('dapr-standin'),
-    },
-  );
-  running.push(sidecar);
-  const sidecarAlive = () => sidecar.running;
-  for (const app of runFile.apps) {
-    await waitUntilReady(`http://127.0.0.1:${app.daprHttpPort}/v1.0/healthz`, READY_TIMEOUT_MS, sidecarAlive);
+      recordPid,
+    });
+    running.push(engines.scheduler, ...engines.sidecars);
+  } else {
+    const sidecar = new Supervised(
+      'dapr-standin',
+      [
+        process.execPath,
+        '--import',
+        'tsx',
+        join(ROOT, 'packages', 'local-sidecar', 'src', 'main.ts'),
+        '-f',
+        runFile.path,
+      ],
+      {
+        cwd: ROOT,
+        env: {
+          ...sidecarEnv,
+          STANDIN_DATABASE_URL: databaseUrl,
+          STANDIN_PORT_OFFSET: String(portOffset),
+          STANDIN_BASE_DIR: baseDir,
+        },
+        colourIndex: 5,
+        width: WIDTH,
+        say,
+        onStart: recordPid('dapr-standin'),
+      },
+    );
+    running.push(sidecar);
+    const sidecarAlive = () => sidecar.running;
+    for (const app of runFile.apps) {
+      await waitUntilReady(`http://127.0.0.1:${app.daprHttpPort}/v1.0/healthz`, READY_TIMEOUT_MS, sidecarAlive);
+    }
+    // each process is restarted after a crash from the moment it was first ready (a broken start fails fast instead)
+    sidecar.restart = true;
   }
-  // each process is restarted after a crash from the moment it was first ready (a broken start fails fast instead)
-  sidecar.restart = true;
 
   const apps = runFile.apps.map((app, index) => {
     if (!app.command) throw new Error(`${runFile.path}: app ${app.appId} has no command`);
@@ -162,6 +189,7 @@ async function main() {
       }),
     ),
   );
+  for (const sidecar of engines?.sidecars ?? []) sidecar.restart = true;
   const frontend = runFile.apps[0];
   say(`all ${apps.length} apps ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`open http://localhost:${frontend?.appPort}  (Ctrl-C stops everything; data is kept)`);

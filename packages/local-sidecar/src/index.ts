@@ -1,5 +1,5 @@
 export type { AppInstance } from './app-instance';
 export { addResource, type ComponentResource, type Resources, readResources } from './config/resources';
-export { readRunFile } from './config/run-file';
+export { type RunApp, type RunFile, readRunFile } from './config/run-file';
 export { Runtime, type RuntimeOptions } from './runtime';
 export { standInFromRunFile } from './standin';

@@ -4,11 +4,19 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AppId, LOCAL_PORTS } from '@todo/contracts';
+import pg from 'pg';
+import { readTopic } from '../../../tools/kafka/read-topic';
+import { kafkaPorts } from '../../local-runtime/src/daprd/ports';
 import { freshDatabase } from './index';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
+/** Which sidecars `npm start` runs: the stand-in, or real daprd with a Kafka broker (TODO_SIDECAR=daprd). */
+export type SidecarKind = 'standin' | 'daprd';
+export const sidecarKind = (): SidecarKind => (process.env.TODO_SIDECAR === 'daprd' ? 'daprd' : 'standin');
+
 export class LocalSystem {
+  readonly sidecarKind = sidecarKind();
   readonly apiToken = `api-${Math.random().toString(36).slice(2)}`;
   readonly appToken = `app-${Math.random().toString(36).slice(2)}`;
   readonly dataDir = mkdtempSync(join(tmpdir(), 'system-'));
@@ -87,7 +95,7 @@ export class LocalSystem {
   }
 
   /** The pid of one process of the system (to stop it in a test). */
-  pid(name: AppId | 'dapr-standin'): number {
+  pid(name: AppId | 'dapr-standin' | 'kafka' | 'dapr-scheduler' | `daprd-${AppId}`): number {
     const pids = JSON.parse(readFileSync(join(this.dataDir, 'pids.json'), 'utf8')) as Record<string, number>;
     const pid = pids[name];
     if (!pid) throw new Error(`no pid for ${name}`);
@@ -111,6 +119,31 @@ export class LocalSystem {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     return child;
+  }
+
+  /** The value of one Prometheus series of an app (0 when it has not been counted yet). */
+  async metric(appId: AppId, series: string): Promise<number> {
+    const text = await fetch(`http://127.0.0.1:${this.metricsPort(appId)}/metrics`).then((r) => r.text());
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line ? Number(line.slice(series.length + 1)) : 0;
+  }
+
+  /** The CloudEvent ids published on `topic` so far, from whichever broker this system runs. */
+  async messageIds(topic: string): Promise<string[]> {
+    if (this.sidecarKind === 'daprd') {
+      const values = await readTopic(`127.0.0.1:${kafkaPorts(this.portOffset).broker}`, topic);
+      return values.map((value) => (JSON.parse(value) as { id: string }).id);
+    }
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query("select body->>'id' as id from dapr_standin.messages where topic = $1", [
+        topic,
+      ]);
+      return rows.map((r) => r.id as string);
+    } finally {
+      await client.end();
+    }
   }
 
   /** Calls an app directly (as a browser would through the frontend later). */

@@ -1,0 +1,39 @@
+// One real daprd per app, as `dapr run -f .` starts them: app id, ports, resources and app health from dapr.yaml;
+// the API token and the app token from the environment (DAPR_API_TOKEN, APP_API_TOKEN), as in the cluster.
+import type { RunApp } from '@todo/local-sidecar';
+import { daprdPath } from '../../../../tools/dapr/paths';
+import { daprdPorts, schedulerPorts } from './ports';
+
+export interface DaprdOptions {
+  app: RunApp;
+  index: number;
+  offset: number;
+  resourcesPaths: string[];
+  logLevel: string;
+  /** A Dapr Configuration file (access control, tracing), if any. */
+  config?: string;
+}
+
+export function daprdCommand(options: DaprdOptions): string[] {
+  const { app, index, offset } = options;
+  const ports = daprdPorts(index, offset);
+  return [
+    daprdPath(),
+    '--mode=standalone',
+    `--app-id=${app.appId}`,
+    ...(app.appPort ? [`--app-port=${app.appPort}`, '--app-protocol=http'] : []),
+    `--app-channel-address=${app.channelAddress}`,
+    `--dapr-http-port=${app.daprHttpPort}`,
+    `--dapr-grpc-port=${ports.grpc}`,
+    `--dapr-internal-grpc-port=${ports.internalGrpc}`,
+    '--dapr-listen-addresses=127.0.0.1',
+    '--dapr-internal-grpc-listen-address=127.0.0.1',
+    '--metrics-listen-address=127.0.0.1',
+    `--metrics-port=${ports.metrics}`,
+    `--scheduler-host-address=127.0.0.1:${schedulerPorts(offset).grpc}`,
+    ...options.resourcesPaths.map((p) => `--resources-path=${p}`),
+    ...(options.config ? [`--config=${options.config}`] : []),
+    ...(app.appPort ? ['--enable-app-health-check', '--app-health-check-path=/healthz'] : []),
+    `--log-level=${options.logLevel}`,
+  ];
+}

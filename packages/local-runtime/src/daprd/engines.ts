@@ -1,0 +1,98 @@
+// `TODO_SIDECAR=daprd npm start`: the real engines in place of the stand-in. A Kafka broker (jars from Maven
+// Central), the Dapr scheduler and one daprd per app (both built from the Go module by `npm run dapr:build`).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunFile } from '@todo/local-sidecar';
+import { daprdPath, schedulerPath } from '../../../../tools/dapr/paths';
+import { type KafkaBroker, SYSTEM_TOPICS, startKafka } from '../../../../tools/kafka/broker';
+import { KAFKA_LIB } from '../../../../tools/kafka/fetch';
+import { Supervised } from '../processes';
+import { waitUntilReady } from '../readiness';
+import { daprdCommand } from './daprd';
+import { kafkaPorts } from './ports';
+import { daprdResources } from './resources';
+import { schedulerCommand, schedulerHealthUrl } from './scheduler';
+
+const READY_TIMEOUT_MS = 90_000;
+
+export interface EngineContext {
+  runFile: RunFile;
+  offset: number;
+  dataDir: string;
+  /** Where relative paths in resources/ (the secrets file) resolve: daprd's working directory. */
+  baseDir: string;
+  env: NodeJS.ProcessEnv;
+  logLevel: string;
+  width: number;
+  say: (text: string) => void;
+  recordPid: (name: string) => (pid: number) => void;
+}
+
+export interface Engines {
+  kafka: KafkaBroker;
+  scheduler: Supervised;
+  sidecars: Supervised[];
+}
+
+/** Says what to run first when a binary or the jars are missing, instead of failing somewhere deeper. */
+export function assertEnginesBuilt(): void {
+  const missing = [daprdPath(), schedulerPath()].filter((p) => !existsSync(p));
+  if (!existsSync(KAFKA_LIB)) missing.push(KAFKA_LIB);
+  if (missing.length) {
+    throw new Error(`TODO_SIDECAR=daprd needs ${missing.join(', ')}: run \`npm run dapr:build\` first (Go and Java)`);
+  }
+}
+
+export async function startEngines(ctx: EngineContext): Promise<Engines> {
+  assertEnginesBuilt();
+  const ports = kafkaPorts(ctx.offset);
+  const kafka = await startKafka({
+    port: ports.broker,
+    controllerPort: ports.controller,
+    dataDir: join(ctx.dataDir, 'kafka'),
+    topics: SYSTEM_TOPICS,
+  });
+  ctx.recordPid('kafka')(kafka.pid);
+  ctx.say(`Kafka broker on ${kafka.bootstrap}, data in ${join(ctx.dataDir, 'kafka')}`);
+
+  const scheduler = new Supervised('dapr-scheduler', schedulerCommand(ctx.dataDir, ctx.offset, ctx.logLevel), {
+    cwd: ctx.dataDir,
+    env: ctx.env,
+    colourIndex: 5,
+    width: ctx.width,
+    say: ctx.say,
+    onStart: ctx.recordPid('dapr-scheduler'),
+  });
+  await waitUntilReady(schedulerHealthUrl(ctx.offset), READY_TIMEOUT_MS, () => scheduler.running);
+  scheduler.restart = true;
+
+  const resourcesPaths = daprdResources(
+    ctx.runFile.resourcesPaths,
+    kafka.bootstrap,
+    join(ctx.dataDir, 'daprd-resources'),
+  );
+  const sidecars = ctx.runFile.apps.map(
+    (app, index) =>
+      new Supervised(
+        `daprd-${app.appId}`,
+        daprdCommand({ app, index, offset: ctx.offset, resourcesPaths, logLevel: ctx.logLevel }),
+        {
+          cwd: ctx.baseDir,
+          env: ctx.env,
+          colourIndex: index,
+          width: ctx.width,
+          say: ctx.say,
+          onStart: ctx.recordPid(`daprd-${app.appId}`),
+        },
+      ),
+  );
+  // the apps wait for their sidecar's outbound health; daprd's full health needs the app, which starts next
+  await Promise.all(
+    ctx.runFile.apps.map((app, i) =>
+      waitUntilReady(`http://127.0.0.1:${app.daprHttpPort}/v1.0/healthz/outbound`, READY_TIMEOUT_MS, () =>
+        Boolean(sidecars[i]?.running),
+      ),
+    ),
+  );
+  return { kafka, scheduler, sidecars };
+}

@@ -1,0 +1,28 @@
+// The Dapr scheduler (the Jobs API's backend) as one standalone instance with its embedded etcd on loopback.
+import { join } from 'node:path';
+import { schedulerPath } from '../../../../tools/dapr/paths';
+import { schedulerPorts } from './ports';
+
+export const SCHEDULER_ID = 'dapr-scheduler-server-0';
+
+export function schedulerCommand(dataDir: string, offset: number, logLevel: string): string[] {
+  const ports = schedulerPorts(offset);
+  return [
+    schedulerPath(),
+    '--mode=standalone',
+    `--id=${SCHEDULER_ID}`,
+    '--listen-address=127.0.0.1',
+    `--port=${ports.grpc}`,
+    '--healthz-listen-address=127.0.0.1',
+    `--healthz-port=${ports.healthz}`,
+    '--metrics-listen-address=127.0.0.1',
+    `--metrics-port=${ports.metrics}`,
+    `--etcd-data-dir=${join(dataDir, 'scheduler')}`,
+    '--etcd-client-listen-address=127.0.0.1',
+    `--etcd-client-port=${ports.etcdClient}`,
+    `--etcd-initial-cluster=${SCHEDULER_ID}=http://127.0.0.1:${ports.etcdPeer}`,
+    `--log-level=${logLevel}`,
+  ];
+}
+
+export const schedulerHealthUrl = (offset: number) => `http://127.0.0.1:${schedulerPorts(offset).healthz}/healthz`;
