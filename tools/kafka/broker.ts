@@ -39,6 +39,8 @@ export interface KafkaOptions {
   libDir?: string;
   /** Milliseconds from spawn to topics ready before startKafka gives up (default 90 s). */
   timeoutMs?: number;
+  /** Called when a started broker's JVM exits on its own (a crash or a kill), not when stop() or restart() ends it. */
+  onExit?: (how: string) => void;
 }
 
 export interface KafkaBroker {
@@ -279,6 +281,9 @@ export async function startKafka(options: KafkaOptions): Promise<KafkaBroker> {
 
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
+  /** Ready once, and not being stopped by us: an exit now is a crash. */
+  let ready = false;
+  let stopping = false;
   const tail: string[] = [];
   const onLine = (line: string) => {
     tail.push(line);
@@ -295,7 +300,10 @@ export async function startKafka(options: KafkaOptions): Promise<KafkaBroker> {
     child = java;
     running.add(java);
     exited = new Promise((resolve) => {
-      java.once('exit', () => resolve());
+      java.once('exit', (code, signal) => {
+        resolve();
+        if (ready && !stopping) options.onExit?.(signal ? `killed by ${signal}` : `exit code ${code}`);
+      });
       java.once('error', () => resolve());
     });
     void exited.then(() => running.delete(java));
@@ -318,6 +326,7 @@ export async function startKafka(options: KafkaOptions): Promise<KafkaBroker> {
       options.log?.(`[startKafka] listening on ${options.port} after ${Date.now() - started} ms`);
       await ensureTopics(`127.0.0.1:${options.port}`, options.topics, options.partitions, until - Date.now(), lib);
       options.log?.(`[startKafka] ${options.topics.length} topics ready after ${Date.now() - started} ms`);
+      ready = true;
     } catch (err) {
       java.kill('SIGKILL');
       await exited;
@@ -328,10 +337,12 @@ export async function startKafka(options: KafkaOptions): Promise<KafkaBroker> {
   const stop = async () => {
     const java = child;
     if (!java || java.exitCode !== null || java.signalCode !== null) return exited;
+    stopping = true;
     java.kill('SIGTERM');
     const timer = setTimeout(() => java.kill('SIGKILL'), 30_000);
     await exited;
     clearTimeout(timer);
+    stopping = false;
   };
 
   await launch();

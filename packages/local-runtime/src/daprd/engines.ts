@@ -14,6 +14,8 @@ import { daprdResources } from './resources';
 import { schedulerCommand, schedulerHealthUrl } from './scheduler';
 
 const READY_TIMEOUT_MS = 90_000;
+const FIRST_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 30_000;
 
 export interface EngineContext {
   runFile: RunFile;
@@ -46,11 +48,30 @@ export function assertEnginesBuilt(): void {
 export async function startEngines(ctx: EngineContext): Promise<Engines> {
   assertEnginesBuilt();
   const ports = kafkaPorts(ctx.offset);
+  let backoffMs = FIRST_BACKOFF_MS;
+  // a crashed broker is started again on the same data, as its pod would be: nothing acknowledged is lost
+  const restartKafka = (how: string) => {
+    ctx.say(`kafka crashed (${how}); starting it again in ${backoffMs} ms`);
+    setTimeout(() => {
+      kafka.restart().then(
+        () => {
+          backoffMs = FIRST_BACKOFF_MS;
+          ctx.recordPid('kafka')(kafka.pid);
+          ctx.say(`kafka is back on ${kafka.bootstrap}`);
+        },
+        (error: Error) => {
+          backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+          restartKafka(error.message.split('\n')[0] ?? 'start failed');
+        },
+      );
+    }, backoffMs);
+  };
   const kafka = await startKafka({
     port: ports.broker,
     controllerPort: ports.controller,
     dataDir: join(ctx.dataDir, 'kafka'),
     topics: SYSTEM_TOPICS,
+    onExit: restartKafka,
   });
   ctx.recordPid('kafka')(kafka.pid);
   ctx.say(`Kafka broker on ${kafka.bootstrap}, data in ${join(ctx.dataDir, 'kafka')}`);
