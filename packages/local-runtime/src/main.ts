@@ -63,7 +63,17 @@ async function main() {
   const portOffset = Number(process.env.TODO_PORT_OFFSET ?? 0);
   if (!Number.isInteger(portOffset) || portOffset < 0) throw new Error('TODO_PORT_OFFSET must be a whole number');
   const runFile = readRunFile(join(ROOT, 'dapr.yaml'), { portOffset });
-  if (realEngines) assertEnginesBuilt();
+  if (realEngines) {
+    assertEnginesBuilt();
+    // daprd's state.postgresql runs its migrations in a transaction that a second connection's advisory lock waits
+    // on; the embedded server runs one transaction at a time, so daprd times out and exits (seen: "Failed to roll
+    // back transaction: context deadline exceeded")
+    if (!process.env.DATABASE_URL) {
+      throw new Error(
+        'TODO_SIDECAR=daprd needs DATABASE_URL (a PostgreSQL server): real daprd cannot use the embedded PGlite',
+      );
+    }
+  }
   await assertPortsFree([
     ...runFile.apps.flatMap((a) => [a.daprHttpPort, ...(a.appPort ? [a.appPort] : [])]),
     ...(realEngines ? [kafkaPorts(portOffset).broker] : []),

@@ -84,7 +84,11 @@ export async function startEngines(ctx: EngineContext): Promise<Engines> {
     say: ctx.say,
     onStart: ctx.recordPid('dapr-scheduler'),
   });
-  await waitUntilReady(schedulerHealthUrl(ctx.offset), READY_TIMEOUT_MS, () => scheduler.running);
+  await waitUntilReady(schedulerHealthUrl(ctx.offset), READY_TIMEOUT_MS, () => scheduler.running).catch(async (e) => {
+    await scheduler.stop();
+    await kafka.stop();
+    throw e;
+  });
   scheduler.restart = true;
 
   const resourcesPaths = daprdResources(
@@ -107,13 +111,21 @@ export async function startEngines(ctx: EngineContext): Promise<Engines> {
         },
       ),
   );
-  // the apps wait for their sidecar's outbound health; daprd's full health needs the app, which starts next
-  await Promise.all(
-    ctx.runFile.apps.map((app, i) =>
-      waitUntilReady(`http://127.0.0.1:${app.daprHttpPort}/v1.0/healthz/outbound`, READY_TIMEOUT_MS, () =>
-        Boolean(sidecars[i]?.running),
+  try {
+    // the apps wait for their sidecar's outbound health; daprd's full health needs the app, which starts next
+    await Promise.all(
+      ctx.runFile.apps.map((app, i) =>
+        waitUntilReady(`http://127.0.0.1:${app.daprHttpPort}/v1.0/healthz/outbound`, READY_TIMEOUT_MS, () =>
+          Boolean(sidecars[i]?.running),
+        ),
       ),
-    ),
-  );
+    );
+  } catch (error) {
+    // nothing left behind holding the ports when the start fails
+    await Promise.all(sidecars.map((s) => s.stop()));
+    await scheduler.stop();
+    await kafka.stop();
+    throw error;
+  }
   return { kafka, scheduler, sidecars };
 }
