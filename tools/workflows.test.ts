@@ -19,11 +19,19 @@ it('has the four workflows and none hides a failure', () => {
   }
 });
 
-it('ci: lint, typecheck, the tests and the fault suite on pull requests and main, as .ci/run', () => {
+it('ci: lint, typecheck, the real engines, the tests on both runtimes and the fault suite, as .ci/run', () => {
   const ci = workflow('ci');
   expect(Object.keys(ci.on)).toEqual(['pull_request', 'push']);
   const runs = ci.jobs.test.steps.map((s: { run?: string }) => s.run).filter(Boolean);
-  expect(runs).toEqual(['npm ci', 'npm run lint', 'npm run typecheck', 'npm test', 'npm run faults']);
+  expect(runs).toEqual([
+    'npm ci',
+    'npm run lint',
+    'npm run typecheck',
+    'npm run dapr:build',
+    'npm test',
+    'npm run test:daprd',
+    'npm run faults',
+  ]);
   // the same commands, in the same order, as the script CI runs here
   const script = readFileSync(join(__dirname, '..', '.ci', 'run'), 'utf8');
   const scripted = script.split('\n').filter((line) => /^npm /.test(line));
