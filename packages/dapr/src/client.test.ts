@@ -93,6 +93,16 @@ describe('state', () => {
     ]);
   });
 
+  it("turns daprd's 500 for a first-write on an existing key into an ETag mismatch error", async () => {
+    sidecar.reply({
+      status: 500,
+      body: '{"errorCode":"ERR_STATE_SAVE","message":"failed saving state in state store statestore: no item was updated"}',
+    });
+    await expect(
+      dapr.state.save('statestore', [{ key: 'a', value: 1, concurrency: 'first-write' }]),
+    ).rejects.toBeInstanceOf(DaprEtagMismatchError);
+  });
+
   it('turns a 409 on save into an ETag mismatch error', async () => {
     sidecar.reply({ status: 409, body: '{"errorCode":"ERR_STATE_SAVE","message":"possible etag mismatch"}' });
     await expect(dapr.state.save('statestore', [{ key: 'a', value: 1, etag: '1' }])).rejects.toBeInstanceOf(

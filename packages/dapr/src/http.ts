@@ -100,8 +100,10 @@ async function statusError(context: DaprCallContext, response: Response): Promis
   } catch {
     // not JSON: keep the raw text
   }
+  // daprd 1.18: a stale ETag is 409 "possible etag mismatch"; a first-write on a key that exists is 500
+  // ERR_STATE_SAVE "... no item was updated" (state.postgresql), in a transaction ERR_STATE_TRANSACTION
   const etagMismatch =
-    context.block === 'state' && (response.status === 409 || /etag/i.test(message)) && response.status < 500;
+    context.block === 'state' && (response.status === 409 || /etag mismatch|no item was updated/i.test(message));
   const ErrorClass = etagMismatch ? DaprEtagMismatchError : DaprStatusError;
   return new ErrorClass(context, response.status, errorCode, message);
 }

@@ -44,9 +44,7 @@ export class Invoker {
 
   async invoke(callerAppId: string, targetAppId: string, method: string, request: Request): Promise<Response> {
     if (this.instances(targetAppId).length === 0) {
-      return invokeError(
-        `failed to invoke, id: ${targetAppId}, err: app id ${targetAppId} is not known to the stand-in`,
-      );
+      return invokeError(`failed to invoke, id: ${targetAppId}, err: couldn't find service: ${targetAppId}`);
     }
     const policies = this.resiliency.forApp(callerAppId, targetAppId);
     const headers = new Headers();

@@ -10,7 +10,7 @@ import { DaprApiError } from './errors';
 import { Invoker } from './invoke';
 import { JobScheduler } from './jobs/scheduler';
 import { Broker } from './pubsub/broker';
-import { envelope } from './pubsub/cloud-event';
+import { envelope, NotACloudEvent } from './pubsub/cloud-event';
 import { Dispatcher, type PubSubComponent } from './pubsub/dispatcher';
 import { SubscriptionRegistry } from './pubsub/subscriptions';
 import { ResiliencyPolicies } from './resiliency';
@@ -38,6 +38,13 @@ interface Scoped<T> {
   component: ComponentResource;
   value: T;
 }
+
+/** What daprd 1.18 reports for the component types the stand-in implements. */
+const CAPABILITIES: Record<string, string[]> = {
+  'state.postgresql': ['ETAG', 'TRANSACTIONAL', 'TTL', 'KEYS_LIKE', 'QUERY_API', 'ACTOR'],
+  'pubsub.kafka': ['BULK_PUBSUB'],
+  'secretstores.local.file': ['MULTIPLE_KEY_VALUES_PER_SECRET'],
+};
 
 export class Runtime {
   ready = false;
@@ -255,8 +262,9 @@ export class Runtime {
     let stored: ReturnType<typeof envelope>;
     try {
       stored = envelope({ appId, pubsub, topic, ...message });
-    } catch {
-      throw new DaprApiError(400, 'ERR_PUBSUB_CLOUD_EVENTS_SER', 'the body does not parse as its content type says');
+    } catch (error) {
+      if (error instanceof NotACloudEvent) throw new DaprApiError(500, 'ERR_PUBSUB_CLOUD_EVENTS_SER', error.message);
+      throw error;
     }
     await this.broker.publish(pubsub, topic, stored, message.ttlSeconds, message.partitionKey);
   }
@@ -265,28 +273,30 @@ export class Runtime {
     const instance = this.instances(appId)[0];
     const visible = this.options.resources.components.filter((c) => inScope(c.scopes, appId));
     const subs = this.options.instances.filter((i) => i.appId === appId).flatMap((i) => this.registry.of(i));
+    // daprd's shape: empty lists are left out, rules are a plain list with the default route last
     return {
       id: appId,
       runtimeVersion: 'stand-in',
-      enabledFeatures: [],
-      actors: [],
       components: visible.map((c) => ({
         name: c.metadata.name,
         type: c.spec.type,
         version: c.spec.version ?? 'v1',
-        capabilities: [],
+        capabilities: CAPABILITIES[c.spec.type] ?? [],
       })),
-      subscriptions: subs.map((s) => ({
-        pubsubname: s.pubsubname,
-        topic: s.topic,
-        deadLetterTopic: s.deadLetterTopic ?? '',
-        rules: {
-          rules: [...s.rules.map((r) => ({ path: r.path })), ...(s.defaultRoute ? [{ path: s.defaultRoute }] : [])],
-        },
-      })),
-      httpEndpoints: [],
+      ...(subs.length
+        ? {
+            subscriptions: subs.map((s) => ({
+              pubsubname: s.pubsubname,
+              topic: s.topic,
+              ...(s.metadata ? { metadata: s.metadata } : {}),
+              rules: [...s.rules.map((r) => ({ path: r.path })), ...(s.defaultRoute ? [{ path: s.defaultRoute }] : [])],
+              deadLetterTopic: s.deadLetterTopic ?? '',
+              type: s.type,
+            })),
+          }
+        : {}),
       appConnectionProperties: instance
-        ? { port: instance.appPort, protocol: 'http', channelAddress: instance.channelAddress, maxConcurrency: -1 }
+        ? { port: instance.appPort, protocol: 'http', channelAddress: instance.channelAddress }
         : undefined,
       extended: { standIn: 'true', backlog: JSON.stringify(await this.broker.backlog()) },
     };

@@ -1,7 +1,7 @@
 // One sidecar's HTTP API, bound to one app id: the building blocks our apps use, and 501 for everything else.
 import { timingSafeEqual } from 'node:crypto';
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { type Context, Hono } from 'hono';
+import { daprdBodyLimit } from './body-limit';
 import { DaprApiError, daprError } from './errors';
 import { JobSpecSchema } from './jobs/schedule';
 import type { Runtime } from './runtime';
@@ -12,8 +12,9 @@ import { stateRoutes } from './state/routes';
 const sameSecret = (a: string, b: string) =>
   Buffer.byteLength(a) === Buffer.byteLength(b) && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-/** daprd's default `--max-body-size` (4Mi). */
-export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+// daprd 1.18 answers 401 here, not 400
+const secretStoreNotFound = (c: Context, name: string) =>
+  daprError(c, 401, 'ERR_SECRET_STORE_NOT_FOUND', `failed finding secret store with key ${name}`);
 
 export function sidecarApp(runtime: Runtime, appId: string, apiToken: string | undefined): Hono<SidecarEnv> {
   const app = new Hono<SidecarEnv>();
@@ -35,20 +36,14 @@ export function sidecarApp(runtime: Runtime, appId: string, apiToken: string | u
     if (apiToken) {
       const sent = c.req.header('dapr-api-token');
       if (!sent || !sameSecret(sent, apiToken)) {
-        return daprError(c, 401, 'ERR_API_UNAUTHORIZED', 'invalid or missing dapr-api-token header');
+        // daprd's answer word for word: plain text, no error code
+        return c.text('invalid api token\n', 401);
       }
     }
     await next();
   });
 
-  // daprd's --max-body-size default: a larger body is never buffered
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => daprError(c, 413, 'ERR_BODY_TOO_LARGE', `request body larger than ${MAX_BODY_BYTES} bytes`),
-    }),
-  );
+  app.use('*', daprdBodyLimit());
 
   app.get('/v1.0/metadata', async (c) => c.json(await runtime.metadata(appId)));
 
@@ -59,14 +54,13 @@ export function sidecarApp(runtime: Runtime, appId: string, apiToken: string | u
 
   app.get('/v1.0/secrets/:store/bulk', (c) => {
     const store = runtime.secretStores(appId).get(c.req.param('store'));
-    if (!store)
-      return daprError(c, 400, 'ERR_SECRET_STORE_NOT_FOUND', `secret store ${c.req.param('store')} not found`);
+    if (!store) return secretStoreNotFound(c, c.req.param('store'));
     return c.json(store.bulk());
   });
   app.get('/v1.0/secrets/:store/:name', (c) => {
     const { store: storeName, name } = c.req.param();
     const store = runtime.secretStores(appId).get(storeName);
-    if (!store) return daprError(c, 400, 'ERR_SECRET_STORE_NOT_FOUND', `secret store ${storeName} not found`);
+    if (!store) return secretStoreNotFound(c, storeName);
     try {
       return c.json(store.get(name));
     } catch (error) {
@@ -135,8 +129,30 @@ export function sidecarApp(runtime: Runtime, appId: string, apiToken: string | u
       return c.body(null, 204);
     });
     app.get(`/${version}/jobs/:name`, async (c) => {
-      const job = await runtime.jobs.get(appId, c.req.param('name'));
-      return job ? c.json(job) : daprError(c, 404, 'ERR_JOB_NOT_FOUND', `job ${c.req.param('name')} not found`);
+      const name = c.req.param('name');
+      const job = await runtime.jobs.get(appId, name);
+      if (!job) {
+        return daprError(
+          c,
+          500,
+          'DAPR_SCHEDULER_GET_JOB',
+          `failed to get job due to: rpc error: code = NotFound desc = job not found: ${name}`,
+        );
+      }
+      // daprd 1.18 cannot encode a job without data (a bug apps must not trip over in the cluster either)
+      if (job.data === undefined) {
+        return daprError(
+          c,
+          500,
+          'ERR_INTERNAL',
+          'failed to encode response as JSON: proto: google.protobuf.Value: none of the oneof fields is set',
+        );
+      }
+      return c.json({
+        ...job,
+        data: { '@type': 'type.googleapis.com/google.protobuf.Value', value: job.data },
+        failurePolicy: job.failurePolicy ?? { constant: { interval: '1s', maxRetries: 3 } },
+      });
     });
     app.delete(`/${version}/jobs/:name`, async (c) => {
       await runtime.jobs.delete(appId, c.req.param('name'));

@@ -63,13 +63,14 @@ describe('jobs', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(triggers('reminder-a')).toHaveLength(1);
     expect(bystander.received.filter((r) => r.path.startsWith('/job/'))).toHaveLength(0);
-    expect((await jobs('reminder-a')).status).toBe(404);
+    // daprd 1.18 answers a job that is gone with 500 DAPR_SCHEDULER_GET_JOB (see conformance-jobs.test.ts)
+    expect((await jobs('reminder-a')).status).toBe(500);
   });
 
   it('accepts a Go duration as dueTime on the stable path and returns the job on GET', async () => {
     expect((await schedule('later', { dueTime: '1h', data: 'x' }, 'v1.0')).status).toBe(204);
     const got = await jobs('later', {}, 'v1.0');
-    expect(await got.json()).toEqual({ name: 'later', dueTime: '1h', data: 'x' });
+    expect(await got.json()).toMatchObject({ name: 'later', dueTime: '1h', data: { value: 'x' } });
     await jobs('later', { method: 'DELETE' });
   });
 
@@ -78,7 +79,7 @@ describe('jobs', () => {
     expect((await schedule('reminder-b', { dueTime: first, data: { v: 1 } })).status).toBe(204);
     const again = await schedule('reminder-b', { dueTime: first, data: { v: 9 } });
     expect(again.status).toBe(409);
-    expect((await again.json()).message).toContain('overwrite');
+    expect((await again.json()).message).toContain('job already exists');
     const later = new Date(Date.now() + 1_200).toISOString();
     expect((await schedule('reminder-b', { dueTime: later, data: { v: 2 }, overwrite: true })).status).toBe(204);
     await eventually(() => expect(triggers('reminder-b')).toHaveLength(1), 4_000);

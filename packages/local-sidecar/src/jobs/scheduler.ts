@@ -79,8 +79,8 @@ export class JobScheduler {
     if (rowCount === 0) {
       throw new DaprApiError(
         409,
-        'ERR_JOB_ALREADY_EXISTS',
-        `job ${name} already exists: set "overwrite": true to replace it`,
+        'DAPR_SCHEDULER_SCHEDULE_JOB',
+        `failed to schedule job due to: rpc error: code = AlreadyExists desc = job already exists: 'app||default||${appId}||${name}'`,
       );
     }
   }

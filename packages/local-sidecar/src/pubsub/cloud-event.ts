@@ -9,6 +9,22 @@ export interface StoredMessage {
 
 const isJson = (contentType: string) => /^application\/(.+\+)?json/i.test(contentType);
 
+/** JSON data as its value; a body that does not parse goes as a string, as daprd sends it. */
+const dataOf = (contentType: string, rawBody: string): unknown => {
+  if (!isJson(contentType)) return rawBody;
+  try {
+    return JSON.parse(rawBody);
+  } catch {
+    return rawBody;
+  }
+};
+
+/** RFC 3339 in whole seconds, as daprd writes `time`. */
+const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** Thrown for an application/cloudevents+json body that is not a JSON object. */
+export class NotACloudEvent extends Error {}
+
 export function envelope(options: {
   appId: string;
   pubsub: string;
@@ -20,7 +36,7 @@ export function envelope(options: {
 }): StoredMessage {
   const { contentType, rawBody } = options;
   if (options.rawPayload) {
-    return { contentType, body: isJson(contentType) ? JSON.parse(rawBody) : rawBody };
+    return { contentType, body: dataOf(contentType, rawBody) };
   }
   const traceparent =
     options.traceparent ?? `00-${randomUUID().replace(/-/g, '')}-${randomUUID().replace(/-/g, '').slice(0, 16)}-01`;
@@ -32,19 +48,26 @@ export function envelope(options: {
     tracestate: '',
   };
   if (/^application\/cloudevents\+json/i.test(contentType)) {
-    const event = JSON.parse(rawBody) as Record<string, unknown>;
+    let event: Record<string, unknown>;
+    try {
+      event = JSON.parse(rawBody);
+    } catch {
+      throw new NotACloudEvent('cannot create cloudevent');
+    }
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+      throw new NotACloudEvent('cannot create cloudevent');
+    }
+    // daprd fills only these; an event without id or datacontenttype goes without them
     return {
       contentType: 'application/cloudevents+json',
       body: {
         specversion: '1.0',
-        id: randomUUID(),
-        source: options.appId,
+        source: 'Dapr',
         type: 'com.dapr.event.sent',
-        datacontenttype: 'application/json',
-        time: new Date().toISOString(),
+        time: now(),
         ...event,
         ...routing,
-        ...(typeof event.traceparent === 'string'
+        ...(!options.traceparent && typeof event.traceparent === 'string'
           ? { traceid: event.traceparent, traceparent: event.traceparent }
           : {}),
       },
@@ -58,8 +81,8 @@ export function envelope(options: {
       source: options.appId,
       type: 'com.dapr.event.sent',
       datacontenttype: contentType,
-      time: new Date().toISOString(),
-      data: isJson(contentType) ? JSON.parse(rawBody) : rawBody,
+      time: now(),
+      data: dataOf(contentType, rawBody),
       ...routing,
     },
   };

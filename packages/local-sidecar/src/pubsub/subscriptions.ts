@@ -11,6 +11,9 @@ export interface ResolvedSubscription {
   defaultRoute?: string;
   deadLetterTopic?: string;
   rawPayload: boolean;
+  /** For the metadata API, as daprd reports it. */
+  type: 'DECLARATIVE' | 'PROGRAMMATIC';
+  metadata?: Record<string, string>;
 }
 
 interface ProgrammaticSubscription {
@@ -22,7 +25,10 @@ interface ProgrammaticSubscription {
   metadata?: Record<string, string>;
 }
 
-const resolve = (s: ProgrammaticSubscription): ResolvedSubscription => ({
+const resolve = (
+  s: ProgrammaticSubscription,
+  type: ResolvedSubscription['type'] = 'PROGRAMMATIC',
+): ResolvedSubscription => ({
   pubsubname: s.pubsubname,
   topic: s.topic,
   rules: (s.routes?.rules ?? []).map((rule) => ({
@@ -32,6 +38,8 @@ const resolve = (s: ProgrammaticSubscription): ResolvedSubscription => ({
   defaultRoute: s.routes?.default ?? s.route,
   deadLetterTopic: s.deadLetterTopic,
   rawPayload: s.metadata?.rawPayload === 'true',
+  type,
+  ...(s.metadata ? { metadata: s.metadata } : {}),
 });
 
 /** The path a message goes to for this subscription, or undefined when no rule matches and there is no default. */
@@ -52,13 +60,16 @@ export class SubscriptionRegistry {
     return this.declarative
       .filter((s) => inScope(s.scopes, appId))
       .map((s) =>
-        resolve({
-          pubsubname: s.spec.pubsubname,
-          topic: s.spec.topic,
-          route: s.spec.route,
-          routes: s.spec.routes,
-          deadLetterTopic: s.spec.deadLetterTopic,
-        }),
+        resolve(
+          {
+            pubsubname: s.spec.pubsubname,
+            topic: s.spec.topic,
+            route: s.spec.route,
+            routes: s.spec.routes,
+            deadLetterTopic: s.spec.deadLetterTopic,
+          },
+          'DECLARATIVE',
+        ),
       );
   }
 
@@ -81,7 +92,7 @@ export class SubscriptionRegistry {
     } catch {
       return false;
     }
-    const subs = [...this.declarativeFor(instance.appId), ...programmatic.map(resolve)];
+    const subs = [...this.declarativeFor(instance.appId), ...programmatic.map((p) => resolve(p))];
     this.byInstance.set(instanceKey(instance), { instance, subs });
     return true;
   }

@@ -2,7 +2,7 @@
 import { type Context, Hono } from 'hono';
 import { DaprApiError, daprError } from '../errors';
 import type { SidecarEnv } from '../sidecar-env';
-import type { Operation, PostgresStateStore, SaveRequest } from './store';
+import { type Operation, type PostgresStateStore, type SaveRequest, StateConflict } from './store';
 
 const metadataOf = (query: Record<string, string>) =>
   Object.fromEntries(
@@ -31,7 +31,16 @@ export function stateRoutes(stores: (appId: string) => Map<string, PostgresState
     const items = await body<SaveRequest[]>(c.req.raw);
     if (!Array.isArray(items))
       throw new DaprApiError(400, 'ERR_MALFORMED_REQUEST', 'the body must be an array of state items');
-    await store.save(c.var.appId, items, metadataOf(c.req.query()));
+    try {
+      await store.save(c.var.appId, items, metadataOf(c.req.query()));
+    } catch (error) {
+      if (!(error instanceof StateConflict)) throw error;
+      throw new DaprApiError(
+        error.status,
+        'ERR_STATE_SAVE',
+        `failed saving state in state store ${store.name}: ${error.message}`,
+      );
+    }
     return c.body(null, 204);
   });
 
@@ -57,7 +66,12 @@ export function stateRoutes(stores: (appId: string) => Map<string, PostgresState
     );
     if (!Array.isArray(operations))
       throw new DaprApiError(400, 'ERR_MALFORMED_REQUEST', 'the body needs "operations": an array');
-    await store.transact(c.var.appId, operations, { ...metadataOf(c.req.query()), ...metadata });
+    try {
+      await store.transact(c.var.appId, operations, { ...metadataOf(c.req.query()), ...metadata });
+    } catch (error) {
+      if (!(error instanceof StateConflict)) throw error;
+      throw new DaprApiError(500, 'ERR_STATE_TRANSACTION', `error while executing state transaction: ${error.message}`);
+    }
     return c.body(null, 204);
   };
   app.post('/:store/transaction', transaction);
@@ -71,8 +85,13 @@ export function stateRoutes(stores: (appId: string) => Map<string, PostgresState
   });
 
   app.delete('/:store/:key', async (c) => {
-    const etag = c.req.header('if-match');
-    await storeOf(c.var.appId, c.req.param('store')).delete(c.var.appId, c.req.param('key'), etag);
+    const key = c.req.param('key');
+    try {
+      await storeOf(c.var.appId, c.req.param('store')).delete(c.var.appId, key, c.req.header('if-match'));
+    } catch (error) {
+      if (!(error instanceof StateConflict)) throw error;
+      throw new DaprApiError(409, 'ERR_STATE_DELETE', `failed deleting state with key ${key}: ${error.message}`);
+    }
     return c.body(null, 204);
   });
 

@@ -18,6 +18,17 @@ export interface Operation {
 
 const LIVE = '(expiredate is null or expiredate > now())';
 
+/** A write the store refused, with daprd's reason and the status of a single save (a transaction answers 500). */
+export class StateConflict extends Error {
+  constructor(
+    message: string,
+    readonly status: 409 | 500,
+  ) {
+    super(message);
+  }
+}
+const ETAG_MISMATCH = 'possible etag mismatch. error from state store';
+
 const parseEtag = (etag: string, errorCode: string): number => {
   const unquoted = etag.replace(/^W\//, '').replace(/"/g, '');
   if (!/^\d+$/.test(unquoted)) throw new DaprApiError(400, errorCode, `invalid etag value: ${etag}`);
@@ -98,13 +109,7 @@ export class PostgresStateStore {
          where key = $1 and xmin::text::bigint = $3 and ${LIVE}`,
         [key, value, etag],
       );
-      if (rowCount === 0) {
-        throw new DaprApiError(
-          409,
-          'ERR_STATE_SAVE',
-          `failed saving state in state store ${this.name}: possible etag mismatch`,
-        );
-      }
+      if (rowCount === 0) throw new StateConflict(ETAG_MISMATCH, 409);
       return;
     }
     if (request.options?.concurrency === 'first-write') {
@@ -115,13 +120,8 @@ export class PostgresStateStore {
          where not ${LIVE.replace(/expiredate/g, `${this.table}.expiredate`)}`,
         [key, value],
       );
-      if (rowCount === 0) {
-        throw new DaprApiError(
-          409,
-          'ERR_STATE_SAVE',
-          `failed saving state in state store ${this.name}: possible etag mismatch`,
-        );
-      }
+      // daprd's state.postgresql answers this one as a plain failure (500), not as an ETag mismatch (409)
+      if (rowCount === 0) throw new StateConflict('no item was updated', 500);
       return;
     }
     await client.query(
@@ -138,13 +138,7 @@ export class PostgresStateStore {
         key,
         parseEtag(etag, 'ERR_STATE_DELETE'),
       ]);
-      if (rowCount === 0) {
-        throw new DaprApiError(
-          409,
-          'ERR_STATE_DELETE',
-          `failed deleting state with key ${rawKey}: possible etag mismatch`,
-        );
-      }
+      if (rowCount === 0) throw new StateConflict(ETAG_MISMATCH, 409);
       return;
     }
     await client.query(`delete from ${this.table} where key = $1`, [key]);

@@ -1,0 +1,250 @@
+// Real daprd sidecars for tests, from the same component objects a stand-in takes: the judge of the stand-in.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ComponentResource } from '@todo/local-sidecar';
+import { daprdPath, schedulerPath } from '../../../tools/dapr/paths';
+import { type KafkaBroker, startKafka } from '../../../tools/kafka/broker';
+import { kafkaJarsPresent } from '../../../tools/kafka/fetch';
+
+const READY_TIMEOUT_MS = 60_000;
+const alive = new Set<ChildProcess>();
+// a test run that dies before afterAll leaves no daprd behind
+process.on('exit', () => {
+  for (const child of alive) child.kill('SIGKILL');
+});
+
+export interface DaprdSidecarsOptions {
+  apps: { appId: string; appPort?: number }[];
+  /** Written as YAML to a temp --resources-path; a pubsub.kafka component gets the brokers of a Kafka started here. */
+  components: ComponentResource[];
+  /** Topics the Kafka broker creates before daprd starts (only when a pubsub.kafka component is given). */
+  topics?: string[];
+  /** daprd's working directory: where relative paths in component metadata (secretsFile) resolve. */
+  baseDir?: string;
+  apiToken?: string;
+  appToken?: string;
+  /** Range the harness takes its ports from (default: a slice of 24000-24999 per jest worker). */
+  ports?: [number, number];
+  logLevel?: string;
+}
+
+/** Why real daprd cannot run here, or undefined when it can (Kafka only matters to tests that publish). */
+export function daprdMissing(needKafka = false): string | undefined {
+  if (!existsSync(daprdPath())) return `no daprd at ${daprdPath()}: run \`npm run dapr:build\` (needs Go)`;
+  if (!existsSync(schedulerPath())) return `no scheduler at ${schedulerPath()}: run \`npm run dapr:build\``;
+  if (needKafka && !kafkaJarsPresent()) return 'no Kafka jars: run `node --import tsx tools/kafka/fetch.ts`';
+  return undefined;
+}
+
+/** 100 ports of 24000-24999 per jest worker, so parallel test files never pick the same port. */
+const workerRange = (): [number, number] => {
+  const from = 24000 + ((Number(process.env.JEST_WORKER_ID ?? 1) - 1) % 10) * 100;
+  return [from, from + 99];
+};
+
+const taken = new Set<number>();
+/** A free port in [from, to], picked at random so concurrent suites rarely try the same one. */
+async function portIn([from, to]: [number, number]): Promise<number> {
+  for (let tries = 0; tries < 200; tries += 1) {
+    const port = from + Math.floor(Math.random() * (to - from + 1));
+    if (taken.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) {
+      taken.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port in ${from}-${to}`);
+}
+
+async function waitFor(url: string, child: ChildProcess, log: string[]): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: exited with ${child.exitCode}\n${log.slice(-20).join('')}`);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} not ready within ${READY_TIMEOUT_MS} ms\n${log.slice(-20).join('')}`);
+}
+
+export class DaprdSidecars {
+  private readonly children: ChildProcess[] = [];
+  private readonly httpPorts = new Map<string, number>();
+  private kafka?: KafkaBroker;
+  private scheduler?: ChildProcess;
+  private readonly ports: number[] = [];
+  private dir = '';
+  /** The last lines each process wrote, for a failing test to print. */
+  readonly logs = new Map<string, string[]>();
+
+  constructor(private readonly options: DaprdSidecarsOptions) {}
+
+  url(appId: string): string {
+    return `http://127.0.0.1:${this.httpPorts.get(appId)}`;
+  }
+
+  private spawn(name: string, command: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+    const [bin, ...args] = command as [string, ...string[]];
+    const child = spawn(bin, args, {
+      cwd: this.options.baseDir ?? this.dir,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log: string[] = [];
+    this.logs.set(name, log);
+    const keep = (chunk: Buffer) => {
+      log.push(chunk.toString());
+      if (log.length > 200) log.shift();
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.children.push(child);
+    alive.add(child);
+    child.once('exit', () => alive.delete(child));
+    return child;
+  }
+
+  private async port(range: [number, number]): Promise<number> {
+    const port = await portIn(range);
+    this.ports.push(port);
+    return port;
+  }
+
+  private async startScheduler(range: [number, number], logLevel: string): Promise<number> {
+    const [grpc, healthz, metrics, etcdClient, etcdPeer] = await Promise.all(
+      Array.from({ length: 5 }, () => this.port(range)),
+    );
+    const id = 'dapr-scheduler-server-0';
+    this.scheduler = this.spawn('scheduler', [
+      schedulerPath(),
+      '--mode=standalone',
+      `--id=${id}`,
+      '--listen-address=127.0.0.1',
+      `--port=${grpc}`,
+      '--healthz-listen-address=127.0.0.1',
+      `--healthz-port=${healthz}`,
+      '--metrics-listen-address=127.0.0.1',
+      `--metrics-port=${metrics}`,
+      `--etcd-data-dir=${join(this.dir, 'scheduler')}`,
+      '--etcd-client-listen-address=127.0.0.1',
+      `--etcd-client-port=${etcdClient}`,
+      `--etcd-initial-cluster=${id}=http://127.0.0.1:${etcdPeer}`,
+      `--log-level=${logLevel}`,
+    ]);
+    await waitFor(`http://127.0.0.1:${healthz}/healthz`, this.scheduler, this.logs.get('scheduler') ?? []);
+    return grpc as number;
+  }
+
+  async start(): Promise<this> {
+    const range = this.options.ports ?? workerRange();
+    const logLevel = this.options.logLevel ?? 'warn';
+    this.dir = mkdtempSync(join(tmpdir(), 'daprd-sidecars-'));
+    const resources = join(this.dir, 'resources');
+    mkdirSync(resources);
+
+    const components = structuredClone(this.options.components);
+    const kafkaComponents = components.filter((c) => c.spec.type === 'pubsub.kafka');
+    if (kafkaComponents.length) {
+      const [port, controllerPort] = [await this.port(range), await this.port(range)];
+      const topics = this.options.topics ?? [];
+      this.kafka = await startKafka({ port, controllerPort, dataDir: join(this.dir, 'kafka'), topics, partitions: 1 });
+      for (const c of kafkaComponents) {
+        const meta = (c.spec.metadata ?? []).filter((m) => m.name !== 'brokers' && m.name !== 'authType');
+        c.spec.metadata = [
+          ...meta,
+          { name: 'brokers', value: this.kafka.bootstrap },
+          { name: 'authType', value: 'none' },
+        ];
+      }
+    }
+    // JSON is YAML: one file per component
+    for (const c of components) {
+      writeFileSync(
+        join(resources, `${c.metadata.name}.yaml`),
+        JSON.stringify({ apiVersion: 'dapr.io/v1alpha1', ...c }),
+      );
+    }
+
+    // always a scheduler: daprd 1.18 reports itself unhealthy (scheduler-watch-hosts) until it reaches one
+    const schedulerGrpc = await this.startScheduler(range, logLevel);
+
+    const env = {
+      ...(this.options.apiToken ? { DAPR_API_TOKEN: this.options.apiToken } : {}),
+      ...(this.options.appToken ? { APP_API_TOKEN: this.options.appToken } : {}),
+    };
+    const started = await Promise.all(
+      this.options.apps.map(async ({ appId, appPort }) => {
+        const [http, grpc, internalGrpc, metrics] = await Promise.all(
+          Array.from({ length: 4 }, () => this.port(range)),
+        );
+        this.httpPorts.set(appId, http as number);
+        const child = this.spawn(
+          `daprd-${appId}`,
+          [
+            daprdPath(),
+            '--mode=standalone',
+            `--app-id=${appId}`,
+            ...(appPort ? [`--app-port=${appPort}`, '--app-protocol=http'] : []),
+            '--app-channel-address=127.0.0.1',
+            `--dapr-http-port=${http}`,
+            `--dapr-grpc-port=${grpc}`,
+            `--dapr-internal-grpc-port=${internalGrpc}`,
+            '--dapr-listen-addresses=127.0.0.1',
+            '--dapr-internal-grpc-listen-address=127.0.0.1',
+            '--metrics-listen-address=127.0.0.1',
+            `--metrics-port=${metrics}`,
+            `--scheduler-host-address=127.0.0.1:${schedulerGrpc}`,
+            `--resources-path=${resources}`,
+            `--log-level=${logLevel}`,
+          ],
+          env,
+        );
+        return { appId, child };
+      }),
+    );
+    // outbound first (what the apps wait for), then full health: the scheduler stream is up, jobs can be scheduled
+    await Promise.all(
+      started.map(async ({ appId, child }) => {
+        const log = this.logs.get(`daprd-${appId}`) ?? [];
+        await waitFor(`${this.url(appId)}/v1.0/healthz/outbound`, child, log);
+        await waitFor(`${this.url(appId)}/v1.0/healthz`, child, log);
+      }),
+    );
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    // daprd first (it drains its Kafka consumers), then the scheduler and the broker
+    await Promise.all(this.children.filter((c) => c !== this.scheduler).map(stopProcess));
+    if (this.scheduler) await stopProcess(this.scheduler);
+    if (this.kafka) {
+      const kafka = this.kafka;
+      const timer = setTimeout(() => kafka.kill(), 5_000);
+      await kafka.stop();
+      clearTimeout(timer);
+    }
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    for (const port of this.ports) taken.delete(port);
+  }
+}
+
+/** SIGTERM, and SIGKILL if it has not exited within 5 s. */
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
