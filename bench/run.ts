@@ -2,56 +2,14 @@
 // node:http + pg baseline doing the same SQL, at the same concurrency. Not part of `npm test`: it prints, it does not
 // judge. Needs Postgres at TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { ALL_APP_IDS, APP_IDS, type AppId } from '@todo/contracts';
 import { BundleSystem, LocalSystem } from '@todo/testkit';
-import autocannon from 'autocannon';
 import { startBaseline } from './baseline';
+import { CONNECTIONS, comparison, DURATION, type Load, load, percentile, rssMb } from './measure';
+import { reminderLateness, updateLatencies } from './stream-latency';
 
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = 32;
 const system = new LocalSystem(500, 'warn');
-
-const rssMb = (pid: number) => {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-};
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-};
-
-async function load(
-  url: string,
-  init: { method?: 'GET' | 'POST'; body?: string; token: string; connections?: number },
-) {
-  const result = await autocannon({
-    url,
-    method: init.method ?? 'GET',
-    body: init.body,
-    headers: { authorization: `Bearer ${init.token}`, 'content-type': 'application/json' },
-    connections: init.connections ?? CONNECTIONS,
-    duration: DURATION,
-  });
-  const bad = result.non2xx + result.errors + result.timeouts;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bad };
-}
-
-type Load = Awaited<ReturnType<typeof load>>;
-
-/** One table row: ours beside the baseline's figures (when there is a baseline) and the ratio of req/s. */
-function comparison(name: string, ours: Load, theirs?: Load): string[] {
-  return [
-    name,
-    ours.rps.toFixed(0),
-    `${ours.p50} / ${ours.p99}`,
-    theirs ? theirs.rps.toFixed(0) : '—',
-    theirs ? `${theirs.p50} / ${theirs.p99}` : '—',
-    theirs ? `${((ours.rps / theirs.rps) * 100).toFixed(0)} %` : '—',
-    String(ours.bad),
-  ];
-}
 
 async function main() {
   await system.start();
@@ -132,6 +90,7 @@ async function main() {
   };
   // ...and the stand-in deliver what it holds (its metadata lists the pending deliveries per consumer group)
   const pendingDeliveries = async () => {
+    if (system.sidecarKind === 'daprd') return 0; // Kafka's consumer lag: see bench/sidecars.ts
     const meta = (await (await system.sidecar(APP_IDS.backend, '/v1.0/metadata')).json()) as {
       extended: { backlog: string };
     };
@@ -149,62 +108,8 @@ async function main() {
   );
 
   // create -> task-update at an open stream, and 100 reminders -> notification at the stream
-  const events: { event: string; data: { task_id: string; remind_at?: string }; at: number }[] = [];
-  const controller = new AbortController();
-  const stream = await fetch(api(APP_IDS.notificationService, '/api/stream'), {
-    headers: { authorization: `Bearer ${token}` },
-    signal: controller.signal,
-  });
-  void (async () => {
-    let buffer = '';
-    for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += Buffer.from(chunk).toString();
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /event: (.+)/.exec(block)?.[1];
-        const data = /data: (.+)/.exec(block)?.[1];
-        if (event && data) events.push({ event, data: JSON.parse(data), at: Date.now() });
-      }
-    }
-  })().catch(() => undefined);
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
-  const sse: number[] = [];
-  for (let i = 0; i < 50; i += 1) {
-    const res = await fetch(api(APP_IDS.backend, '/api/tasks'), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ title: `sse ${i}` }),
-    });
-    const sent = Date.now();
-    const { id } = (await res.json()) as { id: string };
-    for (let waited = 0; waited < 5_000; waited += 5) {
-      const hit = events.find((e) => e.event === 'task-update' && e.data.task_id === id);
-      if (hit) {
-        sse.push(hit.at - sent);
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-  const reminders = new Map<string, number>();
-  const start = Date.now() + 5_000;
-  await Promise.all(
-    Array.from({ length: 100 }, async (_, i) => {
-      const remindAt = new Date(start + i * 100);
-      const res = await fetch(api(APP_IDS.backend, '/api/tasks'), {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ title: `reminder ${i}`, remind_at: remindAt.toISOString() }),
-      });
-      reminders.set(((await res.json()) as { id: string }).id, remindAt.getTime());
-    }),
-  );
-  await new Promise((resolve) => setTimeout(resolve, 20_000));
-  controller.abort();
-  const lateness = events
-    .filter((e) => e.event === 'notification' && reminders.has(e.data.task_id))
-    .map((e) => e.at - (reminders.get(e.data.task_id) as number));
+  const sse = await updateLatencies(system, token);
+  const lateness = await reminderLateness(system, token);
 
   console.log(
     `\n## Benchmarks (${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, real Postgres 15, stand-in sidecar, ${DURATION} s per run, ${CONNECTIONS} connections)\n`,
