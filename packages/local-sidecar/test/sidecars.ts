@@ -1,5 +1,6 @@
 // The two runtimes every conformance test runs on: the stand-in, and real daprd 1.18 (the judge) where it is built.
 import { randomBytes } from 'node:crypto';
+import { COMPONENTS } from '@todo/contracts';
 import {
   DaprdSidecars,
   daprdMissing,
@@ -73,7 +74,7 @@ export const appIds = <T extends string>(...names: T[]): Record<T, string> => {
 };
 
 /** The local-file secret store our apps read as kubernetes-secrets. */
-export const secretStore = (file = 'secrets.json') => secretFileComponent('kubernetes-secrets', file);
+export const secretStore = (file = 'secrets.json') => secretFileComponent(COMPONENTS.secretStore, file);
 
 /** Starting daprd (and Kafka) takes seconds: the hooks of a daprd variant get this long. */
 export const START_TIMEOUT_MS = 90_000;
