@@ -155,7 +155,8 @@ export async function checkAccess(
   results.push(sidecarOnly);
 
   // through the frontend, whose invocations reach the apps with the app token: no path may climb out of /api. Each
-  // is refused by the frontend itself (its NOT_FOUND), not by a later layer: the allow-list never forwards them.
+  // is refused by the frontend itself (a NOT_FOUND, or a 400 from its parser), not by a later layer: the allow-list
+  // never forwards them.
   const climb = figures('paths climbing out of /api through the frontend → the frontend refuses, never forwarded');
   const target = `job/reminder-${victim.taskIds[0]}`;
   const climbs = [
@@ -182,7 +183,7 @@ export async function checkAccess(
   for (const path of climbs) {
     for (const method of ['GET', 'POST']) {
       const answer = await rawRequest(system.appPort(APP_IDS.frontend), method, path, intruder.token);
-      const ok = answer.status === 404 && frontendRefusal(answer.text);
+      const ok = frontendRefusal(answer.status, answer.text);
       record(climb, `${method} ${path} → ${answer.status} ${answer.text.slice(0, 80)}`, ok, leaks(answer.text, path));
     }
   }
@@ -190,11 +191,20 @@ export async function checkAccess(
   return results;
 }
 
-/** The frontend's own 404 for a path it does not forward (not an app's or a sidecar's answer). */
-function frontendRefusal(text: string): boolean {
+/**
+ * The frontend's own refusal, never an answer forwarded from an app: the /api/* handler's 404 for a path off its
+ * allow-list; its router's 404 for a path that resolved to outside /api (no route there forwards anything); or its
+ * HTTP server's 400 for a request it would not even route (empty from the node adapter, or the parser's refusal).
+ */
+function frontendRefusal(status: number, text: string): boolean {
+  if (status === 400 && text === '') return true;
   try {
     const body = JSON.parse(text) as { error?: { code?: string; message?: string } };
-    return body.error?.code === 'NOT_FOUND' && (body.error.message ?? '').startsWith('no API route for');
+    const message = body.error?.message ?? '';
+    if (status === 400) return body.error?.code === 'BAD_REQUEST' && message === 'the request is not valid HTTP';
+    if (status !== 404 || body.error?.code !== 'NOT_FOUND') return false;
+    const outside = /^no route for [A-Z]+ (\S*)$/.exec(message)?.[1];
+    return message.startsWith('no API route for') || (outside !== undefined && !outside.startsWith('/api'));
   } catch {
     return false;
   }

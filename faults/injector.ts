@@ -1,7 +1,8 @@
 // The faults, one after another: kill -9 each service (npm start restarts it, as Kubernetes would), kill -9 the
-// stand-in sidecar, crash Postgres. After each, wait until the system answers again and say how long it took.
+// stand-in sidecar (or, on real daprd, each daprd, the scheduler and the Kafka broker), crash Postgres. After each,
+// wait until the system answers again and say how long it took.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ALL_APP_IDS, type AppId } from '@todo/contracts';
+import { ALL_APP_IDS } from '@todo/contracts';
 import type { LocalSystem } from '@todo/testkit';
 import type { PrivatePostgres } from './postgres';
 
@@ -11,7 +12,10 @@ export interface FaultRecord {
   recoveredMs: number;
 }
 
-const STANDIN = 'dapr-standin';
+/** The processes of the system the suite kills, by their name in pids.json. */
+type Victim = Parameters<LocalSystem['pid']>[0];
+/** A broker on a loaded machine takes a while: the runtime records its new pid only once its topics are ready. */
+const RESTART_TIMEOUT_MS = 90_000;
 
 async function allReady(system: LocalSystem, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -30,10 +34,10 @@ async function allReady(system: LocalSystem, timeoutMs = 90_000): Promise<void> 
   }
 }
 
-async function killAndAwaitRestart(system: LocalSystem, name: AppId | typeof STANDIN): Promise<void> {
+async function killAndAwaitRestart(system: LocalSystem, name: Victim): Promise<void> {
   const before = system.pid(name);
   process.kill(before, 'SIGKILL');
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + RESTART_TIMEOUT_MS;
   while (system.pid(name) === before) {
     if (Date.now() > deadline) throw new Error(`${name} was not restarted after kill -9`);
     await sleep(100);
@@ -41,13 +45,17 @@ async function killAndAwaitRestart(system: LocalSystem, name: AppId | typeof STA
 }
 
 export function faultPlan(system: LocalSystem, postgres: PrivatePostgres) {
-  const kill = (name: AppId | typeof STANDIN) => ({
+  const kill = (name: Victim) => ({
     fault: `kill -9 ${name}`,
     inject: () => killAndAwaitRestart(system, name),
   });
+  const sidecars =
+    system.sidecarKind === 'daprd'
+      ? [...ALL_APP_IDS.map((id) => kill(`daprd-${id}` as const)), kill('dapr-scheduler'), kill('kafka')]
+      : [kill('dapr-standin')];
   return [
     ...ALL_APP_IDS.map(kill),
-    kill(STANDIN),
+    ...sidecars,
     {
       fault: 'Postgres crash (immediate stop), down 2 s, start',
       inject: async () => {

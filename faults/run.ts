@@ -1,5 +1,6 @@
 // `npm run faults`: the whole system (npm start processes) on a Postgres server of its own. A stream of task changes
-// runs while every service is killed with -9 in turn, the stand-in sidecar is killed and Postgres crashes; then every
+// runs while every service is killed with -9 in turn, the stand-in sidecar is killed (with TODO_SIDECAR=daprd: each
+// daprd, the Dapr scheduler and the Kafka broker) and Postgres crashes; then every
 // user-visible effect is counted (0 lost, 0 doubled), access is probed (0 leaks), and fuzzed requests are sent
 // (0 answers of 5xx, every 4xx with a reason). Prints figures; exits 1 on any failure.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -47,7 +48,9 @@ async function main(): Promise<boolean> {
   let ok = false;
   try {
     await system.start();
-    log(`system up on Postgres at 127.0.0.1:${PG_PORT} (${postgres.dir}), ports offset by ${PORT_OFFSET}`);
+    log(
+      `system up (${system.sidecarKind === 'daprd' ? 'real daprd + Kafka' : 'stand-in sidecar'}) on Postgres at 127.0.0.1:${PG_PORT} (${postgres.dir}), ports offset by ${PORT_OFFSET}`,
+    );
     const frontend = new Client(`http://127.0.0.1:${system.appPort(APP_IDS.frontend)}`);
     const users: Client[] = [];
     for (const name of ['ada', 'grace', 'linus']) {
@@ -73,13 +76,13 @@ async function main(): Promise<boolean> {
     ]);
     const streamMs = Date.now() - streamStarted;
     const reminders = workload.tasks.filter((t) => t.remindAt).map((t) => Date.parse(t.remindAt as string));
-    const quietMs = await waitUntilQuiet(system.databaseUrl, Math.max(...reminders));
+    const quietMs = await waitUntilQuiet(system, Math.max(...reminders));
     log(
       `stream done in ${(streamMs / 1000).toFixed(0)} s (${workload.stats.undecidedAttempts} attempts got no decision and were retried; statuses seen ${JSON.stringify(workload.stats.statusesSeen)}); quiet ${(quietMs / 1000).toFixed(0)} s later`,
     );
 
     // 2. every effect, counted against its source of truth
-    const checks = await verify(system.databaseUrl, workload.tasks, users);
+    const checks = await verify(system, workload.tasks, users);
     log('\n| effect | expected | found | missing | extra | doubled | note |\n|---|---|---|---|---|---|---|');
     for (const c of checks) {
       log(

@@ -2,7 +2,9 @@
 // (the outbox rows the backend committed, and what the users were told), each missing or doubled one a failure.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deadLetterTopic, TOPICS } from '@todo/contracts';
+import type { LocalSystem } from '@todo/testkit';
 import pg from 'pg';
+import { brokerBacklog } from './backlog';
 import type { Client } from './client';
 import type { ModelTask } from './workload';
 
@@ -23,28 +25,37 @@ async function rows<T>(db: pg.Client, text: string, values: unknown[] = []): Pro
   return (await db.query(text, values)).rows as T[];
 }
 
-/** Nothing left to send, deliver or fire: the outbox is empty, no delivery is pending, no job is overdue. */
-export async function waitUntilQuiet(databaseUrl: string, lastRemindAt: number): Promise<number> {
+/**
+ * Nothing left to send, deliver or fire: the outbox is empty, the broker has delivered everything to every subscriber,
+ * and no open task's reminder is overdue and unsent (the backend marks it sent when its job fires).
+ */
+export async function waitUntilQuiet(system: LocalSystem, lastRemindAt: number): Promise<number> {
   const started = Date.now();
+  let last = 'not asked yet';
   for (;;) {
-    const db = new pg.Client({ connectionString: databaseUrl });
+    const db = new pg.Client({ connectionString: system.databaseUrl });
     try {
       await db.connect();
-      const [state] = await rows<{ outbox: number; deliveries: number; jobs: number }>(
+      const [state] = await rows<{ outbox: number; reminders: number }>(
         db,
         `select (select count(*)::int from outbox where published_at is null) as outbox,
-                (select count(*)::int from dapr_standin.deliveries where status = 'pending') as deliveries,
-                (select count(*)::int from dapr_standin.jobs where next_due_at < now()) as jobs`,
+                (select count(*)::int from tasks
+                  where status = 'open' and remind_at < now() and reminded_for is distinct from remind_at) as reminders`,
       );
-      if (state && state.outbox + state.deliveries + state.jobs === 0 && Date.now() > lastRemindAt + 2_000) {
+      const backlog = await brokerBacklog(system);
+      last = `${state?.outbox} outbox rows unsent, ${backlog} messages undelivered, ${state?.reminders} reminders overdue`;
+      if (state && state.outbox + state.reminders + backlog === 0 && Date.now() > lastRemindAt + 2_000) {
         return Date.now() - started;
       }
-    } catch {
-      // the database may be coming back
+    } catch (error) {
+      // the database or the broker may be coming back
+      last = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     } finally {
       await db.end().catch(() => undefined);
     }
-    if (Date.now() - started > QUIET_TIMEOUT_MS) throw new Error(`not quiet after ${QUIET_TIMEOUT_MS / 1000} s`);
+    if (Date.now() - started > QUIET_TIMEOUT_MS) {
+      throw new Error(`not quiet after ${QUIET_TIMEOUT_MS / 1000} s: ${last}`);
+    }
     await sleep(1_000);
   }
 }
@@ -65,8 +76,8 @@ export function compare(name: string, expected: string[], found: string[], notes
   };
 }
 
-export async function verify(databaseUrl: string, tasks: ModelTask[], users: Client[]): Promise<Check[]> {
-  const db = new pg.Client({ connectionString: databaseUrl });
+export async function verify(system: LocalSystem, tasks: ModelTask[], users: Client[]): Promise<Check[]> {
+  const db = new pg.Client({ connectionString: system.databaseUrl });
   await db.connect();
   try {
     const checks: Check[] = [];
@@ -207,10 +218,12 @@ export async function verify(databaseUrl: string, tasks: ModelTask[], users: Cli
       duplicated: 0,
     });
 
-    const dead = await rows<{ topic: string; n: number }>(
-      db,
-      'select topic, count(*)::int as n from dapr_standin.messages where topic = any($1::text[]) group by topic',
-      [Object.values(TOPICS).map(deadLetterTopic)],
+    // from the broker itself (the stand-in's table or Kafka's topics)
+    const dead = await Promise.all(
+      Object.values(TOPICS).map(async (t) => ({
+        topic: deadLetterTopic(t),
+        n: (await system.messageIds(deadLetterTopic(t))).length,
+      })),
     );
     const deadCount = dead.reduce((sum, d) => sum + d.n, 0);
     checks.push({
@@ -221,7 +234,11 @@ export async function verify(databaseUrl: string, tasks: ModelTask[], users: Cli
       missing: deadCount,
       extra: 0,
       duplicated: 0,
-      notes: dead.map((d) => `${d.topic}: ${d.n}`).join(', ') || undefined,
+      notes:
+        dead
+          .filter((d) => d.n > 0)
+          .map((d) => `${d.topic}: ${d.n}`)
+          .join(', ') || undefined,
     });
     return checks;
   } finally {

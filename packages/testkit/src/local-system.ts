@@ -168,4 +168,9 @@ export class LocalSystem {
       headers: { 'dapr-api-token': this.apiToken, 'content-type': 'application/json', ...(init.headers ?? {}) },
     });
   }
+
+  /** The Kafka broker's PLAINTEXT address when the system runs real daprd (for Kafka's own tools). */
+  get kafkaBootstrap(): string {
+    return `127.0.0.1:${kafkaPorts(this.portOffset).broker}`;
+  }
 }
