@@ -4,7 +4,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { APP_IDS, COMPONENTS, DAPR_CONFIG_NAME, JOB_APP_IDS, NAMESPACE, SECRET, STATE_TABLE } from '@todo/contracts';
+import {
+  APP_IDS,
+  COMPONENTS,
+  DAPR_CONFIG_NAME,
+  JOB_APP_IDS,
+  KAFKA_CREDENTIALS_SECRET,
+  NAMESPACE,
+  SECRET,
+  STATE_TABLE,
+  sharedAccessControl,
+} from '@todo/contracts';
 import { parse } from 'yaml';
 
 export interface KafkaConnection {
@@ -15,7 +25,10 @@ export interface KafkaConnection {
 
 /** Apps whose sidecars read secrets from the store (the migrations Job reads DATABASE_URL too). */
 export const SECRET_READERS = [APP_IDS.backend, APP_IDS.notificationService, JOB_APP_IDS.backendMigrate];
-const KAFKA_CREDENTIALS = 'kafka-credentials';
+/** Apps whose sidecars publish or subscribe through kafka-pubsub. */
+export const PUBSUB_USERS = [APP_IDS.backend, APP_IDS.notificationService, APP_IDS.recurringTaskService];
+/** Redpanda Cloud's default SCRAM mechanism, as contrib spells it: only SHA-256, SHA-512 or PLAINTEXT (else PLAIN). */
+export const KAFKA_SASL_MECHANISM = 'SHA-256';
 
 export class DaprResources extends pulumi.ComponentResource {
   constructor(
@@ -47,20 +60,21 @@ export class DaprResources extends pulumi.ComponentResource {
     if (args.kafka.sasl) {
       deps.push(
         new k8s.core.v1.Secret(
-          KAFKA_CREDENTIALS,
+          KAFKA_CREDENTIALS_SECRET.name,
           {
-            metadata: { name: KAFKA_CREDENTIALS, namespace: NAMESPACE },
+            metadata: { name: KAFKA_CREDENTIALS_SECRET.name, namespace: NAMESPACE },
             type: 'Opaque',
-            stringData: { password: args.kafka.sasl.password },
+            stringData: { [KAFKA_CREDENTIALS_SECRET.key]: args.kafka.sasl.password },
           },
           parent,
         ),
       );
+      // TLS without caCert: Redpanda Cloud's certificates chain to a public CA, which daprd's system pool trusts
       kafkaAuth = [
         { name: 'authType', value: 'password' },
         { name: 'saslUsername', value: args.kafka.sasl.username },
-        { name: 'saslPassword', secretKeyRef: { name: KAFKA_CREDENTIALS, key: 'password' } },
-        { name: 'saslMechanism', value: 'SCRAM-SHA-256' },
+        { name: 'saslPassword', secretKeyRef: KAFKA_CREDENTIALS_SECRET },
+        { name: 'saslMechanism', value: KAFKA_SASL_MECHANISM },
         { name: 'disableTls', value: 'false' },
       ];
     }
@@ -81,7 +95,7 @@ export class DaprResources extends pulumi.ComponentResource {
           ],
         },
         auth: { secretStore: COMPONENTS.secretStore },
-        scopes: [APP_IDS.backend, APP_IDS.notificationService, APP_IDS.recurringTaskService],
+        scopes: PUBSUB_USERS,
       },
       deps,
     );
@@ -99,9 +113,12 @@ export class DaprResources extends pulumi.ComponentResource {
       auth: { secretStore: COMPONENTS.secretStore },
       scopes: [APP_IDS.backend],
     });
+    // a component whose secret store is not loaded in a sidecar waits there for good: the store goes wherever a
+    // component resolves a secretKeyRef through it
+    const kafkaSecretReaders = args.kafka.sasl ? PUBSUB_USERS : [];
     cr(COMPONENTS.secretStore, 'Component', 'dapr.io/v1alpha1', {
       spec: { type: 'secretstores.kubernetes', version: 'v1', metadata: [] },
-      scopes: SECRET_READERS,
+      scopes: [...new Set([...SECRET_READERS, ...kafkaSecretReaders])],
     });
     cr(DAPR_CONFIG_NAME, 'Configuration', 'dapr.io/v1alpha1', {
       spec: {
@@ -116,6 +133,9 @@ export class DaprResources extends pulumi.ComponentResource {
         secrets: {
           scopes: [{ storeName: COMPONENTS.secretStore, defaultAccess: 'deny', allowedSecrets: [SECRET.name] }],
         },
+        // service invocation: each caller only its own operations (the callee's daprd checks the mTLS identity);
+        // every app shares this Configuration, so a caller's operations are those on every app it calls
+        accessControl: sharedAccessControl(NAMESPACE),
       },
     });
     const resiliency = parse(readFileSync(join(__dirname, '..', '..', 'resources', 'resiliency.yaml'), 'utf8'));
@@ -124,24 +144,28 @@ export class DaprResources extends pulumi.ComponentResource {
       scopes: [APP_IDS.frontend, APP_IDS.notificationService, APP_IDS.recurringTaskService, APP_IDS.backend],
     });
 
-    // the Kubernetes secret store reads with the pod's service account: only the readers may, and only the app secret
-    const role = new k8s.rbac.v1.Role(
-      'read-app-secret',
-      {
-        metadata: { name: 'read-app-secret', namespace: NAMESPACE },
-        rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [SECRET.name], verbs: ['get'] }],
-      },
-      parent,
-    );
-    new k8s.rbac.v1.RoleBinding(
-      'read-app-secret',
-      {
-        metadata: { name: 'read-app-secret', namespace: NAMESPACE },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name },
-        subjects: SECRET_READERS.map((id) => ({ kind: 'ServiceAccount', name: id, namespace: NAMESPACE })),
-      },
-      parent,
-    );
+    // the Kubernetes secret store reads with the pod's service account: each Secret only to the apps that need it
+    const mayRead = (id: string, secretName: string, readers: string[]) => {
+      const role = new k8s.rbac.v1.Role(
+        id,
+        {
+          metadata: { name: id, namespace: NAMESPACE },
+          rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [secretName], verbs: ['get'] }],
+        },
+        parent,
+      );
+      new k8s.rbac.v1.RoleBinding(
+        id,
+        {
+          metadata: { name: id, namespace: NAMESPACE },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name },
+          subjects: readers.map((reader) => ({ kind: 'ServiceAccount', name: reader, namespace: NAMESPACE })),
+        },
+        parent,
+      );
+    };
+    mayRead('read-app-secret', SECRET.name, SECRET_READERS);
+    if (args.kafka.sasl) mayRead('read-kafka-credentials', KAFKA_CREDENTIALS_SECRET.name, kafkaSecretReaders);
     this.registerOutputs({});
   }
 }

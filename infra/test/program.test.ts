@@ -10,12 +10,14 @@ import {
   DAPR_CONFIG_NAME,
   deadLetterTopic,
   JOB_APP_IDS,
+  KAFKA_CREDENTIALS_SECRET,
   NAMESPACE,
   SECRET,
   TOPICS,
 } from '@todo/contracts';
 import { addResource, type Resources } from '@todo/local-sidecar';
 import { readConfig } from '../config';
+import { PUBSUB_USERS, SECRET_READERS } from '../platform/dapr-resources';
 import { dependsOnTransitively, type Recorded, runStack, type StackRun } from './run-stack.test-helper';
 
 const NEON = 'postgresql://user:neon-password@ep-x.eu-central-1.aws.neon.tech/todo?sslmode=require';
@@ -34,6 +36,55 @@ function validateKubernetesObject(r: Recorded): void {
   if (!Model) throw new Error(`kubernetes-models has no ${module}/${kind}`);
   const apiVersion = groupVersion === 'core/v1' ? 'v1' : groupVersion;
   new Model({ ...r.inputs, apiVersion, kind }).validate();
+}
+
+/**
+ * Every secret a component takes by secretKeyRef is readable where the component runs: its store is scoped to each of
+ * the component's apps (else the component waits for the store for good) and a Role lets each app's service account
+ * get that Secret (else the store's read is a 403 and daprd exits on the component's init error).
+ */
+function expectSecretRefsReadable(run: StackRun): void {
+  const store = run.one(COMPONENT, COMPONENTS.secretStore).inputs;
+  const bindings = run.of('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding').map((b) => b.inputs);
+  const roles = run.of('kubernetes:rbac.authorization.k8s.io/v1:Role').map((r) => r.inputs);
+  const mayGet = (account: string, secret: string) =>
+    bindings.some(
+      (b) =>
+        b.subjects.some((s: { name: string }) => s.name === account) &&
+        roles.some(
+          (r) =>
+            r.metadata.name === b.roleRef.name &&
+            r.rules.some(
+              (rule: { resourceNames: string[]; verbs: string[] }) =>
+                rule.resourceNames.includes(secret) && rule.verbs.includes('get'),
+            ),
+        ),
+    );
+  for (const component of run.of(COMPONENT).map((c) => c.inputs)) {
+    const refs = (component.spec.metadata as { secretKeyRef?: { name: string; key: string } }[]).flatMap((m) =>
+      m.secretKeyRef ? [m.secretKeyRef] : [],
+    );
+    if (refs.length === 0) continue;
+    expect(component.auth.secretStore).toBe(COMPONENTS.secretStore);
+    for (const app of component.scopes as string[]) {
+      expect({ component: component.metadata.name, app, storeScoped: store.scopes.includes(app) }).toEqual({
+        component: component.metadata.name,
+        app,
+        storeScoped: true,
+      });
+      for (const ref of refs) {
+        expect({ app, secret: ref.name, mayGet: mayGet(app, ref.name) }).toEqual({
+          app,
+          secret: ref.name,
+          mayGet: true,
+        });
+        const secret = run
+          .of('kubernetes:core/v1:Secret')
+          .find((s) => s.inputs.metadata.name === ref.name && s.inputs.metadata.namespace === NAMESPACE);
+        expect(Object.keys(secret?.inputs.stringData ?? {})).toContain(ref.key);
+      }
+    }
+  }
 }
 
 const runs: Partial<Record<'local' | 'aks' | 'gke', StackRun>> = {};
@@ -198,6 +249,17 @@ describe.each(['local', 'aks', 'gke'] as const)('stack %s', (stack) => {
     ).toBe(true);
   });
 
+  it('makes every secret a component references readable by the sidecars of the apps it is scoped to', () => {
+    expectSecretRefsReadable(run());
+    // no external Kafka: no Kafka password, and the store stays with the apps that read the app secret
+    expect(
+      run()
+        .of('kubernetes:rbac.authorization.k8s.io/v1:Role')
+        .map((r) => r.name),
+    ).toEqual(['read-app-secret']);
+    expect(run().one(COMPONENT, COMPONENTS.secretStore).inputs.scopes).toEqual(SECRET_READERS);
+  });
+
   it('lets only the apps that read secrets read the app secret', () => {
     const binding = run().one('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding', 'read-app-secret').inputs;
     expect(binding.subjects.map((s: { name: string }) => s.name).sort()).toEqual(
@@ -301,7 +363,7 @@ describe('configuration errors', () => {
     ).toThrow(/maxNodes/);
   });
 
-  it('configures Redpanda Cloud with SASL SCRAM over TLS and the password by reference', async () => {
+  it('configures Redpanda Cloud with SASL SCRAM-SHA-256 over TLS, the password by reference, readable where used', async () => {
     const run = await runStack(
       'gke',
       {
@@ -316,11 +378,35 @@ describe('configuration errors', () => {
       expect.arrayContaining([
         { name: 'brokers', value: 'seed.redpanda.cloud:9092' },
         { name: 'authType', value: 'password' },
-        { name: 'saslMechanism', value: 'SCRAM-SHA-256' },
-        { name: 'saslPassword', secretKeyRef: { name: 'kafka-credentials', key: 'password' } },
+        { name: 'saslUsername', value: 'todo' },
+        // contrib spells the SCRAM mechanisms SHA-256 and SHA-512: anything else is SASL PLAIN
+        { name: 'saslMechanism', value: 'SHA-256' },
+        { name: 'saslPassword', secretKeyRef: KAFKA_CREDENTIALS_SECRET },
+        { name: 'disableTls', value: 'false' },
       ]),
     );
+    // Redpanda Cloud's certificates chain to a public CA: verified against the system pool, nothing skipped
+    const names = pubsub.spec.metadata.map((m: { name: string }) => m.name);
+    expect(names).not.toContain('caCert');
+    expect(names).not.toContain('skipVerify');
     expect(JSON.stringify(pubsub)).not.toContain('rp-secret');
+    expect(
+      run.one('kubernetes:core/v1:Secret', KAFKA_CREDENTIALS_SECRET.name).inputs.stringData[
+        KAFKA_CREDENTIALS_SECRET.key
+      ],
+    ).toBe('rp-secret');
+    expectSecretRefsReadable(run);
+    // recurring-task-service uses kafka-pubsub: the store is loaded in its sidecar, which may read the Kafka password
+    expect(run.one(COMPONENT, COMPONENTS.secretStore).inputs.scopes).toContain(APP_IDS.recurringTaskService);
+    const kafkaRole = run.one('kubernetes:rbac.authorization.k8s.io/v1:Role', 'read-kafka-credentials').inputs;
+    expect(kafkaRole.rules).toEqual([
+      { apiGroups: [''], resources: ['secrets'], resourceNames: [KAFKA_CREDENTIALS_SECRET.name], verbs: ['get'] },
+    ]);
+    const kafkaBinding = run.one('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding', 'read-kafka-credentials');
+    expect(kafkaBinding.inputs.subjects.map((s: { name: string }) => s.name).sort()).toEqual([...PUBSUB_USERS].sort());
+    // the app secret stays with its readers: recurring-task-service gets the Kafka password only
+    const appBinding = run.one('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding', 'read-app-secret');
+    expect(appBinding.inputs.subjects.map((s: { name: string }) => s.name)).not.toContain(APP_IDS.recurringTaskService);
     expect(run.of('kubernetes:helm.sh/v3:Release').map((r) => r.name)).not.toContain('strimzi');
   });
 });

@@ -1,11 +1,12 @@
-// `npm run dapr:build`: daprd (only our components) and the scheduler, built from this Go module into .dapr-bin/.
+// `npm run dapr:build`: daprd (only our components), the scheduler and sentry (the mTLS CA), built from this Go
+// module into .dapr-bin/.
 // A second run is fast: go reuses its build cache and leaves up-to-date binaries alone.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DAPR_BIN_DIR, DAPR_MODULE_DIR, daprVersionFromGoMod } from './paths';
 
-const BINARIES = ['daprd', 'scheduler'];
+const BINARIES = ['daprd', 'scheduler', 'sentry'];
 const APP_COPY = join(DAPR_MODULE_DIR, 'cmd', 'daprd', 'app', 'app.go');
 // The one line removed from upstream's cmd/daprd/app/app.go (see cmd/daprd/main.go for why).
 const COMPONENTS_IMPORT = '\t// Register all components\n\t_ "github.com/dapr/dapr/cmd/daprd/components"\n\n';

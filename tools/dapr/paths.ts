@@ -25,3 +25,4 @@ function binary(envVar: string, name: string): string {
 
 export const daprdPath = (): string => binary('DAPRD_PATH', 'daprd');
 export const schedulerPath = (): string => binary('DAPR_SCHEDULER_PATH', 'scheduler');
+export const sentryPath = (): string => binary('DAPR_SENTRY_PATH', 'sentry');

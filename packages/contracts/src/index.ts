@@ -1,5 +1,7 @@
+export * from './access-control';
 export * from './events';
 export * from './jobs';
+export * from './kafka';
 export * from './names';
 export * from './ports';
 export * from './routes';

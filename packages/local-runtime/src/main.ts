@@ -135,7 +135,7 @@ async function main() {
       say,
       recordPid,
     });
-    running.push(engines.scheduler, ...engines.sidecars);
+    running.push(engines.sentry, engines.scheduler, ...engines.sidecars);
   } else {
     const sidecar = new Supervised(
       'dapr-standin',

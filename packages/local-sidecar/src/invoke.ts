@@ -1,5 +1,8 @@
-// Service invocation: forward method, path, query, headers and a streaming body to the target app, with resiliency.
+// Service invocation: the callee's access control, then method, path, query, headers and a streaming body forwarded
+// to the target app, with resiliency.
 import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
+import { type AccessControlList, LOCAL_NAMESPACE, TRUST_DOMAIN } from '@todo/contracts';
 import type { Logger } from 'pino';
 import { type AppInstance, appHeaders, appUrl } from './app-instance';
 import type { ResiliencyPolicies } from './resiliency';
@@ -22,6 +25,23 @@ const invokeError = (message: string, status = 500) =>
     headers: { 'content-type': 'application/json' },
   });
 
+/** daprd's NormalizeMethod on the decoded path: what its access control sees (undefined: daprd refuses it). */
+function normalizeMethod(method: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(method);
+  } catch {
+    return undefined;
+  }
+  if ([...decoded].some((ch) => '#?'.includes(ch) || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) {
+    return undefined;
+  }
+  // Go's path.Clean: like posix.normalize, without a trailing slash
+  let cleaned = posix.normalize(decoded).replace(/(.)\/+$/, '$1');
+  while (cleaned.startsWith('../')) cleaned = cleaned.slice(3);
+  return cleaned === '..' || cleaned === '.' ? '' : cleaned;
+}
+
 const newTraceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 
 export class Invoker {
@@ -32,7 +52,23 @@ export class Invoker {
     private readonly resiliency: ResiliencyPolicies,
     private readonly appToken: string | undefined,
     private readonly logger: Logger,
+    /** Each callee's access control; a callee without one takes every call. */
+    private readonly accessControl: ReadonlyMap<string, AccessControlList> = new Map(),
   ) {}
+
+  /** The callee's daprd decides, knowing the caller by its mTLS identity; here the caller is the port it called. */
+  private denied(callerAppId: string, targetAppId: string, method: string, verb: string): Response | undefined {
+    const acl = this.accessControl.get(targetAppId);
+    if (!acl) return undefined;
+    const caller = { appId: callerAppId, namespace: LOCAL_NAMESPACE, trustDomain: TRUST_DOMAIN };
+    const operation = normalizeMethod(method);
+    if (operation !== undefined && acl.allows(caller, operation, verb)) return undefined;
+    const id = `spiffe://${caller.trustDomain}/ns/${caller.namespace}/${callerAppId}`;
+    return invokeError(
+      `failed to invoke, id: ${targetAppId}, err: rpc error: code = PermissionDenied desc = access control policy has denied access to id: ${id} operation: ${operation ?? method} verb: ${verb}`,
+      403,
+    );
+  }
 
   private pick(appId: string): AppInstance | undefined {
     const all = this.instances(appId).filter((i) => i.appPort !== undefined);
@@ -46,6 +82,8 @@ export class Invoker {
     if (this.instances(targetAppId).length === 0) {
       return invokeError(`failed to invoke, id: ${targetAppId}, err: couldn't find service: ${targetAppId}`);
     }
+    const denied = this.denied(callerAppId, targetAppId, method, request.method.toUpperCase());
+    if (denied) return denied;
     const policies = this.resiliency.forApp(callerAppId, targetAppId);
     const headers = new Headers();
     request.headers.forEach((value, key) => {

@@ -1,6 +1,7 @@
 // The stand-in as a whole: resources loaded once, shared backends, and one sidecar HTTP port per app instance.
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import { type AccessControlSpec, parseAccessControl } from '@todo/contracts';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { AppInstance } from './app-instance';
@@ -32,6 +33,8 @@ export interface RuntimeOptions {
   logger: Logger;
   /** How often apps' GET /dapr/subscribe is read again. */
   subscriptionRefreshMs?: number;
+  /** Each app's `spec.accessControl` (from its Configuration file): who may invoke it. None: anyone may. */
+  accessControl?: Record<string, Partial<AccessControlSpec>>;
 }
 
 interface Scoped<T> {
@@ -68,6 +71,8 @@ export class Runtime {
       this.resiliency,
       options.appToken,
       options.logger.child({ block: 'invoke' }),
+      // parsed now, as daprd does at start: an invalid policy stops the stand-in
+      new Map(Object.entries(options.accessControl ?? {}).map(([app, spec]) => [app, parseAccessControl(spec)])),
     );
   }
 

@@ -1,9 +1,10 @@
 // `TODO_SIDECAR=daprd npm start`: the real engines in place of the stand-in. A Kafka broker (jars from Maven
-// Central), the Dapr scheduler and one daprd per app (both built from the Go module by `npm run dapr:build`).
+// Central), Dapr's sentry, the scheduler and one daprd per app with mTLS, each with its app's Configuration (access
+// control) from dapr.yaml (all built from the Go module by `npm run dapr:build`).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunFile } from '@todo/local-sidecar';
-import { daprdPath, schedulerPath } from '../../../../tools/dapr/paths';
+import { daprdPath, schedulerPath, sentryPath } from '../../../../tools/dapr/paths';
 import { type KafkaBroker, SYSTEM_TOPICS, startKafka } from '../../../../tools/kafka/broker';
 import { KAFKA_LIB } from '../../../../tools/kafka/fetch';
 import { Supervised } from '../processes';
@@ -12,6 +13,7 @@ import { daprdCommand } from './daprd';
 import { kafkaPorts } from './ports';
 import { daprdResources } from './resources';
 import { schedulerCommand, schedulerHealthUrl } from './scheduler';
+import { mtlsEnv, readTrustAnchors, sentryAddress, sentryCommand, sentryHealthUrl } from './sentry';
 
 const READY_TIMEOUT_MS = 90_000;
 const FIRST_BACKOFF_MS = 500;
@@ -32,13 +34,14 @@ export interface EngineContext {
 
 export interface Engines {
   kafka: KafkaBroker;
+  sentry: Supervised;
   scheduler: Supervised;
   sidecars: Supervised[];
 }
 
 /** Says what to run first when a binary or the jars are missing, instead of failing somewhere deeper. */
 export function assertEnginesBuilt(): void {
-  const missing = [daprdPath(), schedulerPath()].filter((p) => !existsSync(p));
+  const missing = [daprdPath(), schedulerPath(), sentryPath()].filter((p) => !existsSync(p));
   if (!existsSync(KAFKA_LIB)) missing.push(KAFKA_LIB);
   if (missing.length) {
     throw new Error(`TODO_SIDECAR=daprd needs ${missing.join(', ')}: run \`npm run dapr:build\` first (Go and Java)`);
@@ -76,9 +79,25 @@ export async function startEngines(ctx: EngineContext): Promise<Engines> {
   ctx.recordPid('kafka')(kafka.pid);
   ctx.say(`Kafka broker on ${kafka.bootstrap}, data in ${join(ctx.dataDir, 'kafka')}`);
 
-  const scheduler = new Supervised('dapr-scheduler', schedulerCommand(ctx.dataDir, ctx.offset, ctx.logLevel), {
+  // without mTLS a callee's daprd knows no caller and its access control denies every invocation
+  const sentry = new Supervised('dapr-sentry', sentryCommand(ctx.dataDir, ctx.offset, ctx.logLevel), {
     cwd: ctx.dataDir,
-    env: ctx.env,
+    env: { ...ctx.env, ...mtlsEnv },
+    colourIndex: 6,
+    width: ctx.width,
+    say: ctx.say,
+    onStart: ctx.recordPid('dapr-sentry'),
+  });
+  await waitUntilReady(sentryHealthUrl(ctx.offset), READY_TIMEOUT_MS, () => sentry.running);
+  sentry.restart = true;
+  const trustAnchors = await readTrustAnchors(ctx.dataDir, READY_TIMEOUT_MS, () => sentry.running);
+  const mtls = { ...mtlsEnv, DAPR_TRUST_ANCHORS: trustAnchors };
+  ctx.say(`sentry on ${sentryAddress(ctx.offset)}: daprd-to-daprd calls use mTLS, access control from dapr.yaml`);
+
+  const schedulerArgs = schedulerCommand(ctx.dataDir, ctx.offset, ctx.logLevel, sentryAddress(ctx.offset));
+  const scheduler = new Supervised('dapr-scheduler', schedulerArgs, {
+    cwd: ctx.dataDir,
+    env: { ...ctx.env, ...mtls },
     colourIndex: 5,
     width: ctx.width,
     say: ctx.say,
@@ -100,10 +119,18 @@ export async function startEngines(ctx: EngineContext): Promise<Engines> {
     (app, index) =>
       new Supervised(
         `daprd-${app.appId}`,
-        daprdCommand({ app, index, offset: ctx.offset, resourcesPaths, logLevel: ctx.logLevel }),
+        daprdCommand({
+          app,
+          index,
+          offset: ctx.offset,
+          resourcesPaths,
+          logLevel: ctx.logLevel,
+          config: app.configFile,
+          sentryAddress: sentryAddress(ctx.offset),
+        }),
         {
           cwd: ctx.baseDir,
-          env: ctx.env,
+          env: { ...ctx.env, ...mtls },
           colourIndex: index,
           width: ctx.width,
           say: ctx.say,
@@ -127,5 +154,5 @@ export async function startEngines(ctx: EngineContext): Promise<Engines> {
     await kafka.stop();
     throw error;
   }
-  return { kafka, scheduler, sidecars };
+  return { kafka, sentry, scheduler, sidecars };
 }

@@ -18,6 +18,11 @@ export function schedulerPorts(offset: number) {
   };
 }
 
+/** Sentry, the CA that gives every daprd (and the scheduler) its mTLS identity. */
+export function sentryPorts(offset: number) {
+  return { grpc: 23041 + offset, healthz: 23042 + offset, metrics: 23043 + offset };
+}
+
 /** The Kafka broker: resources/kafka-pubsub.yaml names localhost:9092, the port `dapr run -f .` users start theirs on. */
 export function kafkaPorts(offset: number) {
   return { broker: 9092 + offset, controller: 9093 + offset };

@@ -2,10 +2,12 @@
 import { join } from 'node:path';
 import { schedulerPath } from '../../../../tools/dapr/paths';
 import { schedulerPorts } from './ports';
+import { CONTROL_PLANE_TRUST_DOMAIN, trustAnchorsFile } from './sentry';
 
 export const SCHEDULER_ID = 'dapr-scheduler-server-0';
 
-export function schedulerCommand(dataDir: string, offset: number, logLevel: string): string[] {
+/** With `sentryAddress`, the scheduler serves mTLS (daprd with mTLS dials it with mTLS) with an identity from it. */
+export function schedulerCommand(dataDir: string, offset: number, logLevel: string, sentryAddress?: string): string[] {
   const ports = schedulerPorts(offset);
   return [
     schedulerPath(),
@@ -21,6 +23,15 @@ export function schedulerCommand(dataDir: string, offset: number, logLevel: stri
     '--etcd-client-listen-address=127.0.0.1',
     `--etcd-client-port=${ports.etcdClient}`,
     `--etcd-initial-cluster=${SCHEDULER_ID}=http://127.0.0.1:${ports.etcdPeer}`,
+    ...(sentryAddress
+      ? [
+          '--tls-enabled',
+          `--sentry-address=${sentryAddress}`,
+          `--trust-anchors-file=${trustAnchorsFile(dataDir)}`,
+          `--trust-domain=${CONTROL_PLANE_TRUST_DOMAIN}`,
+          `--identity-directory-write=${join(dataDir, 'scheduler-identity')}`,
+        ]
+      : []),
     `--log-level=${logLevel}`,
   ];
 }

@@ -1,6 +1,6 @@
 // Reads the Dapr multi-app run file (dapr.yaml): the apps, their ports, commands and resource folders.
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
@@ -15,6 +15,7 @@ const AppSchema = z.object({
   appHealthCheckPath: z.string().optional(),
   resourcesPath: z.string().optional(),
   resourcesPaths: z.union([z.string(), z.array(z.string())]).optional(),
+  configFilePath: z.string().optional(),
   command: z.array(z.string()).optional(),
   env: EnvSchema,
 });
@@ -37,6 +38,8 @@ export interface RunApp {
   appPort?: number;
   daprHttpPort: number;
   channelAddress: string;
+  /** The app's Dapr Configuration file (`configFilePath`, relative to its appDirPath), if any. */
+  configFile?: string;
   command?: string[];
   env: Record<string, string>;
 }
@@ -54,6 +57,16 @@ const stringEnv = (env: Record<string, string | number | boolean> | undefined) =
   Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, String(v)]));
 
 /** `portOffset` shifts every app and sidecar port (to run a second copy of the system beside the first). */
+/**
+ * `<resources>/config/<appId>.yaml`, the app's access control, when it exists. Not named in dapr.yaml: under
+ * `dapr run -f .` (no Sentry, no mTLS) daprd would apply its default deny to every call; `npm start` applies it with
+ * the stand-in, and with real daprd behind a Sentry (TODO_SIDECAR=daprd).
+ */
+function accessControlFile(resourcesPaths: string[], appId: string | undefined): string | undefined {
+  if (!appId) return undefined;
+  return resourcesPaths.map((dir) => join(dir, 'config', `${appId}.yaml`)).find((f) => existsSync(f));
+}
+
 export function readRunFile(path: string, options: { portOffset?: number } = {}): RunFile {
   const offset = options.portOffset ?? 0;
   const file = resolve(path);
@@ -76,6 +89,10 @@ export function readRunFile(path: string, options: { portOffset?: number } = {})
       appPort: app.appPort === undefined ? undefined : app.appPort + offset,
       daprHttpPort: app.daprHTTPPort + offset,
       channelAddress: app.appChannelAddress ?? '127.0.0.1',
+      configFile:
+        app.configFilePath === undefined
+          ? accessControlFile(commonResources, app.appID)
+          : at(appDir, app.configFilePath),
       command: app.command,
       env: { ...stringEnv(common?.env), ...stringEnv(app.env) },
     };
