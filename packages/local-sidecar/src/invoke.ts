@@ -117,8 +117,8 @@ export class Invoker {
         };
         if (body) init.duplex = 'half';
         response = await fetch(`${appUrl(target, method)}${search}`, init);
-        if (policies.retry?.retriesStatus(response.status) || response.status >= 500)
-          failure = `HTTP ${response.status}`;
+        // as daprd: any answer outside 200-399 is a failure to the circuit breaker (retried only if the policy matches)
+        if (response.status < 200 || response.status > 399) failure = `HTTP ${response.status}`;
       } catch (error) {
         failure =
           error instanceof Error

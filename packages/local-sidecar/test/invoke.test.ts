@@ -31,6 +31,7 @@ beforeAll(async () => {
     }),
   );
   broken.hono.get('/api/x', (c) => c.json({ error: 'boom' }, 500));
+  broken.hono.get('/api/forbidden', (c) => c.json({ error: 'no' }, 401));
   await Promise.all([caller.start(), flaky.start(), broken.start()]);
   const resources = emptyResources();
   resources.resiliencies.push({
@@ -114,6 +115,18 @@ it('opens the circuit after consecutive failures and lets one call through after
   await new Promise((resolve) => setTimeout(resolve, 450));
   expect((await invoke('broken', 'api/x')).status).toBe(500);
   expect(broken.on('/api/x')).toHaveLength(calls + 1);
+});
+
+it("counts the app's 4xx answers as failures, as daprd does: a 401 keeps the circuit open", async () => {
+  await new Promise((resolve) => setTimeout(resolve, 450)); // the breaker of the test above lets one call through
+  expect((await invoke('broken', 'api/forbidden')).status).toBe(401);
+  // had the 401 counted as a success, the circuit would be closed now and the app would answer again
+  const open = await invoke('broken', 'api/forbidden');
+  expect(await open.json()).toMatchObject({
+    errorCode: 'ERR_DIRECT_INVOKE',
+    message: expect.stringContaining('circuit breaker'),
+  });
+  await new Promise((resolve) => setTimeout(resolve, 450));
 });
 
 it('streams a server-sent event response as it is written', async () => {
