@@ -1,11 +1,9 @@
 // What the broker has yet to deliver, asked of whichever broker the system runs: the stand-in's pending deliveries,
 // or, on real daprd, the lag of every Kafka consumer group on every topic (Kafka's own consumer-groups tool).
-import { spawn } from 'node:child_process';
 import { APP_IDS } from '@todo/contracts';
 import type { LocalSystem } from '@todo/testkit';
 import pg from 'pg';
-import { TOOL_OPTS } from '../tools/kafka/broker';
-import { KAFKA_LIB } from '../tools/kafka/fetch';
+import { runKafkaTool } from '../tools/kafka/tool';
 
 /** resources/kafka-pubsub.yaml makes each app id its own consumer group: the apps that subscribe. */
 const SUBSCRIBER_GROUPS: string[] = [APP_IDS.notificationService, APP_IDS.recurringTaskService];
@@ -37,36 +35,16 @@ export async function brokerBacklog(system: LocalSystem): Promise<number> {
 }
 
 /** `kafka-consumer-groups --describe --all-groups`: the lag of each group on each partition it consumes. */
-export function consumerLag(bootstrap: string): Promise<Lag[]> {
-  const args = [
-    ...TOOL_OPTS,
-    '-cp',
-    `${KAFKA_LIB}/*`,
-    'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+export async function consumerLag(bootstrap: string): Promise<Lag[]> {
+  const out = await runKafkaTool('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', [
     '--bootstrap-server',
     bootstrap,
     '--describe',
     '--all-groups',
     '--timeout',
     '10000',
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0
-        ? resolve(parseLag(out))
-        : reject(new Error(`consumer-groups failed (exit ${code}): ${err.slice(-500)}`)),
-    );
-  });
+  ]);
+  return parseLag(out);
 }
 
 /**

@@ -2,7 +2,6 @@
 // Postgres: what the mocks cannot show (a metadata value daprd rejects, a component waiting for its secret store).
 // Changed for the run: the secret store (secretstores.local.file of the same name, holding the Secrets the program
 // emits, DATABASE_URL pointed at a fresh test database), the broker address, and for SASL the local broker's CA.
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -12,8 +11,8 @@ import { APP_IDS, COMPONENTS, NAMESPACE, SECRET, TOPICS } from '@todo/contracts'
 import { freshDatabase } from '@todo/testkit';
 import { parse, stringify } from 'yaml';
 import { DAPR_MODULE_DIR, daprdPath } from '../../tools/dapr/paths';
+import { kafkaMissing } from '../../tools/kafka/availability';
 import { type KafkaBroker, SYSTEM_TOPICS, startKafka } from '../../tools/kafka/broker';
-import { KAFKA_LIB, kafkaJarsPresent } from '../../tools/kafka/fetch';
 import { KAFKA_SASL_MECHANISM } from '../platform/dapr-resources';
 import { type Daprd, freePort, startDaprd } from './daprd.test-helper';
 import { runStack, type StackRun } from './run-stack.test-helper';
@@ -27,16 +26,7 @@ const REDPANDA_USER = { name: 'todo', password: 'redpanda-secret-1' };
 
 function missing(): string | undefined {
   if (!existsSync(daprdPath())) return `no daprd at ${daprdPath()}: run \`npm run dapr:build\` (needs Go)`;
-  if (!kafkaJarsPresent()) return `no Kafka jars in ${KAFKA_LIB}: run \`node --import tsx tools/kafka/fetch.ts\``;
-  for (const [tool, flag] of [
-    ['java', '-version'],
-    ['javac', '-version'],
-    ['openssl', 'version'],
-  ] as const) {
-    const probe = spawnSync(tool, [flag], { stdio: 'ignore' });
-    if (probe.error || probe.status !== 0) return `\`${tool}\` is not on PATH`;
-  }
-  return undefined;
+  return kafkaMissing({ tls: true });
 }
 
 const why = missing();

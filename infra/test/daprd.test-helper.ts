@@ -1,7 +1,7 @@
 // Real daprd (built into .dapr-bin by `npm run dapr:build`) for infra tests: one process per app id on loopback,
 // ports from 25000-25999, stopped with SIGTERM (SIGKILL after 10 s).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePortIn } from '@todo/testkit';
 import { daprdPath } from '../../tools/dapr/paths';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -11,24 +11,8 @@ process.on('exit', () => {
   for (const child of alive) child.kill('SIGKILL');
 });
 
-const taken = new Set<number>();
-/** A free port in 25000-25999, picked at random so parallel test files rarely try the same one. */
-export async function freePort(from = 25000, to = 25999): Promise<number> {
-  for (let tries = 0; tries < 200; tries += 1) {
-    const port = from + Math.floor(Math.random() * (to - from + 1));
-    if (taken.has(port)) continue;
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) {
-      taken.add(port);
-      return port;
-    }
-  }
-  throw new Error(`no free port in ${from}-${to}`);
-}
+/** A free port in 25000-25999, this suite's range. */
+export const freePort = () => freePortIn(25000, 25999);
 
 export interface Daprd {
   readonly appId: string;

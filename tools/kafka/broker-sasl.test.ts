@@ -3,21 +3,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { kafkaMissing } from './availability';
 import { freePort, type KafkaBroker, startKafka, TOOL_OPTS } from './broker';
-import { KAFKA_LIB, kafkaJarsPresent } from './fetch';
+import { KAFKA_LIB } from './fetch';
 
-function missing(): string | undefined {
-  for (const [tool, flag] of [
-    ['java', '-version'],
-    ['javac', '-version'],
-    ['openssl', 'version'],
-  ] as const) {
-    const probe = spawnSync(tool, [flag], { stdio: 'ignore' });
-    if (probe.error || probe.status !== 0) return `\`${tool}\` is not on PATH`;
-  }
-  if (!kafkaJarsPresent()) return `no Kafka jars in ${KAFKA_LIB}: run \`node --import tsx tools/kafka/fetch.ts\``;
-  return undefined;
-}
+const missing = () => kafkaMissing({ tls: true });
 
 const why = missing();
 if (why) console.warn(`tools/kafka/broker-sasl.test.ts skipped: ${why}`);

@@ -1,21 +1,15 @@
 // The local KRaft broker: starts from the Maven Central jars with the system's topics, carries a message with Kafka's
 // own console producer and consumer, and comes back with its topics and messages after a SIGKILL.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deadLetterTopic, TOPICS } from '@todo/contracts';
+import { kafkaMissing } from './availability';
 import { freePort, type KafkaBroker, SYSTEM_TOPICS, startKafka, TOOL_OPTS } from './broker';
-import { KAFKA_LIB, kafkaJarsPresent } from './fetch';
+import { KAFKA_LIB } from './fetch';
 
-function missing(): string | undefined {
-  for (const tool of ['java', 'javac']) {
-    const probe = spawnSync(tool, ['-version'], { stdio: 'ignore' });
-    if (probe.error || probe.status !== 0) return `\`${tool}\` is not on PATH (a JDK 17+ runs the broker)`;
-  }
-  if (!kafkaJarsPresent()) return `no Kafka jars in ${KAFKA_LIB}: run \`node --import tsx tools/kafka/fetch.ts\``;
-  return undefined;
-}
+const missing = () => kafkaMissing();
 
 const why = missing();
 if (why) console.warn(`tools/kafka/broker.test.ts skipped: ${why}`);

@@ -232,6 +232,14 @@ describe('jobs', () => {
     sidecar.reply({ status: 200, body: '{"name":"reminder-2","dueTime":"2s"}' });
     await expect(dapr.jobs.get('reminder-2')).resolves.toEqual({ name: 'reminder-2', dueTime: '2s' });
   });
+
+  it("unwraps daprd's protobuf Value around a job's data", async () => {
+    sidecar.reply({
+      status: 200,
+      body: '{"name":"r","dueTime":"2s","data":{"@type":"type.googleapis.com/google.protobuf.Value","value":{"a":1}}}',
+    });
+    await expect(dapr.jobs.get('r')).resolves.toMatchObject({ name: 'r', data: { a: 1 } });
+  });
 });
 
 describe('failures of the sidecar itself', () => {

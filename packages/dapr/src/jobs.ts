@@ -52,13 +52,14 @@ export class JobsClient {
   /** The job, or undefined when no job has that name. */
   async get<T>(name: string): Promise<Job<T> | undefined> {
     try {
-      const { value } = await this.http.json<Job<T>>({
+      const { value } = await this.http.json<Job<unknown>>({
         context: { block: 'jobs', target: name, operation: 'get' },
         method: 'GET',
         path: this.path(name),
         accept: [200],
       });
-      return value;
+      if (!value) return undefined;
+      return { ...(value as Job<T>), data: unwrapValue(value.data) as T };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -79,3 +80,13 @@ export class JobsClient {
     }
   }
 }
+
+/** daprd answers a job's data as the protobuf Any it stored: `{ "@type": "...google.protobuf.Value", value }`. */
+function unwrapValue(data: unknown): unknown {
+  if (typeof data === 'object' && data !== null && (data as { '@type'?: unknown })['@type'] === PROTOBUF_VALUE) {
+    return (data as { value?: unknown }).value;
+  }
+  return data;
+}
+
+const PROTOBUF_VALUE = 'type.googleapis.com/google.protobuf.Value';

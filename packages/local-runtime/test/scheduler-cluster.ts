@@ -6,6 +6,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { daprdPath, schedulerPath } from '../../../tools/dapr/paths';
+import { controlPlaneListenFlags, daprdListenFlags } from '../src/daprd/flags';
 import { waitUntilReady } from '../src/readiness';
 
 export const SCHEDULER_REPLICAS = 3;
@@ -54,12 +55,7 @@ export function schedulerClusterArgs(base: number, i: number, dataDir: string, l
   return [
     '--mode=standalone',
     `--id=${schedulerId(i)}`,
-    '--listen-address=127.0.0.1',
-    `--port=${ports.grpc}`,
-    '--healthz-listen-address=127.0.0.1',
-    `--healthz-port=${ports.healthz}`,
-    '--metrics-listen-address=127.0.0.1',
-    `--metrics-port=${ports.metrics}`,
+    ...controlPlaneListenFlags(ports),
     `--etcd-data-dir=${dataDir}`,
     '--etcd-client-listen-address=127.0.0.1',
     `--etcd-client-port=${ports.etcdClient}`,
@@ -81,13 +77,7 @@ export function daprdClusterArgs(base: number, appId: string, resourcesPath: str
     `--app-port=${ports.app}`,
     '--app-protocol=http',
     '--app-channel-address=127.0.0.1',
-    `--dapr-http-port=${ports.http}`,
-    `--dapr-grpc-port=${ports.grpc}`,
-    `--dapr-internal-grpc-port=${ports.internalGrpc}`,
-    '--dapr-listen-addresses=127.0.0.1',
-    '--dapr-internal-grpc-listen-address=127.0.0.1',
-    '--metrics-listen-address=127.0.0.1',
-    `--metrics-port=${ports.metrics}`,
+    ...daprdListenFlags(ports),
     `--scheduler-host-address=${schedulers.join(',')}`,
     `--resources-path=${resourcesPath}`,
     '--dapr-graceful-shutdown-seconds=1',

@@ -1,13 +1,13 @@
 // Real daprd sidecars for tests, from the same component objects a stand-in takes: the judge of the stand-in.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ComponentResource } from '@todo/local-sidecar';
 import { daprdPath, schedulerPath } from '../../../tools/dapr/paths';
 import { type KafkaBroker, startKafka } from '../../../tools/kafka/broker';
 import { kafkaJarsPresent } from '../../../tools/kafka/fetch';
+import { freePortIn, releasePort } from './port-in';
 
 const READY_TIMEOUT_MS = 60_000;
 const alive = new Set<ChildProcess>();
@@ -45,24 +45,7 @@ const workerRange = (): [number, number] => {
   return [from, from + 99];
 };
 
-const taken = new Set<number>();
-/** A free port in [from, to], picked at random so concurrent suites rarely try the same one. */
-async function portIn([from, to]: [number, number]): Promise<number> {
-  for (let tries = 0; tries < 200; tries += 1) {
-    const port = from + Math.floor(Math.random() * (to - from + 1));
-    if (taken.has(port)) continue;
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) {
-      taken.add(port);
-      return port;
-    }
-  }
-  throw new Error(`no free port in ${from}-${to}`);
-}
+const portIn = ([from, to]: [number, number]) => freePortIn(from, to);
 
 async function waitFor(url: string, child: ChildProcess, log: string[]): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -235,7 +218,7 @@ export class DaprdSidecars {
       clearTimeout(timer);
     }
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
-    for (const port of this.ports) taken.delete(port);
+    for (const port of this.ports) releasePort(port);
   }
 }
 

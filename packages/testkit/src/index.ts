@@ -159,6 +159,7 @@ export const secretFileComponent = (name: string, file: string) => ({
 });
 export { BundleSystem } from './bundle-system';
 export { LocalSystem, type SidecarKind, sidecarKind } from './local-system';
+export { freePortIn } from './port-in';
 export { apiRoutesOf } from './routes';
 
 /** The components the apps use, as resources/ declares them: pub/sub (a consumer group per app id, from the oldest

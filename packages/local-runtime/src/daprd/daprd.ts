@@ -3,6 +3,7 @@
 import { LOCAL_NAMESPACE } from '@todo/contracts';
 import type { RunApp } from '@todo/local-sidecar';
 import { daprdPath } from '../../../../tools/dapr/paths';
+import { daprdListenFlags } from './flags';
 import { daprdPorts, schedulerPorts } from './ports';
 import { CONTROL_PLANE_TRUST_DOMAIN } from './sentry';
 
@@ -27,13 +28,7 @@ export function daprdCommand(options: DaprdOptions): string[] {
     `--app-id=${app.appId}`,
     ...(app.appPort ? [`--app-port=${app.appPort}`, '--app-protocol=http'] : []),
     `--app-channel-address=${app.channelAddress}`,
-    `--dapr-http-port=${app.daprHttpPort}`,
-    `--dapr-grpc-port=${ports.grpc}`,
-    `--dapr-internal-grpc-port=${ports.internalGrpc}`,
-    '--dapr-listen-addresses=127.0.0.1',
-    '--dapr-internal-grpc-listen-address=127.0.0.1',
-    '--metrics-listen-address=127.0.0.1',
-    `--metrics-port=${ports.metrics}`,
+    ...daprdListenFlags({ ...ports, http: app.daprHttpPort }),
     `--scheduler-host-address=127.0.0.1:${schedulerPorts(offset).grpc}`,
     ...options.resourcesPaths.map((p) => `--resources-path=${p}`),
     ...(options.config ? [`--config=${options.config}`] : []),

@@ -1,6 +1,7 @@
 // The Dapr scheduler (the Jobs API's backend) as one standalone instance with its embedded etcd on loopback.
 import { join } from 'node:path';
 import { schedulerPath } from '../../../../tools/dapr/paths';
+import { controlPlaneListenFlags } from './flags';
 import { schedulerPorts } from './ports';
 import { CONTROL_PLANE_TRUST_DOMAIN, trustAnchorsFile } from './sentry';
 
@@ -13,12 +14,7 @@ export function schedulerCommand(dataDir: string, offset: number, logLevel: stri
     schedulerPath(),
     '--mode=standalone',
     `--id=${SCHEDULER_ID}`,
-    '--listen-address=127.0.0.1',
-    `--port=${ports.grpc}`,
-    '--healthz-listen-address=127.0.0.1',
-    `--healthz-port=${ports.healthz}`,
-    '--metrics-listen-address=127.0.0.1',
-    `--metrics-port=${ports.metrics}`,
+    ...controlPlaneListenFlags(ports),
     `--etcd-data-dir=${join(dataDir, 'scheduler')}`,
     '--etcd-client-listen-address=127.0.0.1',
     `--etcd-client-port=${ports.etcdClient}`,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LOCAL_NAMESPACE } from '@todo/contracts';
 import { sentryPath } from '../../../../tools/dapr/paths';
+import { controlPlaneListenFlags } from './flags';
 import { sentryPorts } from './ports';
 
 /** The control plane's trust domain (sentry's, the scheduler's), Dapr's self-hosted default; apps get `public`. */
@@ -41,12 +42,7 @@ export function sentryCommand(dataDir: string, offset: number, logLevel: string)
     `--config=${config}`,
     `--issuer-credentials=${credentials(dataDir)}`,
     `--trust-domain=${CONTROL_PLANE_TRUST_DOMAIN}`,
-    '--listen-address=127.0.0.1',
-    `--port=${ports.grpc}`,
-    '--healthz-listen-address=127.0.0.1',
-    `--healthz-port=${ports.healthz}`,
-    '--metrics-listen-address=127.0.0.1',
-    `--metrics-port=${ports.metrics}`,
+    ...controlPlaneListenFlags(ports),
     `--log-level=${logLevel}`,
   ];
 }
