@@ -2,6 +2,7 @@
 // ports from 25000-25999, stopped with SIGTERM (SIGKILL after 10 s).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { freePortIn } from '@todo/testkit';
+import { daprdListenFlags } from '../../packages/local-runtime/src/daprd/flags';
 import { daprdPath } from '../../tools/dapr/paths';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -40,13 +41,7 @@ export async function startDaprd(options: DaprdOptions): Promise<Daprd> {
       `--app-id=${options.appId}`,
       ...(options.appPort ? [`--app-port=${options.appPort}`, '--app-protocol=http'] : []),
       '--app-channel-address=127.0.0.1',
-      `--dapr-http-port=${http}`,
-      `--dapr-grpc-port=${grpc}`,
-      `--dapr-internal-grpc-port=${internalGrpc}`,
-      '--dapr-listen-addresses=127.0.0.1',
-      '--dapr-internal-grpc-listen-address=127.0.0.1',
-      '--metrics-listen-address=127.0.0.1',
-      `--metrics-port=${metrics}`,
+      ...daprdListenFlags({ http, grpc, internalGrpc, metrics }),
       `--resources-path=${options.resourcesPath}`,
       '--dapr-graceful-shutdown-seconds=2',
       '--log-level=info',

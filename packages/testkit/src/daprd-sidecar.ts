@@ -7,6 +7,8 @@ import type { ComponentResource } from '@todo/local-sidecar';
 import { daprdPath, schedulerPath } from '../../../tools/dapr/paths';
 import { type KafkaBroker, startKafka } from '../../../tools/kafka/broker';
 import { kafkaJarsPresent } from '../../../tools/kafka/fetch';
+import { daprdListenFlags } from '../../local-runtime/src/daprd/flags';
+import { schedulerCommandOn } from '../../local-runtime/src/daprd/scheduler';
 import { freePortIn, releasePort } from './port-in';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -108,23 +110,9 @@ export class DaprdSidecars {
     const [grpc, healthz, metrics, etcdClient, etcdPeer] = await Promise.all(
       Array.from({ length: 5 }, () => this.port(range)),
     );
-    const id = 'dapr-scheduler-server-0';
-    this.scheduler = this.spawn('scheduler', [
-      schedulerPath(),
-      '--mode=standalone',
-      `--id=${id}`,
-      '--listen-address=127.0.0.1',
-      `--port=${grpc}`,
-      '--healthz-listen-address=127.0.0.1',
-      `--healthz-port=${healthz}`,
-      '--metrics-listen-address=127.0.0.1',
-      `--metrics-port=${metrics}`,
-      `--etcd-data-dir=${join(this.dir, 'scheduler')}`,
-      '--etcd-client-listen-address=127.0.0.1',
-      `--etcd-client-port=${etcdClient}`,
-      `--etcd-initial-cluster=${id}=http://127.0.0.1:${etcdPeer}`,
-      `--log-level=${logLevel}`,
-    ]);
+    // every element is a port: the tuple only lost that in destructuring
+    const ports = { grpc, healthz, metrics, etcdClient, etcdPeer } as Parameters<typeof schedulerCommandOn>[1];
+    this.scheduler = this.spawn('scheduler', schedulerCommandOn(this.dir, ports, logLevel));
     await waitFor(`http://127.0.0.1:${healthz}/healthz`, this.scheduler, this.logs.get('scheduler') ?? []);
     return grpc as number;
   }
@@ -180,13 +168,12 @@ export class DaprdSidecars {
             `--app-id=${appId}`,
             ...(appPort ? [`--app-port=${appPort}`, '--app-protocol=http'] : []),
             '--app-channel-address=127.0.0.1',
-            `--dapr-http-port=${http}`,
-            `--dapr-grpc-port=${grpc}`,
-            `--dapr-internal-grpc-port=${internalGrpc}`,
-            '--dapr-listen-addresses=127.0.0.1',
-            '--dapr-internal-grpc-listen-address=127.0.0.1',
-            '--metrics-listen-address=127.0.0.1',
-            `--metrics-port=${metrics}`,
+            ...daprdListenFlags({
+              http: http as number,
+              grpc: grpc as number,
+              internalGrpc: internalGrpc as number,
+              metrics: metrics as number,
+            }),
             `--scheduler-host-address=127.0.0.1:${schedulerGrpc}`,
             `--resources-path=${resources}`,
             `--log-level=${logLevel}`,

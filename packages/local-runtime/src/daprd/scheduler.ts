@@ -9,7 +9,16 @@ export const SCHEDULER_ID = 'dapr-scheduler-server-0';
 
 /** With `sentryAddress`, the scheduler serves mTLS (daprd with mTLS dials it with mTLS) with an identity from it. */
 export function schedulerCommand(dataDir: string, offset: number, logLevel: string, sentryAddress?: string): string[] {
-  const ports = schedulerPorts(offset);
+  return schedulerCommandOn(dataDir, schedulerPorts(offset), logLevel, sentryAddress);
+}
+
+/** The same on ports of the caller's choosing (test harnesses pick free ones). */
+export function schedulerCommandOn(
+  dataDir: string,
+  ports: ReturnType<typeof schedulerPorts>,
+  logLevel: string,
+  sentryAddress?: string,
+): string[] {
   return [
     schedulerPath(),
     '--mode=standalone',
