@@ -1,6 +1,6 @@
 // /api/auth: sign-up, sign-in, sign-out, and who am I.
 import { createRoute, z } from '@hono/zod-openapi';
-import { CLIENT_ADDRESS_HEADER } from '@todo/contracts';
+import { CLIENT_ADDRESS_HEADER, singleLineText } from '@todo/contracts';
 import type { Context } from 'hono';
 import type { BackendEnv } from '../http/env';
 import { timeZone } from '../http/fields';
@@ -18,7 +18,7 @@ const Credentials = z.object({
 const SignUp = z.object({
   email: z.email().max(254),
   password: newPassword,
-  display_name: z.string().trim().max(80).optional(),
+  display_name: singleLineText({ trim: true }).max(80).optional(),
   timezone: timeZone.optional(),
 });
 const User = z

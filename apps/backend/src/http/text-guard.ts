@@ -1,6 +1,6 @@
 // A backstop under the schemas: no JSON body under /api carries a control character (tab, LF and CR aside) in any
-// string, so a field a schema forgot (or a route whose file is not ours to change) is a 400 naming it, not a 500
-// from Postgres ("invalid byte sequence for encoding UTF8: 0x00"). Single-line fields are stricter in their schemas.
+// string, so a field a schema forgot is a 400 naming it, not a 500 from Postgres ("invalid byte sequence for encoding
+// UTF8: 0x00"). The schemas say it first and stricter (single-line fields refuse tab and newlines too).
 import { apiErrorBody, CONTROL_CHARACTER_MESSAGE, MULTI_LINE } from '@todo/contracts';
 import type { MiddlewareHandler } from 'hono';
 
