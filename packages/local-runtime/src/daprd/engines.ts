@@ -1,6 +1,6 @@
 // `TODO_SIDECAR=daprd npm start`: the real engines in place of the stand-in. A Kafka broker (jars from Maven
 // Central), Dapr's sentry, the scheduler and one daprd per app with mTLS, each with its app's Configuration (access
-// control) from dapr.yaml (all built from the Go module by `npm run dapr:build`).
+// control) from resources/config (all built from the Go module by `npm run dapr:build`).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunFile } from '@todo/local-sidecar';
@@ -79,45 +79,46 @@ export async function startEngines(ctx: EngineContext): Promise<Engines> {
   ctx.recordPid('kafka')(kafka.pid);
   ctx.say(`Kafka broker on ${kafka.bootstrap}, data in ${join(ctx.dataDir, 'kafka')}`);
 
-  // without mTLS a callee's daprd knows no caller and its access control denies every invocation
-  const sentry = new Supervised('dapr-sentry', sentryCommand(ctx.dataDir, ctx.offset, ctx.logLevel), {
-    cwd: ctx.dataDir,
-    env: { ...ctx.env, ...mtlsEnv },
-    colourIndex: 6,
-    width: ctx.width,
-    say: ctx.say,
-    onStart: ctx.recordPid('dapr-sentry'),
-  });
-  await waitUntilReady(sentryHealthUrl(ctx.offset), READY_TIMEOUT_MS, () => sentry.running);
-  sentry.restart = true;
-  const trustAnchors = await readTrustAnchors(ctx.dataDir, READY_TIMEOUT_MS, () => sentry.running);
-  const mtls = { ...mtlsEnv, DAPR_TRUST_ANCHORS: trustAnchors };
-  ctx.say(`sentry on ${sentryAddress(ctx.offset)}: daprd-to-daprd calls use mTLS, access control from dapr.yaml`);
+  const started: Supervised[] = [];
+  const supervise = (
+    name: string,
+    command: string[],
+    env: NodeJS.ProcessEnv,
+    colourIndex: number,
+    cwd = ctx.dataDir,
+  ) => {
+    const proc = new Supervised(name, command, {
+      cwd,
+      env: { ...ctx.env, ...env },
+      colourIndex,
+      width: ctx.width,
+      say: ctx.say,
+      onStart: ctx.recordPid(name),
+    });
+    started.push(proc);
+    return proc;
+  };
+  try {
+    // without mTLS a callee's daprd knows no caller and its access control denies every invocation
+    const sentry = supervise('dapr-sentry', sentryCommand(ctx.dataDir, ctx.offset, ctx.logLevel), mtlsEnv, 6);
+    await waitUntilReady(sentryHealthUrl(ctx.offset), READY_TIMEOUT_MS, () => sentry.running);
+    const trustAnchors = await readTrustAnchors(ctx.dataDir, READY_TIMEOUT_MS, () => sentry.running);
+    const mtls = { ...mtlsEnv, DAPR_TRUST_ANCHORS: trustAnchors };
+    ctx.say(
+      `sentry on ${sentryAddress(ctx.offset)}: daprd-to-daprd calls use mTLS, access control from resources/config`,
+    );
 
-  const schedulerArgs = schedulerCommand(ctx.dataDir, ctx.offset, ctx.logLevel, sentryAddress(ctx.offset));
-  const scheduler = new Supervised('dapr-scheduler', schedulerArgs, {
-    cwd: ctx.dataDir,
-    env: { ...ctx.env, ...mtls },
-    colourIndex: 5,
-    width: ctx.width,
-    say: ctx.say,
-    onStart: ctx.recordPid('dapr-scheduler'),
-  });
-  await waitUntilReady(schedulerHealthUrl(ctx.offset), READY_TIMEOUT_MS, () => scheduler.running).catch(async (e) => {
-    await scheduler.stop();
-    await kafka.stop();
-    throw e;
-  });
-  scheduler.restart = true;
+    const schedulerArgs = schedulerCommand(ctx.dataDir, ctx.offset, ctx.logLevel, sentryAddress(ctx.offset));
+    const scheduler = supervise('dapr-scheduler', schedulerArgs, mtls, 5);
+    await waitUntilReady(schedulerHealthUrl(ctx.offset), READY_TIMEOUT_MS, () => scheduler.running);
 
-  const resourcesPaths = daprdResources(
-    ctx.runFile.resourcesPaths,
-    kafka.bootstrap,
-    join(ctx.dataDir, 'daprd-resources'),
-  );
-  const sidecars = ctx.runFile.apps.map(
-    (app, index) =>
-      new Supervised(
+    const resourcesPaths = daprdResources(
+      ctx.runFile.resourcesPaths,
+      kafka.bootstrap,
+      join(ctx.dataDir, 'daprd-resources'),
+    );
+    const sidecars = ctx.runFile.apps.map((app, index) =>
+      supervise(
         `daprd-${app.appId}`,
         daprdCommand({
           app,
@@ -128,17 +129,11 @@ export async function startEngines(ctx: EngineContext): Promise<Engines> {
           config: app.configFile,
           sentryAddress: sentryAddress(ctx.offset),
         }),
-        {
-          cwd: ctx.baseDir,
-          env: { ...ctx.env, ...mtls },
-          colourIndex: index,
-          width: ctx.width,
-          say: ctx.say,
-          onStart: ctx.recordPid(`daprd-${app.appId}`),
-        },
+        mtls,
+        index,
+        ctx.baseDir,
       ),
-  );
-  try {
+    );
     // the apps wait for their sidecar's outbound health; daprd's full health needs the app, which starts next
     await Promise.all(
       ctx.runFile.apps.map((app, i) =>
@@ -147,12 +142,14 @@ export async function startEngines(ctx: EngineContext): Promise<Engines> {
         ),
       ),
     );
+    // each is restarted after a crash from now on; the sidecars once their apps are ready too (main.ts)
+    sentry.restart = true;
+    scheduler.restart = true;
+    return { kafka, sentry, scheduler, sidecars };
   } catch (error) {
     // nothing left behind holding the ports when the start fails
-    await Promise.all(sidecars.map((s) => s.stop()));
-    await scheduler.stop();
+    for (const proc of started.reverse()) await proc.stop();
     await kafka.stop();
     throw error;
   }
-  return { kafka, sentry, scheduler, sidecars };
 }
