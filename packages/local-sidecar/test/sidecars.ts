@@ -67,7 +67,7 @@ export function eachRuntime(file: string, needs: { kafka?: boolean }, body: (run
   (why ? describe.skip : describe)('on daprd 1.18', () => body('daprd'));
 }
 
-/** App ids of this run: daprd finds apps by mDNS, so two runs on one machine must not share an id. */
+/** App ids of this run, unique per run so that the logs of test files running side by side are told apart. */
 export const appIds = <T extends string>(...names: T[]): Record<T, string> => {
   const suffix = randomBytes(3).toString('hex');
   return Object.fromEntries(names.map((n) => [n, `${n}-${suffix}`])) as Record<T, string>;

@@ -8,6 +8,7 @@ import { daprdPath, schedulerPath } from '../../../tools/dapr/paths';
 import { type KafkaBroker, startKafka } from '../../../tools/kafka/broker';
 import { kafkaJarsPresent } from '../../../tools/kafka/fetch';
 import { daprdListenFlags } from '../../local-runtime/src/daprd/flags';
+import { daprdConfiguration } from '../../local-runtime/src/daprd/name-resolution';
 import { schedulerCommandOn } from '../../local-runtime/src/daprd/scheduler';
 import { freePortIn, releasePort } from './port-in';
 
@@ -176,6 +177,8 @@ export class DaprdSidecars {
             }),
             `--scheduler-host-address=127.0.0.1:${schedulerGrpc}`,
             `--resources-path=${resources}`,
+            // app ids resolve among these sidecars only, never another system's on this machine
+            `--config=${daprdConfiguration(appId, undefined, this.dir)}`,
             `--log-level=${logLevel}`,
           ],
           env,

@@ -10,6 +10,7 @@ import { KAFKA_LIB } from '../../../../tools/kafka/fetch';
 import { Supervised } from '../processes';
 import { waitUntilReady } from '../readiness';
 import { daprdCommand } from './daprd';
+import { daprdConfiguration } from './name-resolution';
 import { kafkaPorts } from './ports';
 import { daprdResources } from './resources';
 import { schedulerCommand, schedulerHealthUrl } from './scheduler';
@@ -126,7 +127,7 @@ export async function startEngines(ctx: EngineContext): Promise<Engines> {
           offset: ctx.offset,
           resourcesPaths,
           logLevel: ctx.logLevel,
-          config: app.configFile,
+          config: daprdConfiguration(app.appId, app.configFile, ctx.dataDir),
           sentryAddress: sentryAddress(ctx.offset),
         }),
         mtls,

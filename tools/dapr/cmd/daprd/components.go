@@ -5,6 +5,7 @@ package main
 
 import (
 	"github.com/dapr/components-contrib/nameresolution/mdns"
+	nrSqlite "github.com/dapr/components-contrib/nameresolution/sqlite"
 	"github.com/dapr/components-contrib/pubsub/kafka"
 	"github.com/dapr/components-contrib/secretstores/local/env"
 	"github.com/dapr/components-contrib/secretstores/local/file"
@@ -18,6 +19,9 @@ import (
 func init() {
 	// Self-hosted mode resolves app ids for service invocation with mdns unless the configuration names another.
 	nrLoader.DefaultRegistry.RegisterComponent(mdns.NewResolver, "mdns")
+	// The runner names sqlite (one file per system): mdns answers across systems and onto the network, so a second
+	// system on the same machine (the tests beside `npm start`) could be sent the other's calls.
+	nrLoader.DefaultRegistry.RegisterComponent(nrSqlite.NewResolver, "sqlite")
 	pubsubLoader.DefaultRegistry.RegisterComponent(kafka.NewKafka, "kafka")
 	// Upstream registers postgresql (and postgres) with v1 as the default version and v2 as preferred. Only v1 here:
 	// an unversioned registration serves "v1" and an empty version, and "v2" fails with "couldn't find state store".
