@@ -141,3 +141,25 @@ it('adds its own headers to what the sidecar answered, served by the real Node s
     upstream.close();
   }
 });
+
+it('answers 400 naming a header whose bytes are not UTF-8 (daprd cannot carry it), and forwards UTF-8 and ASCII ones', async () => {
+  let forwarded = 0;
+  const app = appWith(async () => {
+    forwarded += 1;
+    return new Response('{}');
+  });
+  // Node hands each header byte over as one Latin-1 character: 0xE9 alone is not UTF-8, 0xC3 0xA9 is (é)
+  const latin1 = await app.request('/api/tasks', { headers: { 'idempotency-key': '\xe9' } });
+  expect(latin1.status).toBe(400);
+  expect((await latin1.json()).error).toEqual({
+    code: 'INVALID_HEADER',
+    message: 'the idempotency-key header must be UTF-8 text',
+  });
+  expect(forwarded).toBe(0);
+
+  for (const value of ['\xc3\xa9', 'a\tb', 'x'.repeat(300)]) {
+    const res = await app.request('/api/tasks', { headers: { 'last-event-id': value } });
+    expect(res.status).toBe(200);
+  }
+  expect(forwarded).toBe(3);
+});

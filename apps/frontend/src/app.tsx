@@ -8,6 +8,7 @@ import { type Context, Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import type { Asset } from './assets';
+import { headerNotUtf8 } from './header-text';
 import { Page } from './page';
 
 export interface FrontendDeps {
@@ -47,6 +48,10 @@ export function createApp(deps: FrontendDeps): Hono {
     const target = matchBrowserRoute(c.req.method, new URL(c.req.url).pathname, c.req.path);
     if (!target) return c.json(apiErrorBody('NOT_FOUND', `no API route for ${c.req.method} ${c.req.path}`), 404);
     const upstream = target.app;
+    const badHeader = headerNotUtf8(c.req.raw.headers);
+    if (badHeader) {
+      return c.json(apiErrorBody('INVALID_HEADER', `the ${badHeader} header must be UTF-8 text`), 400);
+    }
     const unavailable = () => {
       c.header('retry-after', '2');
       return c.json(

@@ -42,6 +42,22 @@ function normalizeMethod(method: string): string | undefined {
   return cleaned === '..' || cleaned === '.' ? '' : cleaned;
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** daprd carries headers to the callee's daprd as protobuf strings, which must be UTF-8 (a header's bytes arrive as Latin-1). */
+function notUtf8(headers: Headers): boolean {
+  let bad = false;
+  headers.forEach((value) => {
+    if (bad || /^[\t\x20-\x7e]*$/.test(value)) return;
+    try {
+      utf8.decode(Buffer.from(value, 'latin1'));
+    } catch {
+      bad = true;
+    }
+  });
+  return bad;
+}
+
 const newTraceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 
 export class Invoker {
@@ -80,10 +96,16 @@ export class Invoker {
 
   async invoke(callerAppId: string, targetAppId: string, method: string, request: Request): Promise<Response> {
     if (this.instances(targetAppId).length === 0) {
-      return invokeError(`failed to invoke, id: ${targetAppId}, err: couldn't find service: ${targetAppId}`);
+      // the words of daprd's sqlite name resolution, which the runner configures
+      return invokeError(`failed to invoke, id: ${targetAppId}, err: no host found with the given ID`);
     }
     const denied = this.denied(callerAppId, targetAppId, method, request.method.toUpperCase());
     if (denied) return denied;
+    if (notUtf8(request.headers)) {
+      return invokeError(
+        `failed to invoke, id: ${targetAppId}, err: error sending message: rpc error: code = Internal desc = grpc: error while marshaling: string field contains invalid UTF-8`,
+      );
+    }
     const policies = this.resiliency.forApp(callerAppId, targetAppId);
     const headers = new Headers();
     request.headers.forEach((value, key) => {

@@ -83,8 +83,24 @@ eachRuntime('conformance-api.test.ts', {}, (runtime) => {
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({
       errorCode: 'ERR_DIRECT_INVOKE',
-      message: "failed to invoke, id: ghost, err: couldn't find service: ghost",
+      message: 'failed to invoke, id: ghost, err: no host found with the given ID',
     });
+  });
+
+  it('answers 500 ERR_DIRECT_INVOKE, never reaching the app, for a header value that is not UTF-8', async () => {
+    const before = callee.received.length;
+    // fetch sends each character of a header value as one byte: 0xE9 alone is not UTF-8
+    const res = await api(`/v1.0/invoke/${ids.callee}/method/api/echo/2`, { headers: { 'idempotency-key': '\xe9' } });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({
+      errorCode: 'ERR_DIRECT_INVOKE',
+      message: `failed to invoke, id: ${ids.callee}, err: error sending message: rpc error: code = Internal desc = grpc: error while marshaling: string field contains invalid UTF-8`,
+    });
+    expect(callee.received.length).toBe(before);
+    const utf8 = await api(`/v1.0/invoke/${ids.callee}/method/api/echo/3`, {
+      headers: { 'idempotency-key': '\xc3\xa9' },
+    });
+    expect(utf8.status).toBe(201);
   });
 
   it('reads a body of exactly 4 MiB, and answers a larger one with the API own read error', async () => {
