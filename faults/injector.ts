@@ -21,8 +21,8 @@ async function allReady(system: LocalSystem, timeoutMs = 90_000): Promise<void> 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await Promise.all(
-      ALL_APP_IDS.map((id) =>
-        fetch(`http://127.0.0.1:${system.appPort(id)}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
+      system.apps.map((app) =>
+        fetch(`http://127.0.0.1:${app.appPort}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
           (r) => r.ok,
           () => false,
         ),
@@ -53,9 +53,14 @@ export function faultPlan(system: LocalSystem, postgres: PrivatePostgres) {
     system.sidecarKind === 'daprd'
       ? [...ALL_APP_IDS.map((id) => kill(`daprd-${id}` as const)), kill('dapr-scheduler'), kill('kafka')]
       : [kill('dapr-standin')];
+  // a second replica goes down too, and the sidecar of another: the first replica carries on meanwhile
+  const replicas = system.apps
+    .filter((a) => a.replica > 1)
+    .flatMap((a, i) => [kill((i % 2 === 0 ? a.name : `daprd-${a.name}`) as Victim)]);
   return [
     ...ALL_APP_IDS.map(kill),
     ...sidecars,
+    ...replicas,
     {
       fault: 'Postgres crash (immediate stop), down 2 s, start',
       inject: async () => {
@@ -84,7 +89,7 @@ export async function injectFaults(
     await allReady(system);
     const recoveredMs = Date.now() - started;
     records.push({ fault: step.fault, atChange, recoveredMs });
-    log(`  ${step.fault} at change ${atChange}: all four apps ready again after ${(recoveredMs / 1000).toFixed(1)} s`);
+    log(`  ${step.fault} at change ${atChange}: every app ready again after ${(recoveredMs / 1000).toFixed(1)} s`);
   }
   return records;
 }

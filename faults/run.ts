@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { APP_IDS } from '@todo/contracts';
+import { APP_IDS, type AppId } from '@todo/contracts';
 import { LocalSystem } from '@todo/testkit';
 import { checkAccess, subscriptionRoutes } from './access';
 import { Client } from './client';
@@ -22,6 +22,8 @@ const FUZZ_RUNS = Number(process.env.FAULTS_FUZZ_RUNS ?? 1_000);
 const SEED = Number(process.env.FAULTS_SEED ?? Date.now() % 2 ** 31);
 const PORT_OFFSET = 600;
 const PG_PORT = Number(process.env.FAULTS_PG_PORT ?? 5499);
+/** On real daprd, two replicas of the apps that scale out: invocations and Kafka partitions are shared between them. */
+const REPLICAS = process.env.TODO_SIDECAR === 'daprd' ? { [APP_IDS.backend]: 2, [APP_IDS.notificationService]: 2 } : {};
 
 const ROOT = join(__dirname, '..');
 const log = (line = '') => process.stdout.write(`${line}\n`);
@@ -44,7 +46,7 @@ async function main(): Promise<boolean> {
   const postgres = new PrivatePostgres(PG_PORT);
   postgres.init();
   postgres.start();
-  const system = new LocalSystem(PORT_OFFSET, process.env.FAULTS_LOG_LEVEL ?? 'warn', postgres.adminUrl);
+  const system = new LocalSystem(PORT_OFFSET, process.env.FAULTS_LOG_LEVEL ?? 'warn', postgres.adminUrl, REPLICAS);
   let ok = false;
   try {
     await system.start();
@@ -134,6 +136,24 @@ async function main(): Promise<boolean> {
     );
     for (const e of fuzzed.examples) log(`  ! ${e}`);
 
+    // each replica did a share of the work: requests served (backend) and messages handled (notification-service)
+    const shares = await Promise.all(
+      system.apps
+        .filter((a) => (REPLICAS as Record<string, number>)[a.appId])
+        .map(async (a) => {
+          const id = a.appId as AppId;
+          const requests = await system.metricTotal(id, 'todo_http_requests_total', a.replica);
+          const messages = await system.metricTotal(id, 'todo_pubsub_messages_total', a.replica);
+          return { name: a.name, requests, messages, share: id === APP_IDS.backend ? requests : messages };
+        }),
+    );
+    if (shares.length) {
+      log('\n| replica | HTTP requests since its last start | messages handled since its last start |\n|---|---|---|');
+      for (const s of shares) log(`| ${s.name} | ${s.requests} | ${s.messages} |`);
+    }
+    const idle = shares.filter((s) => s.share === 0);
+    for (const s of idle) log(`  ! ${s.name} did none of the work`);
+
     log(`\n| fault | at change | all apps ready again after |\n|---|---|---|`);
     for (const f of faults) log(`| ${f.fault} | ${f.atChange} | ${(f.recoveredMs / 1000).toFixed(1)} s |`);
     // a process may go down only when the suite killed it: any other crash (restarted or not) is a failure
@@ -147,6 +167,7 @@ async function main(): Promise<boolean> {
       fuzzed.serverErrors === 0 &&
       fuzzed.withoutReason === 0 &&
       unexpected.length === 0 &&
+      idle.length === 0 &&
       crashes.length === plan.length - 1;
     log(
       `\nfaults: ${ok ? 'PASSED' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s on ${cpus().length} cores: ${lostOrDoubled} effects lost, extra or doubled, ${accessBad} access failures, ${fuzzed.serverErrors + fuzzed.withoutReason} fuzz failures, ${unexpected.length} unexpected crashes (seed ${SEED})`,

@@ -19,7 +19,7 @@ it('has the four workflows and none hides a failure', () => {
   }
 });
 
-it('ci: lint, typecheck, the real engines, the tests on both runtimes and the fault suite, as .ci/run', () => {
+it('ci: lint, typecheck, the real engines, the tests and the fault suite on both runtimes, as .ci/run', () => {
   const ci = workflow('ci');
   expect(Object.keys(ci.on)).toEqual(['pull_request', 'push']);
   const runs = ci.jobs.test.steps.map((s: { run?: string }) => s.run).filter(Boolean);
@@ -31,6 +31,7 @@ it('ci: lint, typecheck, the real engines, the tests on both runtimes and the fa
     'npm test',
     'npm run test:daprd',
     'npm run faults',
+    'npm run faults:daprd',
   ]);
   // the same commands, in the same order, as the script CI runs here
   const script = readFileSync(join(__dirname, '..', '.ci', 'run'), 'utf8');

@@ -12,3 +12,6 @@ export const LOCAL_PORTS: Record<AppId, LocalPorts> = {
   [APP_IDS.notificationService]: { app: 8001, daprHttp: 3502 },
   [APP_IDS.recurringTaskService]: { app: 8002, daprHttp: 3503 },
 };
+
+/** Extra replicas (`TODO_REPLICAS=backend=2`) take ports from here on, one each, in the order they are added. */
+export const LOCAL_REPLICA_PORTS: LocalPorts = { app: 8010, daprHttp: 3510 };

@@ -5,7 +5,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { COMPONENTS } from '@todo/contracts';
-import { readResources, readRunFile } from '@todo/local-sidecar';
+import { parseReplicas, readResources, readRunFile } from '@todo/local-sidecar';
 import { assertEnginesBuilt, type Engines, startEngines } from './daprd/engines';
 import { kafkaPorts } from './daprd/ports';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './database';
@@ -62,7 +62,10 @@ async function main() {
   const started = Date.now();
   const portOffset = Number(process.env.TODO_PORT_OFFSET ?? 0);
   if (!Number.isInteger(portOffset) || portOffset < 0) throw new Error('TODO_PORT_OFFSET must be a whole number');
-  const runFile = readRunFile(join(ROOT, 'dapr.yaml'), { portOffset });
+  const runFile = readRunFile(join(ROOT, 'dapr.yaml'), {
+    portOffset,
+    replicas: parseReplicas(process.env.TODO_REPLICAS),
+  });
   if (realEngines) {
     assertEnginesBuilt();
     // daprd's state.postgresql runs its migrations in a transaction that a second connection's advisory lock waits
@@ -172,7 +175,7 @@ async function main() {
 
   const apps = runFile.apps.map((app, index) => {
     if (!app.command) throw new Error(`${runFile.path}: app ${app.appId} has no command`);
-    const proc = new Supervised(app.appId, app.command, {
+    const proc = new Supervised(app.name, app.command, {
       cwd: app.appDir,
       env: {
         ...baseEnv,
@@ -187,7 +190,7 @@ async function main() {
       colourIndex: index,
       width: WIDTH,
       say,
-      onStart: recordPid(app.appId),
+      onStart: recordPid(app.name),
     });
     running.push(proc);
     return { app, proc };

@@ -1,7 +1,7 @@
 // dapr.yaml and resources/ are YAML, so they cannot import the contracts: this test keeps them equal.
 import { join } from 'node:path';
 import { ALL_APP_IDS, APP_IDS, COMPONENTS, LOCAL_PORTS, RESILIENCY_NAME, SECRET, STATE_TABLE } from '@todo/contracts';
-import { readResources, readRunFile } from '@todo/local-sidecar';
+import { parseReplicas, readResources, readRunFile } from '@todo/local-sidecar';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const runFile = readRunFile(join(ROOT, 'dapr.yaml'));
@@ -48,4 +48,29 @@ it('the resiliency resource targets the backend and the pub/sub component', () =
   expect(resiliency?.metadata.name).toBe(RESILIENCY_NAME);
   expect(Object.keys(resiliency?.spec.targets.apps ?? {})).toEqual([APP_IDS.backend]);
   expect(Object.keys(resiliency?.spec.targets.components ?? {})).toEqual([COMPONENTS.pubsub]);
+});
+
+it("TODO_REPLICAS adds copies of an app after the run file's own, each on ports of its own", () => {
+  const replicas = parseReplicas('backend=2, notification-service=3');
+  const apps = readRunFile(join(ROOT, 'dapr.yaml'), { portOffset: 100, replicas }).apps;
+  expect(apps.map((a) => a.name)).toEqual([
+    ...ALL_APP_IDS,
+    'backend-2',
+    'notification-service-2',
+    'notification-service-3',
+  ]);
+  const copies = apps.filter((a) => a.replica > 1);
+  expect(copies.map((a) => a.appId)).toEqual(['backend', 'notification-service', 'notification-service']);
+  const ports = apps.flatMap((a) => [a.appPort, a.daprHttpPort]);
+  expect(new Set(ports).size).toBe(ports.length);
+  expect(copies[0]?.command).toEqual(apps[1]?.command);
+});
+
+it('TODO_REPLICAS refuses what it cannot run, saying why', () => {
+  expect(() => parseReplicas('backend')).toThrow('"backend" is not <app id>=<1-3> (e.g. backend=2)');
+  expect(() => parseReplicas('backend=9')).toThrow('is not <app id>=<1-3>');
+  expect(() => readRunFile(join(ROOT, 'dapr.yaml'), { replicas: { ghost: 2 } })).toThrow(
+    'no app ghost in the run file',
+  );
+  expect(parseReplicas(undefined)).toEqual({});
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 // `dapr-standin [-f dapr.yaml]`: serve the sidecar API for every app of a run file until SIGTERM.
 import { createLogger } from '@todo/service-kit';
+import { parseReplicas } from './config/run-file';
 import { standInFromRunFile } from './standin';
 
 async function main() {
@@ -14,6 +15,8 @@ async function main() {
     apiToken: process.env.DAPR_API_TOKEN,
     appToken: process.env.APP_API_TOKEN,
     portOffset: process.env.STANDIN_PORT_OFFSET ? Number(process.env.STANDIN_PORT_OFFSET) : undefined,
+    // the same replicas the runner starts (it passes its environment on)
+    replicas: parseReplicas(process.env.TODO_REPLICAS),
     // relative paths in components (secretsFile) resolve here instead of beside the run file
     baseDir: process.env.STANDIN_BASE_DIR || undefined,
   });

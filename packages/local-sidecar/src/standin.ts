@@ -16,11 +16,12 @@ export function standInFromRunFile(
     apiToken?: string;
     appToken?: string;
     portOffset?: number;
+    replicas?: Record<string, number>;
     baseDir?: string;
   },
 ): Runtime {
-  const { portOffset, baseDir, ...rest } = options;
-  const runFile = readRunFile(runFilePath, { portOffset });
+  const { portOffset, replicas, baseDir, ...rest } = options;
+  const runFile = readRunFile(runFilePath, { portOffset, replicas });
   const accessControl: Record<string, Partial<AccessControlSpec>> = {};
   for (const app of runFile.apps) {
     if (!app.configFile) continue;

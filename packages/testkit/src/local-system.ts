@@ -3,7 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AppId, LOCAL_PORTS } from '@todo/contracts';
+import type { AppId } from '@todo/contracts';
+import { type RunApp, readRunFile } from '@todo/local-sidecar';
 import pg from 'pg';
 import { readTopic } from '../../../tools/kafka/read-topic';
 import { kafkaPorts } from '../../local-runtime/src/daprd/ports';
@@ -14,6 +15,16 @@ const ROOT = join(__dirname, '..', '..', '..');
 /** Which sidecars `npm start` runs: the stand-in, or real daprd with a Kafka broker (TODO_SIDECAR=daprd). */
 export type SidecarKind = 'standin' | 'daprd';
 export const sidecarKind = (): SidecarKind => (process.env.TODO_SIDECAR === 'daprd' ? 'daprd' : 'standin');
+
+/** One process's name in pids.json: an app or its replica (`backend-2`), a sidecar, or an engine. */
+type ProcessName =
+  | AppId
+  | `${AppId}-${number}`
+  | 'dapr-standin'
+  | 'kafka'
+  | 'dapr-scheduler'
+  | `daprd-${AppId}`
+  | `daprd-${AppId}-${number}`;
 
 export class LocalSystem {
   readonly sidecarKind = sidecarKind();
@@ -29,24 +40,46 @@ export class LocalSystem {
     private readonly logLevel = process.env.TEST_LOG_LEVEL ?? 'warn',
     /** The Postgres server to make the system's database on (the test server by default). */
     private readonly adminUrl?: string,
+    /** Copies of apps to run beside the first (TODO_REPLICAS), e.g. `{ backend: 2 }`. */
+    readonly replicas: Partial<Record<AppId, number>> = {},
   ) {}
+
+  private get replicasText(): string {
+    return Object.entries(this.replicas)
+      .map(([id, n]) => `${id}=${n}`)
+      .join(',');
+  }
+
+  /** Every app process the system runs, replicas included, with its ports (as the runner reads dapr.yaml). */
+  get apps(): RunApp[] {
+    const replicas = Object.fromEntries(Object.entries(this.replicas).map(([id, n]) => [id, n ?? 1]));
+    return readRunFile(join(ROOT, 'dapr.yaml'), { portOffset: this.portOffset, replicas }).apps;
+  }
+
+  private app(appId: AppId, replica: number): RunApp {
+    const app = this.apps.find((a) => a.appId === appId && a.replica === replica);
+    if (!app) throw new Error(`the system runs no replica ${replica} of ${appId}`);
+    return app;
+  }
 
   get databaseUrl(): string {
     if (!this.db) throw new Error('start the system first');
     return this.db.url;
   }
 
-  appPort(appId: AppId): number {
-    return LOCAL_PORTS[appId].app + this.portOffset;
+  appPort(appId: AppId, replica = 1): number {
+    const port = this.app(appId, replica).appPort;
+    if (port === undefined) throw new Error(`${appId} has no port`);
+    return port;
   }
 
   /** Where the app serves Prometheus metrics (its port + 1000, as the apps default to). */
-  metricsPort(appId: AppId): number {
-    return this.appPort(appId) + 1000;
+  metricsPort(appId: AppId, replica = 1): number {
+    return this.appPort(appId, replica) + 1000;
   }
 
-  sidecarPort(appId: AppId): number {
-    return LOCAL_PORTS[appId].daprHttp + this.portOffset;
+  sidecarPort(appId: AppId, replica = 1): number {
+    return this.app(appId, replica).daprHttpPort;
   }
 
   output(): string {
@@ -65,6 +98,7 @@ export class LocalSystem {
         DAPR_API_TOKEN: this.apiToken,
         APP_API_TOKEN: this.appToken,
         LOG_LEVEL: this.logLevel,
+        TODO_REPLICAS: this.replicasText,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -95,7 +129,7 @@ export class LocalSystem {
   }
 
   /** The pid of one process of the system (to stop it in a test). */
-  pid(name: AppId | 'dapr-standin' | 'kafka' | 'dapr-scheduler' | `daprd-${AppId}`): number {
+  pid(name: ProcessName): number {
     const pids = JSON.parse(readFileSync(join(this.dataDir, 'pids.json'), 'utf8')) as Record<string, number>;
     const pid = pids[name];
     if (!pid) throw new Error(`no pid for ${name}`);
@@ -122,10 +156,19 @@ export class LocalSystem {
   }
 
   /** The value of one Prometheus series of an app (0 when it has not been counted yet). */
-  async metric(appId: AppId, series: string): Promise<number> {
-    const text = await fetch(`http://127.0.0.1:${this.metricsPort(appId)}/metrics`).then((r) => r.text());
+  async metric(appId: AppId, series: string, replica = 1): Promise<number> {
+    const text = await fetch(`http://127.0.0.1:${this.metricsPort(appId, replica)}/metrics`).then((r) => r.text());
     const line = text.split('\n').find((l) => l.startsWith(`${series} `));
     return line ? Number(line.slice(series.length + 1)) : 0;
+  }
+
+  /** The sum of every series of a Prometheus metric of one app process (all label values). */
+  async metricTotal(appId: AppId, name: string, replica = 1): Promise<number> {
+    const text = await fetch(`http://127.0.0.1:${this.metricsPort(appId, replica)}/metrics`).then((r) => r.text());
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
   }
 
   /** The CloudEvent ids published on `topic` so far, from whichever broker this system runs. */

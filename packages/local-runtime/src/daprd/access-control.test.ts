@@ -144,6 +144,8 @@ async function daprd(apps: Map<AppId, TestApp>): Promise<Sidecars> {
         );
         const runApp = {
           appId: ids[app],
+          name: ids[app],
+          replica: 1,
           appDir: dir,
           appPort: apps.get(app)?.port,
           daprHttpPort: httpPort(index),

@@ -120,7 +120,7 @@ export async function startEngines(ctx: EngineContext): Promise<Engines> {
     );
     const sidecars = ctx.runFile.apps.map((app, index) =>
       supervise(
-        `daprd-${app.appId}`,
+        `daprd-${app.name}`,
         daprdCommand({
           app,
           index,

@@ -1,6 +1,7 @@
 // Reads the Dapr multi-app run file (dapr.yaml): the apps, their ports, commands and resource folders.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { LOCAL_REPLICA_PORTS } from '@todo/contracts';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
@@ -34,6 +35,10 @@ const RunFileSchema = z.object({
 
 export interface RunApp {
   appId: string;
+  /** The app id, or `<appId>-<n>` for its n-th replica: the name of its processes. */
+  name: string;
+  /** 1 for the app dapr.yaml names, 2 and up for the replicas TODO_REPLICAS adds. */
+  replica: number;
   appDir: string;
   appPort?: number;
   daprHttpPort: number;
@@ -67,7 +72,53 @@ function accessControlFile(resourcesPaths: string[], appId: string | undefined):
   return resourcesPaths.map((dir) => join(dir, 'config', `${appId}.yaml`)).find((f) => existsSync(f));
 }
 
-export function readRunFile(path: string, options: { portOffset?: number } = {}): RunFile {
+/** Most replicas of one app, and of all apps together (each daprd's ports are numbered by its place, up to 10). */
+const MAX_REPLICAS = 3;
+const MAX_EXTRA = 6;
+
+/** `backend=2,notification-service=2` (TODO_REPLICAS): how many copies of each app to run. */
+export function parseReplicas(text: string | undefined): Record<string, number> {
+  const replicas: Record<string, number> = {};
+  for (const part of (text ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const match = /^([a-z0-9-]+)=(\d+)$/.exec(part);
+    const count = Number(match?.[2]);
+    if (!match || count < 1 || count > MAX_REPLICAS) {
+      throw new Error(`TODO_REPLICAS: "${part}" is not <app id>=<1-${MAX_REPLICAS}> (e.g. backend=2)`);
+    }
+    replicas[match[1] as string] = count;
+  }
+  return replicas;
+}
+
+/** The run file's apps, then each extra replica: a copy of its app on ports of its own. */
+function withReplicas(apps: RunApp[], replicas: Record<string, number>, offset: number): RunApp[] {
+  const extra: RunApp[] = [];
+  for (const [appId, count] of Object.entries(replicas)) {
+    const app = apps.find((a) => a.appId === appId);
+    if (!app) throw new Error(`TODO_REPLICAS: no app ${appId} in the run file`);
+    if (app.appPort === undefined) throw new Error(`TODO_REPLICAS: ${appId} has no port to run a second copy on`);
+    for (let replica = 2; replica <= count; replica += 1) {
+      const k = extra.length;
+      extra.push({
+        ...app,
+        name: `${appId}-${replica}`,
+        replica,
+        appPort: LOCAL_REPLICA_PORTS.app + k + offset,
+        daprHttpPort: LOCAL_REPLICA_PORTS.daprHttp + k + offset,
+      });
+    }
+  }
+  if (extra.length > MAX_EXTRA) throw new Error(`TODO_REPLICAS: at most ${MAX_EXTRA} extra replicas in all`);
+  return [...apps, ...extra];
+}
+
+export function readRunFile(
+  path: string,
+  options: { portOffset?: number; replicas?: Record<string, number> } = {},
+): RunFile {
   const offset = options.portOffset ?? 0;
   const file = resolve(path);
   const parsed = RunFileSchema.safeParse(parse(readFileSync(file, 'utf8')));
@@ -83,8 +134,11 @@ export function readRunFile(path: string, options: { portOffset?: number } = {})
     const appDir = at(base, app.appDirPath);
     if (!app.daprHTTPPort)
       throw new Error(`${file}: apps[${index}] needs daprHTTPPort (the stand-in opens one port per app)`);
+    const appId = app.appID ?? appDir.split('/').filter(Boolean).at(-1) ?? `app-${index}`;
     return {
-      appId: app.appID ?? appDir.split('/').filter(Boolean).at(-1) ?? `app-${index}`,
+      appId,
+      name: appId,
+      replica: 1,
       appDir,
       appPort: app.appPort === undefined ? undefined : app.appPort + offset,
       daprHttpPort: app.daprHTTPPort + offset,
@@ -100,5 +154,9 @@ export function readRunFile(path: string, options: { portOffset?: number } = {})
   const appResources = parsed.data.apps.flatMap((app) =>
     [...list(app.resourcesPaths), ...list(app.resourcesPath)].map((p) => at(at(base, app.appDirPath), p)),
   );
-  return { path: file, resourcesPaths: [...new Set([...commonResources, ...appResources])], apps };
+  return {
+    path: file,
+    resourcesPaths: [...new Set([...commonResources, ...appResources])],
+    apps: withReplicas(apps, options.replicas ?? {}, offset),
+  };
 }
