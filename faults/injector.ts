@@ -53,10 +53,10 @@ export function faultPlan(system: LocalSystem, postgres: PrivatePostgres) {
     system.sidecarKind === 'daprd'
       ? [...ALL_APP_IDS.map((id) => kill(`daprd-${id}` as const)), kill('dapr-scheduler'), kill('kafka')]
       : [kill('dapr-standin')];
-  // a second replica goes down too, and the sidecar of another: the first replica carries on meanwhile
+  // second replicas go down too (on daprd, one of them by its sidecar): the first replica carries on meanwhile
   const replicas = system.apps
     .filter((a) => a.replica > 1)
-    .flatMap((a, i) => [kill((i % 2 === 0 ? a.name : `daprd-${a.name}`) as Victim)]);
+    .map((a, i) => kill((i % 2 === 1 && system.sidecarKind === 'daprd' ? `daprd-${a.name}` : a.name) as Victim));
   return [
     ...ALL_APP_IDS.map(kill),
     ...sidecars,

@@ -22,8 +22,8 @@ const FUZZ_RUNS = Number(process.env.FAULTS_FUZZ_RUNS ?? 1_000);
 const SEED = Number(process.env.FAULTS_SEED ?? Date.now() % 2 ** 31);
 const PORT_OFFSET = 600;
 const PG_PORT = Number(process.env.FAULTS_PG_PORT ?? 5499);
-/** On real daprd, two replicas of the apps that scale out: invocations and Kafka partitions are shared between them. */
-const REPLICAS = process.env.TODO_SIDECAR === 'daprd' ? { [APP_IDS.backend]: 2, [APP_IDS.notificationService]: 2 } : {};
+/** Two replicas of the apps that scale out: invocations and the messages of their consumer group are shared. */
+const REPLICAS = { [APP_IDS.backend]: 2, [APP_IDS.notificationService]: 2 };
 
 const ROOT = join(__dirname, '..');
 const log = (line = '') => process.stdout.write(`${line}\n`);
@@ -139,7 +139,7 @@ async function main(): Promise<boolean> {
     // each replica did a share of the work: requests served (backend) and messages handled (notification-service)
     const shares = await Promise.all(
       system.apps
-        .filter((a) => (REPLICAS as Record<string, number>)[a.appId])
+        .filter((a) => a.appId in REPLICAS)
         .map(async (a) => {
           const id = a.appId as AppId;
           const requests = await system.metricTotal(id, 'todo_http_requests_total', a.replica);
