@@ -34,6 +34,7 @@ export class LocalSystem {
   private process?: ChildProcess;
   private db?: Awaited<ReturnType<typeof freshDatabase>>;
   private log = '';
+  private runApps?: RunApp[];
 
   constructor(
     private readonly portOffset: number,
@@ -53,7 +54,8 @@ export class LocalSystem {
   /** Every app process the system runs, replicas included, with its ports (as the runner reads dapr.yaml). */
   get apps(): RunApp[] {
     const replicas = Object.fromEntries(Object.entries(this.replicas).map(([id, n]) => [id, n ?? 1]));
-    return readRunFile(join(ROOT, 'dapr.yaml'), { portOffset: this.portOffset, replicas }).apps;
+    this.runApps ??= readRunFile(join(ROOT, 'dapr.yaml'), { portOffset: this.portOffset, replicas }).apps;
+    return this.runApps;
   }
 
   private app(appId: AppId, replica: number): RunApp {
