@@ -3,19 +3,19 @@
 
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { APP_IDS, LOCAL_PORTS, NAMESPACE } from '@todo/contracts';
+import { APP_IDS, JOB_APP_IDS, NAMESPACE } from '@todo/contracts';
 import { AksCluster } from '../stacks/aks';
+import type { Cluster } from '../stacks/cluster';
 import { GkeCluster } from '../stacks/gke';
 import { LocalCluster } from '../stacks/local';
-import type { Cluster } from './cluster';
 import { readConfig } from './config';
 import { DAPR_SYSTEM, DaprPlatform } from './platform/dapr';
-import { DaprResources } from './platform/dapr-resources';
+import { DaprResources, type KafkaConnection } from './platform/dapr-resources';
 import { KafkaCluster } from './platform/kafka';
 import { JAEGER_OTLP, Monitoring } from './platform/monitoring';
 import { InClusterPostgres } from './platform/postgres';
 import { AppSecrets } from './platform/secrets';
-import { DaprApp } from './workloads/dapr-app';
+import { DaprApp, type DaprAppArgs } from './workloads/dapr-app';
 import { appImage } from './workloads/image';
 import { migrationJob } from './workloads/migrations';
 
@@ -30,8 +30,8 @@ const cluster: Cluster =
       : new LocalCluster(stack, { context: config.kubeContext });
 const k8sOpts = { provider: cluster.provider };
 
-const namespace = new k8s.core.v1.Namespace('namespace', { metadata: { name: NAMESPACE } }, k8sOpts);
-const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
+// whatever goes into the namespace takes its name from this resource, and so comes after it
+const namespace = new k8s.core.v1.Namespace('namespace', { metadata: { name: NAMESPACE } }, k8sOpts).metadata.name;
 
 const dapr = new DaprPlatform(
   'dapr',
@@ -45,67 +45,72 @@ const dapr = new DaprPlatform(
   },
   k8sOpts,
 );
-// Dapr resources and sidecar-injected pods only after the CRDs and the injector exist
-const afterDapr = { ...k8sOpts, dependsOn: [namespace, dapr.release] };
 
-const kafka =
+const kafka: KafkaConnection =
   config.kafka === 'in-cluster'
-    ? new KafkaCluster('kafka', { replicas: config.cloud ? 3 : 1, storage: config.cloud ? '20Gi' : '2Gi' }, k8sOpts)
-    : undefined;
-const databaseUrl = config.databaseUrl ?? new InClusterPostgres('postgres', inNamespace).url;
-const secrets = new AppSecrets('secrets', { databaseUrl, openaiApiKey: config.openaiApiKey }, inNamespace);
+    ? {
+        brokers: new KafkaCluster(
+          'kafka',
+          { replicas: config.cloud ? 3 : 1, storage: config.cloud ? '20Gi' : '2Gi' },
+          k8sOpts,
+        ).brokers,
+      }
+    : { brokers: config.kafka.brokers, sasl: { username: config.kafka.username, password: config.kafka.password } };
+const databaseUrl = config.databaseUrl ?? new InClusterPostgres('postgres', { namespace }, k8sOpts).url;
+const secrets = new AppSecrets('secrets', { namespace, databaseUrl, openaiApiKey: config.openaiApiKey }, k8sOpts);
 const monitoring =
   config.monitoring || config.tracing
     ? new Monitoring(
         'monitoring',
-        { prometheus: config.monitoring, jaeger: config.tracing, chartVersion: config.kubePrometheusStackVersion },
-        afterDapr,
+        {
+          prometheus: config.monitoring,
+          jaeger: config.tracing,
+          chartVersion: config.kubePrometheusStackVersion,
+          appNamespace: namespace,
+          daprNamespace: dapr.release.status.namespace,
+        },
+        k8sOpts,
       )
     : undefined;
+// Dapr resources need the CRDs, and the pods that wait for them the injector: the release (which comes after the CRDs)
+// gives no output that says it is ready
 const resources = new DaprResources(
   'dapr-resources',
-  {
-    tracingEndpoint: config.tracing ? JAEGER_OTLP : undefined,
-    kafka:
-      config.kafka === 'in-cluster'
-        ? { brokers: kafka?.brokers ?? '' }
-        : { brokers: config.kafka.brokers, sasl: { username: config.kafka.username, password: config.kafka.password } },
-  },
-  { ...afterDapr, dependsOn: [namespace, dapr.release, secrets, ...(kafka?.ready ?? [])] },
+  { namespace, tracingEndpoint: config.tracing ? JAEGER_OTLP : undefined, kafka },
+  { ...k8sOpts, dependsOn: [dapr.release] },
 );
 
-const images = {
-  // each app's folder under apps/ is named after its app id
-  frontend: appImage(APP_IDS.frontend, config.imageTag, cluster, {}, config.buildImages),
-  backend: appImage(APP_IDS.backend, config.imageTag, cluster, {}, config.buildImages),
-  notification: appImage(APP_IDS.notificationService, config.imageTag, cluster, {}, config.buildImages),
-  recurring: appImage(APP_IDS.recurringTaskService, config.imageTag, cluster, {}, config.buildImages),
-};
-const appDeps = { ...k8sOpts, dependsOn: [namespace, dapr.release, resources, secrets] };
-const migrations = migrationJob(images.backend, config.cloud, appDeps);
+const image = (appId: string) => appImage(appId, { cluster, tag: config.imageTag, build: config.buildImages });
+const tokens = { appToken: secrets.appToken.metadata.name, daprApiToken: secrets.daprApiToken.metadata.name };
+const sidecar = (id: string, appImageRef: pulumi.Input<string>) => ({
+  namespace,
+  image: appImageRef,
+  config: resources.configFor(id),
+  tokens,
+  cloud: config.cloud,
+});
+// pods start once the components they load exist (and so the injector, which the resources wait for)
+const afterResources = { ...k8sOpts, dependsOn: [resources] };
+const backendImage = image(APP_IDS.backend);
+const migrations = migrationJob(sidecar(JOB_APP_IDS.backendMigrate, backendImage), afterResources);
 
 const app = (
   appId: string,
-  image: pulumi.Input<string>,
-  extra: Partial<ConstructorParameters<typeof DaprApp>[1]> = {},
-  deps: pulumi.Resource[] = [],
-) =>
-  new DaprApp(
-    appId,
-    {
-      appId,
-      image,
-      port: LOCAL_PORTS[appId as keyof typeof LOCAL_PORTS].app,
-      replicas: config.replicas,
-      cloud: config.cloud,
-      ...extra,
-    },
-    { ...appDeps, dependsOn: [...appDeps.dependsOn, ...deps] },
-  );
-app(APP_IDS.backend, images.backend, { env: { MIGRATE_ON_START: 'false' } }, [migrations]);
-app(APP_IDS.notificationService, images.notification);
-app(APP_IDS.recurringTaskService, images.recurring);
-const frontend = app(APP_IDS.frontend, images.frontend, { serviceType: config.cloud ? 'LoadBalancer' : 'NodePort' });
+  appImageRef: pulumi.Input<string>,
+  extra: Partial<DaprAppArgs> = {},
+  after: pulumi.ComponentResourceOptions = afterResources,
+) => new DaprApp(appId, { appId, ...sidecar(appId, appImageRef), replicas: config.replicas, ...extra }, after);
+app(
+  APP_IDS.backend,
+  backendImage,
+  { env: { MIGRATE_ON_START: 'false' } },
+  { ...k8sOpts, dependsOn: [resources, migrations] },
+);
+app(APP_IDS.notificationService, image(APP_IDS.notificationService));
+app(APP_IDS.recurringTaskService, image(APP_IDS.recurringTaskService));
+const frontend = app(APP_IDS.frontend, image(APP_IDS.frontend), {
+  serviceType: config.cloud ? 'LoadBalancer' : 'NodePort',
+});
 
 export const namespaceName = NAMESPACE;
 export const frontendUrl = config.cloud

@@ -6,15 +6,9 @@ import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import * as resources from '@pulumi/azure-native/resources';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { Cluster, RegistryLogin } from '../infra/cluster';
+import type { CloudClusterArgs, Cluster, RegistryLogin } from './cluster';
 
 const ACR_PULL_ROLE = '7f951dda-4ed3-4680-a7ca-43fe172d538d';
-
-export interface AksArgs {
-  nodeSize: string;
-  minNodes: number;
-  maxNodes: number;
-}
 
 export class AksCluster extends pulumi.ComponentResource implements Cluster {
   readonly provider: k8s.Provider;
@@ -22,7 +16,7 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
   readonly registry: RegistryLogin;
   readonly kubeconfig: pulumi.Output<string>;
 
-  constructor(name: string, args: AksArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: CloudClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('todo:stacks:AksCluster', name, {}, opts);
     const parent = { parent: this };
     const group = new resources.ResourceGroup(`${name}-rg`, {}, parent);

@@ -1,14 +1,9 @@
-// gke: a GKE cluster without its default pool, an autoscaling node pool, and an Artifact Registry repository.
+// gke: a GKE cluster without its default pool, an autoscaling regional node pool running as its own service account,
+// and an Artifact Registry repository that account may pull from.
 import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { Cluster, RegistryLogin } from '../infra/cluster';
-
-export interface GkeArgs {
-  nodeSize: string;
-  minNodes: number;
-  maxNodes: number;
-}
+import type { CloudClusterArgs, Cluster, RegistryLogin } from './cluster';
 
 export class GkeCluster extends pulumi.ComponentResource implements Cluster {
   readonly provider: k8s.Provider;
@@ -16,7 +11,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
   readonly registry: RegistryLogin;
   readonly kubeconfig: pulumi.Output<string>;
 
-  constructor(name: string, args: GkeArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: CloudClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('todo:stacks:GkeCluster', name, {}, opts);
     const parent = { parent: this };
     const gcpConfig = new pulumi.Config('gcp');
@@ -37,26 +32,53 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
       },
       parent,
     );
+    const repository = new gcp.artifactregistry.Repository(
+      `${name}-images`,
+      { location: region, repositoryId: `${name}-images`.toLowerCase(), format: 'DOCKER' },
+      parent,
+    );
+    // the nodes' own identity, not the Compute Engine default account (which new projects no longer make an Editor):
+    // what a node needs to report logs and metrics, and read access to our images
+    const nodes = new gcp.serviceaccount.Account(
+      `${name}-nodes`,
+      {
+        accountId: `${name}-nodes`
+          .toLowerCase()
+          .replace(/[^a-z0-9-]/g, '-')
+          .slice(0, 30),
+        displayName: 'GKE nodes',
+      },
+      parent,
+    );
+    const member = pulumi.interpolate`serviceAccount:${nodes.email}`;
+    const nodeRole = new gcp.projects.IAMMember(
+      `${name}-nodes-default`,
+      { project, role: 'roles/container.defaultNodeServiceAccount', member },
+      parent,
+    );
+    const pull = new gcp.artifactregistry.RepositoryIamMember(
+      `${name}-nodes-pull`,
+      { project, location: region, repository: repository.repositoryId, role: 'roles/artifactregistry.reader', member },
+      parent,
+    );
+    // a regional pool: initialNodeCount and min/maxNodeCount count per zone, the total* bounds count the whole pool
     new gcp.container.NodePool(
       `${name}-pool`,
       {
         cluster: cluster.name,
         location: region,
-        initialNodeCount: args.minNodes,
-        autoscaling: { minNodeCount: args.minNodes, maxNodeCount: args.maxNodes },
+        initialNodeCount: 1,
+        autoscaling: { totalMinNodeCount: args.minNodes, totalMaxNodeCount: args.maxNodes, locationPolicy: 'BALANCED' },
         management: { autoRepair: true, autoUpgrade: true },
         nodeConfig: {
           machineType: args.nodeSize,
+          serviceAccount: nodes.email,
           oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
           workloadMetadataConfig: { mode: 'GKE_METADATA' },
         },
       },
-      parent,
-    );
-    const repository = new gcp.artifactregistry.Repository(
-      `${name}-images`,
-      { location: region, repositoryId: `${name}-images`.toLowerCase(), format: 'DOCKER' },
-      parent,
+      // nodes that start before their account's roles exist cannot pull images or register
+      { ...parent, dependsOn: [nodeRole, pull] },
     );
     this.imageRepository = pulumi.interpolate`${region}-docker.pkg.dev/${project}/${repository.repositoryId}`;
     const client = gcp.organizations.getClientConfigOutput();

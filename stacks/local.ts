@@ -1,7 +1,7 @@
 // local: adopt the Minikube cluster of this machine's kubeconfig; images build into Minikube's Docker daemon.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { Cluster } from '../infra/cluster';
+import type { Cluster } from './cluster';
 
 export class LocalCluster extends pulumi.ComponentResource implements Cluster {
   readonly provider: k8s.Provider;

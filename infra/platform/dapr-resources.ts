@@ -1,24 +1,29 @@
-// The Dapr resources of our namespace: components scoped to the apps that use them, the apps' Configuration, the
-// Resiliency from resources/resiliency.yaml (the same file the local run reads), and who may read which secret.
+// The Dapr resources of our namespace: components scoped to the apps that use them, one Configuration per app (its
+// access control names exactly who may call it), the Resiliency from resources/resiliency.yaml (the same file the
+// local run reads), and who may read which secret.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import {
+  type AccessControlSpec,
+  ALL_APP_IDS,
   APP_IDS,
+  type AppId,
+  accessControlFor,
   COMPONENTS,
-  DAPR_CONFIG_NAME,
+  daprConfigName,
   JOB_APP_IDS,
   KAFKA_CREDENTIALS_SECRET,
   NAMESPACE,
   SECRET,
   STATE_TABLE,
-  sharedAccessControl,
+  TRUST_DOMAIN,
 } from '@todo/contracts';
 import { parse } from 'yaml';
 
 export interface KafkaConnection {
-  brokers: string;
+  brokers: pulumi.Input<string>;
   /** SASL SCRAM over TLS (Redpanda Cloud); none in the cluster. */
   sasl?: { username: string; password: pulumi.Input<string> };
 }
@@ -30,12 +35,19 @@ export const PUBSUB_USERS = [APP_IDS.backend, APP_IDS.notificationService, APP_I
 /** Redpanda Cloud's default SCRAM mechanism, as contrib spells it: only SHA-256, SHA-512 or PLAINTEXT (else PLAIN). */
 export const KAFKA_SASL_MECHANISM = 'SHA-256';
 
+/** Every workload with a sidecar: the four apps and the migrations Job. */
+export const SIDECAR_IDS = [...ALL_APP_IDS, JOB_APP_IDS.backendMigrate];
+
+export interface DaprResourcesArgs {
+  namespace: pulumi.Input<string>;
+  kafka: KafkaConnection;
+  tracingEndpoint?: string;
+}
+
 export class DaprResources extends pulumi.ComponentResource {
-  constructor(
-    name: string,
-    args: { kafka: KafkaConnection; tracingEndpoint?: string },
-    opts: pulumi.ComponentResourceOptions,
-  ) {
+  private readonly configs = new Map<string, pulumi.Output<string>>();
+
+  constructor(name: string, args: DaprResourcesArgs, opts: pulumi.ComponentResourceOptions) {
     super('todo:platform:DaprResources', name, {}, opts);
     // children wait for what the component waits for: above all the Dapr release (its CRDs)
     const inherited = (opts.dependsOn ?? []) as pulumi.Resource[];
@@ -49,7 +61,7 @@ export class DaprResources extends pulumi.ComponentResource {
     ) =>
       new k8s.apiextensions.CustomResource(
         id,
-        { apiVersion, kind, metadata: { name: id, namespace: NAMESPACE }, ...body },
+        { apiVersion, kind, metadata: { name: id, namespace: args.namespace }, ...body },
         { parent: this, dependsOn: [...inherited, ...deps] },
       );
 
@@ -62,7 +74,7 @@ export class DaprResources extends pulumi.ComponentResource {
         new k8s.core.v1.Secret(
           KAFKA_CREDENTIALS_SECRET.name,
           {
-            metadata: { name: KAFKA_CREDENTIALS_SECRET.name, namespace: NAMESPACE },
+            metadata: { name: KAFKA_CREDENTIALS_SECRET.name, namespace: args.namespace },
             type: 'Opaque',
             stringData: { [KAFKA_CREDENTIALS_SECRET.key]: args.kafka.sasl.password },
           },
@@ -120,24 +132,30 @@ export class DaprResources extends pulumi.ComponentResource {
       spec: { type: 'secretstores.kubernetes', version: 'v1', metadata: [] },
       scopes: [...new Set([...SECRET_READERS, ...kafkaSecretReaders])],
     });
-    cr(DAPR_CONFIG_NAME, 'Configuration', 'dapr.io/v1alpha1', {
-      spec: {
-        tracing: {
-          samplingRate: '1',
-          ...(args.tracingEndpoint
-            ? { otel: { endpointAddress: args.tracingEndpoint, isSecure: false, protocol: 'grpc' } }
-            : {}),
+    // a Job's sidecar is called by no one: deny all
+    const denyAll: AccessControlSpec = { defaultAction: 'deny', trustDomain: TRUST_DOMAIN, policies: [] };
+    for (const id of SIDECAR_IDS) {
+      const configuration = cr(daprConfigName(id), 'Configuration', 'dapr.io/v1alpha1', {
+        spec: {
+          tracing: {
+            samplingRate: '1',
+            ...(args.tracingEndpoint
+              ? { otel: { endpointAddress: args.tracingEndpoint, isSecure: false, protocol: 'grpc' } }
+              : {}),
+          },
+          metrics: { enabled: true },
+          // through the store, an app may read only the app secret: not the tokens, not the Kafka password
+          secrets: {
+            scopes: [{ storeName: COMPONENTS.secretStore, defaultAccess: 'deny', allowedSecrets: [SECRET.name] }],
+          },
+          // service invocation: who may call this app and what (the callee's daprd checks the caller's mTLS identity)
+          accessControl: (ALL_APP_IDS as readonly string[]).includes(id)
+            ? accessControlFor(id as AppId, NAMESPACE)
+            : denyAll,
         },
-        metrics: { enabled: true },
-        // through the store, an app may read only the app secret: not the tokens, not the Kafka password
-        secrets: {
-          scopes: [{ storeName: COMPONENTS.secretStore, defaultAccess: 'deny', allowedSecrets: [SECRET.name] }],
-        },
-        // service invocation: each caller only its own operations (the callee's daprd checks the mTLS identity);
-        // every app shares this Configuration, so a caller's operations are those on every app it calls
-        accessControl: sharedAccessControl(NAMESPACE),
-      },
-    });
+      });
+      this.configs.set(id, configuration.metadata.name);
+    }
     const resiliency = parse(readFileSync(join(__dirname, '..', '..', 'resources', 'resiliency.yaml'), 'utf8'));
     cr(resiliency.metadata.name, 'Resiliency', 'dapr.io/v1alpha1', {
       spec: resiliency.spec,
@@ -149,7 +167,7 @@ export class DaprResources extends pulumi.ComponentResource {
       const role = new k8s.rbac.v1.Role(
         id,
         {
-          metadata: { name: id, namespace: NAMESPACE },
+          metadata: { name: id, namespace: args.namespace },
           rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [secretName], verbs: ['get'] }],
         },
         parent,
@@ -157,9 +175,9 @@ export class DaprResources extends pulumi.ComponentResource {
       new k8s.rbac.v1.RoleBinding(
         id,
         {
-          metadata: { name: id, namespace: NAMESPACE },
+          metadata: { name: id, namespace: args.namespace },
           roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name },
-          subjects: readers.map((reader) => ({ kind: 'ServiceAccount', name: reader, namespace: NAMESPACE })),
+          subjects: readers.map((reader) => ({ kind: 'ServiceAccount', name: reader, namespace: args.namespace })),
         },
         parent,
       );
@@ -167,5 +185,12 @@ export class DaprResources extends pulumi.ComponentResource {
     mayRead('read-app-secret', SECRET.name, SECRET_READERS);
     if (args.kafka.sasl) mayRead('read-kafka-credentials', KAFKA_CREDENTIALS_SECRET.name, kafkaSecretReaders);
     this.registerOutputs({});
+  }
+
+  /** A sidecar's Configuration name (`dapr.io/config`), from the resource, so its pods come after it. */
+  configFor(id: string): pulumi.Output<string> {
+    const name = this.configs.get(id);
+    if (!name) throw new Error(`no Dapr Configuration for ${id}: sidecars are ${SIDECAR_IDS.join(', ')}`);
+    return name;
   }
 }

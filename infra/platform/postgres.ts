@@ -3,26 +3,26 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
-import { NAMESPACE } from '@todo/contracts';
 
 const LABELS = { app: 'postgres' };
 
 export class InClusterPostgres extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string>;
 
-  constructor(name: string, opts: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: { namespace: pulumi.Input<string> }, opts: pulumi.ComponentResourceOptions) {
     super('todo:platform:Postgres', name, {}, opts);
-    const parent = { parent: this, dependsOn: opts.dependsOn };
+    const parent = { parent: this };
+    const namespace = args.namespace;
     const password = new random.RandomPassword('postgres-password', { length: 32, special: false }, parent).result;
     const credentials = new k8s.core.v1.Secret(
       'postgres-credentials',
-      { metadata: { name: 'postgres-credentials', namespace: NAMESPACE }, type: 'Opaque', stringData: { password } },
+      { metadata: { name: 'postgres-credentials', namespace }, type: 'Opaque', stringData: { password } },
       parent,
     );
     const service = new k8s.core.v1.Service(
       'postgres',
       {
-        metadata: { name: 'postgres', namespace: NAMESPACE, labels: LABELS },
+        metadata: { name: 'postgres', namespace, labels: LABELS },
         spec: { selector: LABELS, ports: [{ name: 'postgres', port: 5432 }] },
       },
       parent,
@@ -30,7 +30,7 @@ export class InClusterPostgres extends pulumi.ComponentResource {
     new k8s.apps.v1.StatefulSet(
       'postgres',
       {
-        metadata: { name: 'postgres', namespace: NAMESPACE, labels: LABELS },
+        metadata: { name: 'postgres', namespace, labels: LABELS },
         spec: {
           serviceName: 'postgres',
           replicas: 1,
@@ -50,7 +50,7 @@ export class InClusterPostgres extends pulumi.ComponentResource {
                     { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
                     {
                       name: 'POSTGRES_PASSWORD',
-                      valueFrom: { secretKeyRef: { name: 'postgres-credentials', key: 'password' } },
+                      valueFrom: { secretKeyRef: { name: credentials.metadata.name, key: 'password' } },
                     },
                   ],
                   readinessProbe: { exec: { command: ['pg_isready', '-U', 'todo', '-d', 'todo'] }, periodSeconds: 5 },
@@ -69,10 +69,10 @@ export class InClusterPostgres extends pulumi.ComponentResource {
           ],
         },
       },
-      { parent: this, dependsOn: [...((opts.dependsOn ?? []) as pulumi.Resource[]), credentials] },
+      parent,
     );
     this.url = pulumi.secret(
-      pulumi.interpolate`postgresql://todo:${password}@${service.metadata.name}.${NAMESPACE}.svc:5432/todo`,
+      pulumi.interpolate`postgresql://todo:${password}@${service.metadata.name}.${service.metadata.namespace}.svc:5432/todo`,
     );
     this.registerOutputs({});
   }

@@ -3,9 +3,10 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
-import { APP_TOKEN_SECRET, DAPR_API_TOKEN_SECRET, NAMESPACE, SECRET } from '@todo/contracts';
+import { APP_TOKEN_SECRET, DAPR_API_TOKEN_SECRET, SECRET } from '@todo/contracts';
 
 export interface SecretsArgs {
+  namespace: pulumi.Input<string>;
   databaseUrl: pulumi.Input<string>;
   openaiApiKey?: pulumi.Input<string>;
 }
@@ -17,12 +18,12 @@ export class AppSecrets extends pulumi.ComponentResource {
 
   constructor(name: string, args: SecretsArgs, opts: pulumi.ComponentResourceOptions) {
     super('todo:platform:Secrets', name, {}, opts);
-    const parent = { parent: this, dependsOn: opts.dependsOn };
+    const parent = { parent: this };
     const token = (id: string) => new random.RandomPassword(id, { length: 48, special: false }, parent).result;
     this.appSecret = new k8s.core.v1.Secret(
       'app-secret',
       {
-        metadata: { name: SECRET.name, namespace: NAMESPACE },
+        metadata: { name: SECRET.name, namespace: args.namespace },
         type: 'Opaque',
         stringData: {
           [SECRET.keys.databaseUrl]: args.databaseUrl,
@@ -37,7 +38,7 @@ export class AppSecrets extends pulumi.ComponentResource {
       new k8s.core.v1.Secret(
         id,
         {
-          metadata: { name: secret.name, namespace: NAMESPACE },
+          metadata: { name: secret.name, namespace: args.namespace },
           type: 'Opaque',
           stringData: { [secret.key]: token(id) },
         },

@@ -2,7 +2,7 @@
 // and dashboards that query only series the apps or Dapr export.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ALL_APP_IDS, DAPR_CONFIG_NAME } from '@todo/contracts';
+import { ALL_APP_IDS } from '@todo/contracts';
 import { registry } from '@todo/service-kit';
 import '../../apps/backend/src/metrics';
 import { DAPR_METRICS } from '../monitoring/dapr-metrics';
@@ -20,7 +20,8 @@ beforeAll(async () => {
   localWithMonitoring = await runStack('local', { 'todo-chatbot:monitoring': 'true' });
 }, 120_000);
 
-const configuration = (run: StackRun) => run.one('kubernetes:dapr.io/v1alpha1:Configuration', DAPR_CONFIG_NAME).inputs;
+/** Every sidecar's Configuration (one per app and the migrations Job): what holds for one must hold for all. */
+const configurations = (run: StackRun) => run.of('kubernetes:dapr.io/v1alpha1:Configuration').map((c) => c.inputs);
 
 it('installs kube-prometheus-stack on cloud stacks (and on local by flag) so that it reads our PodMonitors', () => {
   for (const run of [aks, localWithMonitoring]) {
@@ -59,15 +60,19 @@ it('ships the dashboards as ConfigMaps Grafana picks up', () => {
 });
 
 it('sends traces to Jaeger over OTLP on local, with every request sampled, and not in the cloud by default', () => {
-  expect(configuration(local).spec.tracing).toEqual({
-    samplingRate: '1',
-    otel: { endpointAddress: JAEGER_OTLP, isSecure: false, protocol: 'grpc' },
-  });
+  expect(configurations(local)).toHaveLength(5);
+  for (const c of configurations(local))
+    expect(c.spec.tracing).toEqual({
+      samplingRate: '1',
+      otel: { endpointAddress: JAEGER_OTLP, isSecure: false, protocol: 'grpc' },
+    });
   expect(local.one('kubernetes:apps/v1:Deployment', 'jaeger').inputs.spec.template.spec.containers[0].image).toMatch(
-    /^jaegertracing\/all-in-one:/,
+    /^jaegertracing\/jaeger:2\./,
   );
-  expect(configuration(aks).spec.tracing.otel).toBeUndefined();
-  expect(configuration(aks).spec.metrics).toEqual({ enabled: true });
+  for (const c of configurations(aks)) {
+    expect(c.spec.tracing.otel).toBeUndefined();
+    expect(c.spec.metrics).toEqual({ enabled: true });
+  }
 });
 
 it('queries in the dashboards name only series the apps or Dapr export', async () => {

@@ -7,7 +7,7 @@ import {
   APP_TOKEN_SECRET,
   COMPONENTS,
   DAPR_API_TOKEN_SECRET,
-  DAPR_CONFIG_NAME,
+  daprConfigName,
   deadLetterTopic,
   JOB_APP_IDS,
   KAFKA_CREDENTIALS_SECRET,
@@ -17,7 +17,9 @@ import {
 } from '@todo/contracts';
 import { addResource, type Resources } from '@todo/local-sidecar';
 import { readConfig } from '../config';
-import { PUBSUB_USERS, SECRET_READERS } from '../platform/dapr-resources';
+import { PUBSUB_USERS, SECRET_READERS, SIDECAR_IDS } from '../platform/dapr-resources';
+import { APP_PORT } from '../workloads/dapr-app';
+import { MIGRATION_DEADLINE_SECONDS } from '../workloads/migrations';
 import { dependsOnTransitively, type Recorded, runStack, type StackRun } from './run-stack.test-helper';
 
 const NEON = 'postgresql://user:neon-password@ep-x.eu-central-1.aws.neon.tech/todo?sslmode=require';
@@ -132,14 +134,17 @@ describe.each(['local', 'aks', 'gke'] as const)('stack %s', (stack) => {
       expect(annotations).toMatchObject({
         'dapr.io/enabled': 'true',
         'dapr.io/app-id': d.inputs.metadata.name,
-        'dapr.io/config': DAPR_CONFIG_NAME,
+        'dapr.io/config': daprConfigName(d.inputs.metadata.name),
         'dapr.io/app-token-secret': APP_TOKEN_SECRET.name,
         'dapr.io/api-token-secret': DAPR_API_TOKEN_SECRET.name,
         'dapr.io/log-as-json': 'true',
         'dapr.io/enable-api-logging': 'true',
       });
       const container = d.inputs.spec.template.spec.containers[0];
-      expect(annotations['dapr.io/app-port']).toBe(String(container.ports[0].containerPort));
+      // one port in every pod (the Dockerfile's), not the local run's per-app ports
+      expect(container.ports[0]).toEqual({ name: 'http', containerPort: APP_PORT });
+      expect(annotations['dapr.io/app-port']).toBe(String(APP_PORT));
+      expect(container.env).toContainEqual({ name: 'APP_PORT', value: String(APP_PORT) });
       expect(container.readinessProbe.httpGet.path).toBe('/readyz');
       expect(container.livenessProbe.httpGet.path).toBe('/healthz');
       expect(container.resources.limits).toEqual(
@@ -150,8 +155,15 @@ describe.each(['local', 'aks', 'gke'] as const)('stack %s', (stack) => {
         readOnlyRootFilesystem: true,
         allowPrivilegeEscalation: false,
       });
-      expect(d.inputs.spec.replicas).toBe(cloud ? 2 : 1);
+      // in the cloud the HorizontalPodAutoscaler owns the count: a replicas field would be applied back on every `up`
+      expect(d.inputs.spec.replicas).toBe(cloud ? undefined : 1);
+      if (cloud) {
+        const hpa = run().one('kubernetes:autoscaling/v2:HorizontalPodAutoscaler', d.inputs.metadata.name).inputs;
+        expect(hpa.spec).toMatchObject({ minReplicas: 2, scaleTargetRef: { kind: 'Deployment', name: d.name } });
+      }
       expect(dependsOnTransitively(run(), d, DAPR_RELEASE)).toBe(true);
+      // each pod runs its own build: created after the image, and a new build is a new pod spec
+      expect(dependsOnTransitively(run(), d, `docker-build:index:Image::${d.name}-image`)).toBe(true);
     }
   });
 
@@ -166,13 +178,19 @@ describe.each(['local', 'aks', 'gke'] as const)('stack %s', (stack) => {
     );
   });
 
-  it('runs the migrations as a Job before the backend rolls out', () => {
+  it('runs the migrations as a Job before the backend rolls out, with a native sidecar and a deadline', () => {
     const job = run().one('kubernetes:batch/v1:Job', JOB_APP_IDS.backendMigrate);
-    expect(job.inputs.spec.template.metadata.annotations['dapr.io/app-id']).toBe(JOB_APP_IDS.backendMigrate);
-    expect(job.inputs.spec.template.spec.containers[0].env).toContainEqual({
-      name: 'DAPR_SHUTDOWN_ON_EXIT',
-      value: 'true',
-    });
+    const annotations = job.inputs.spec.template.metadata.annotations;
+    expect(annotations['dapr.io/app-id']).toBe(JOB_APP_IDS.backendMigrate);
+    expect(annotations['dapr.io/config']).toBe(daprConfigName(JOB_APP_IDS.backendMigrate));
+    // the sidecar as an init container that Kubernetes stops when the migration exits: the Job completes by itself
+    expect(annotations['dapr.io/enable-native-sidecar']).toBe('true');
+    // a sidecar that never becomes ready fails the Job (and the `up` waiting for it) instead of hanging
+    expect(job.inputs.spec.activeDeadlineSeconds).toBe(MIGRATION_DEADLINE_SECONDS);
+    expect(job.inputs.spec.template.spec.containers[0].image).toBe(
+      run().one(DEPLOYMENT, APP_IDS.backend).inputs.spec.template.spec.containers[0].image,
+    );
+    expect(dependsOnTransitively(run(), job, 'docker-build:index:Image::backend-image')).toBe(true);
     const backend = run().one(DEPLOYMENT, APP_IDS.backend);
     expect(dependsOnTransitively(run(), backend, `kubernetes:batch/v1:Job::${JOB_APP_IDS.backendMigrate}`)).toBe(true);
     expect(backend.inputs.spec.template.spec.containers[0].env).toContainEqual({
@@ -188,9 +206,11 @@ describe.each(['local', 'aks', 'gke'] as const)('stack %s', (stack) => {
       'Component',
       'Component',
       'Component',
-      'Configuration',
+      ...SIDECAR_IDS.map(() => 'Configuration'),
       'Resiliency',
     ]);
+    const configurations = crs.filter((r) => r.inputs.kind === 'Configuration').map((r) => r.inputs.metadata.name);
+    expect(configurations.sort()).toEqual(SIDECAR_IDS.map(daprConfigName).sort());
     for (const r of crs) {
       addResource(resources, r.inputs, r.name);
       expect(dependsOnTransitively(run(), r, DAPR_RELEASE)).toBe(true);
@@ -321,23 +341,53 @@ describe('clusters and registries', () => {
       removeDefaultNodePool: true,
       initialNodeCount: 1,
     });
-    expect(run.of('gcp:container/nodePool:NodePool')[0]?.inputs.autoscaling).toEqual({
-      minNodeCount: 1,
-      maxNodeCount: 4,
+    // a regional pool: min/maxNodeCount would count per zone (3-12 nodes in three zones); the total* bounds are 1-4
+    const pool = run.of('gcp:container/nodePool:NodePool')[0]?.inputs;
+    expect(pool.location).toBe('europe-west1');
+    expect(pool.autoscaling).toEqual({ totalMinNodeCount: 1, totalMaxNodeCount: 4, locationPolicy: 'BALANCED' });
+    const repository = run.of('gcp:artifactregistry/repository:Repository')[0]?.inputs;
+    expect(repository.format).toBe('DOCKER');
+    // the nodes run as their own account, which may pull from the repository (no reliance on the default account)
+    const account = run.of('gcp:serviceaccount/account:Account')[0]?.inputs;
+    const email = `${account.accountId}@my-gcp-project.iam.gserviceaccount.com`;
+    expect(pool.nodeConfig.serviceAccount).toBe(email);
+    expect(run.of('gcp:artifactregistry/repositoryIamMember:RepositoryIamMember')[0]?.inputs).toMatchObject({
+      repository: repository.repositoryId,
+      location: 'europe-west1',
+      role: 'roles/artifactregistry.reader',
+      member: `serviceAccount:${email}`,
     });
-    expect(run.of('gcp:artifactregistry/repository:Repository')[0]?.inputs.format).toBe('DOCKER');
+    expect(run.of('gcp:projects/iAMMember:IAMMember')[0]?.inputs).toMatchObject({
+      role: 'roles/container.defaultNodeServiceAccount',
+      member: `serviceAccount:${email}`,
+    });
   });
 
-  it('local: adopts the minikube context and loads images into its Docker daemon', () => {
+  it('local: adopts the minikube context and loads images tagged by their build context into its Docker daemon', () => {
     const run = runs.local as StackRun;
     expect(run.of('pulumi:providers:kubernetes')[0]?.inputs.context).toBe('minikube');
+    // never pulled (imagePullPolicy Never), so the tag itself must change with the build: it is the context's hash
+    // (computed when the program ran; the working tree may have changed since, so not recomputed here)
     const image = run.of('docker-build:index:Image').find((i) => i.name === 'frontend-image')?.inputs;
+    const tag = image.tags[0];
+    expect(tag).toMatch(/^todo-chatbot\/frontend:[0-9a-f]{16}$/);
     expect(image).toMatchObject({ push: false, exports: [{ docker: {} }] });
+    expect(run.one('docker-build:index:Image', 'backend-image').inputs.tags[0]).toBe(
+      tag.replace('frontend', 'backend'),
+    );
     expect(run.one(DEPLOYMENT, APP_IDS.frontend).inputs.spec.template.spec.containers[0]).toMatchObject({
-      image: 'todo-chatbot/frontend:local',
+      image: tag,
       imagePullPolicy: 'Never',
     });
   });
+
+  it('local, images loaded by hand (kind): deploys the configured tag and builds nothing', async () => {
+    const run = await runStack('local', { 'todo-chatbot:buildImages': 'false', 'todo-chatbot:imageTag': 'e2e' });
+    expect(run.of('docker-build:index:Image')).toHaveLength(0);
+    expect(run.one(DEPLOYMENT, APP_IDS.backend).inputs.spec.template.spec.containers[0].image).toBe(
+      'todo-chatbot/backend:e2e',
+    );
+  }, 60_000);
 });
 
 describe('configuration errors', () => {
@@ -408,5 +458,5 @@ describe('configuration errors', () => {
     const appBinding = run.one('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding', 'read-app-secret');
     expect(appBinding.inputs.subjects.map((s: { name: string }) => s.name)).not.toContain(APP_IDS.recurringTaskService);
     expect(run.of('kubernetes:helm.sh/v3:Release').map((r) => r.name)).not.toContain('strimzi');
-  });
+  }, 60_000);
 });

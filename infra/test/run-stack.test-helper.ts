@@ -1,5 +1,5 @@
 // Runs the whole program under Pulumi's mocks with a stack's config file, recording every resource, its inputs and
-// what it depends on, and resolving the exports.
+// what it depends on (by dependsOn or through the outputs in its inputs), and resolving the exports.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
@@ -10,6 +10,7 @@ export interface Recorded {
   name: string;
   // biome-ignore lint/suspicious/noExplicitAny: resource inputs are whatever the program passed
   inputs: any;
+  /** Resources named in dependsOn, and those whose outputs flow into its inputs. */
   dependsOn: string[];
   parent?: string;
 }
@@ -44,6 +45,10 @@ function stateFor(type: string, name: string, inputs: any): Record<string, unkno
       return { ...inputs, name, loginServer: `${name}.azurecr.io` };
     case 'azure-native:resources:ResourceGroup':
       return { ...inputs, name };
+    case 'kubernetes:helm.sh/v3:Release':
+      return { ...inputs, status: { name: inputs.name ?? `${name}-0a1b2c3d`, namespace: inputs.namespace } };
+    case 'gcp:serviceaccount/account:Account':
+      return { ...inputs, email: `${inputs.accountId}@my-gcp-project.iam.gserviceaccount.com` };
     case 'gcp:container/cluster:Cluster':
       return { ...inputs, name, endpoint: '203.0.113.10', masterAuth: { clusterCaCertificate: 'Q0EgZGF0YQ==' } };
     case 'docker-build:index:Image':
@@ -55,6 +60,20 @@ function stateFor(type: string, name: string, inputs: any): Record<string, unkno
     default:
       return inputs;
   }
+}
+
+/** The resources whose outputs appear anywhere in a resource's inputs. */
+async function outputSources(value: unknown, seen = new Set<unknown>()): Promise<pulumi.Resource[]> {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return [];
+  seen.add(value);
+  if (pulumi.Output.isInstance(value)) {
+    // allResources is the SDK's own record of where an output came from (internal, stable since 3.x)
+    const all = (value as unknown as { allResources?: () => Promise<Set<pulumi.Resource>> }).allResources;
+    return all ? [...(await all.call(value))] : [];
+  }
+  if (pulumi.Resource.isInstance(value)) return [];
+  const parts = await Promise.all(Object.values(value as object).map((v) => outputSources(v, seen)));
+  return parts.flat();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: mock call results
@@ -86,7 +105,7 @@ export async function runStack(
   // the SDK reads config once per process: set it for this run explicitly
   pulumi.runtime.setAllConfig({ ...file.config, ...extra, ...secrets }, Object.keys(secrets));
   const resources: Recorded[] = [];
-  const deps = new Map<string, { dependsOn: string[]; parent?: string }>();
+  const deps = new Map<string, { dependsOn: string[]; parent?: string; fromOutputs: Promise<pulumi.Resource[]> }>();
   const names = new Map<pulumi.Resource, string>();
   await pulumi.runtime.setMocks(
     {
@@ -116,6 +135,7 @@ export async function runStack(
       deps.set(key, {
         dependsOn: list.map((r) => names.get(r as pulumi.Resource) ?? '?'),
         parent: args.opts.parent ? names.get(args.opts.parent) : undefined,
+        fromOutputs: outputSources(args.props),
       });
       return undefined;
     });
@@ -136,7 +156,8 @@ export async function runStack(
   for (const r of resources) {
     const d = deps.get(`${r.type}::${r.name}`);
     if (d) {
-      r.dependsOn = d.dependsOn;
+      const fromOutputs = (await d.fromOutputs).map((x) => names.get(x) ?? '?');
+      r.dependsOn = [...new Set([...d.dependsOn, ...fromOutputs])];
       r.parent = d.parent;
     }
   }

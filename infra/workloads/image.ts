@@ -1,56 +1,56 @@
-// One image per app, built from the repository's Dockerfile with docker-build: pushed to the stack's registry in the
-// cloud, loaded into Minikube's Docker daemon locally (run `eval $(minikube docker-env)` first).
+// One image per app, built from the repository's Dockerfile with docker-build. In the cloud it is pushed to the
+// stack's registry and deployed by digest; on Minikube it is loaded into the cluster's Docker daemon (run
+// `eval $(minikube docker-env)` first) under a tag hashed from the build context. Either way a new build changes the
+// pod spec, and the reference comes out of the build, so no pod is created before its image exists.
 // (docker-build over @pulumi/command: BuildKit caching, multi-platform and registry auth as typed inputs, a digest out.)
+import { join } from 'node:path';
 import * as dockerbuild from '@pulumi/docker-build';
 import * as pulumi from '@pulumi/pulumi';
-import type { Cluster } from '../cluster';
+import type { Cluster } from '../../stacks/cluster';
+import { contextHash } from './build-context';
 
-const ROOT = `${__dirname}/../..`;
+export const BUILD_CONTEXT = join(__dirname, '..', '..');
 
-export function appImage(
-  appDir: string,
-  tag: string,
-  cluster: Cluster,
-  opts: pulumi.CustomResourceOptions,
-  build = true,
-): pulumi.Output<string> {
-  if (!cluster.imageRepository) {
-    const ref = `todo-chatbot/${appDir}:${tag}`;
-    // images already loaded into the cluster (kind in the e2e job): deploy them as they are
-    if (!build) return pulumi.output(ref);
-    new dockerbuild.Image(
-      `${appDir}-image`,
-      {
-        context: { location: ROOT },
-        dockerfile: { location: `${ROOT}/Dockerfile` },
-        buildArgs: { APP: appDir },
-        tags: [ref],
-        push: false,
-        exports: [{ docker: {} }],
-        buildOnPreview: false,
-      },
-      opts,
-    );
-    return pulumi.output(ref);
-  }
-  const ref = pulumi.interpolate`${cluster.imageRepository}/${appDir}:${tag}`;
-  const image = new dockerbuild.Image(
-    `${appDir}-image`,
-    {
-      context: { location: ROOT },
-      dockerfile: { location: `${ROOT}/Dockerfile` },
-      buildArgs: { APP: appDir },
-      platforms: ['linux/amd64'],
-      tags: [ref],
-      push: true,
-      // a preview (every pull request) shows the change without building four images
-      buildOnPreview: false,
-      registries: cluster.registry ? [cluster.registry] : undefined,
-      cacheFrom: [{ registry: { ref: pulumi.interpolate`${cluster.imageRepository}/${appDir}:cache` } }],
-      cacheTo: [{ registry: { ref: pulumi.interpolate`${cluster.imageRepository}/${appDir}:cache`, mode: 'max' } }],
-    },
-    opts,
-  );
-  // deploy by digest: a new build rolls the pods even when the tag stays the same
-  return pulumi.interpolate`${cluster.imageRepository}/${appDir}@${image.digest}`;
+export interface ImageArgs {
+  cluster: Cluster;
+  /** The tag pushed to a registry (each stack its own); also the tag of images loaded by hand when build is false. */
+  tag: string;
+  /** false: deploy `todo-chatbot/<app>:<tag>` already loaded into the cluster (kind in the e2e job). */
+  build: boolean;
+}
+
+/** The image reference the app's pods run; each app's folder under apps/ is named after its app id. */
+export function appImage(appDir: string, args: ImageArgs): pulumi.Output<string> {
+  if (!args.build) return pulumi.output(`todo-chatbot/${appDir}:${args.tag}`);
+  const repository = args.cluster.imageRepository;
+  const name = repository ? pulumi.interpolate`${repository}/${appDir}` : pulumi.output(`todo-chatbot/${appDir}`);
+  const cache = pulumi.interpolate`${name}:cache`;
+  const image = new dockerbuild.Image(`${appDir}-image`, {
+    context: { location: BUILD_CONTEXT },
+    dockerfile: { location: join(BUILD_CONTEXT, 'Dockerfile') },
+    buildArgs: { APP: appDir },
+    // a preview (every pull request) shows the change without building four images
+    buildOnPreview: false,
+    ...(repository
+      ? {
+          tags: [pulumi.interpolate`${name}:${args.tag}`],
+          platforms: ['linux/amd64' as const],
+          push: true,
+          registries: args.cluster.registry ? [args.cluster.registry] : undefined,
+          cacheFrom: [{ registry: { ref: cache } }],
+          cacheTo: [{ registry: { ref: cache, mode: 'max' as const } }],
+        }
+      : {
+          // the kubelet never pulls (imagePullPolicy Never): the tag must change whenever the build does
+          tags: [pulumi.interpolate`${name}:${contextHash(BUILD_CONTEXT)}`],
+          push: false,
+          exports: [{ docker: {} }],
+        }),
+  });
+  return repository
+    ? pulumi.interpolate`${name}@${image.digest}`
+    : image.tags.apply((tags) => {
+        if (!tags?.[0]) throw new Error(`${appDir}-image has no tag`);
+        return tags[0];
+      });
 }

@@ -1,27 +1,32 @@
 // The backend's migrations as a Job that must finish before the backend rolls out. It reads DATABASE_URL through its
-// own sidecar, then tells the sidecar to shut down so the Job can complete.
+// own sidecar, a native sidecar (an init container that Kubernetes stops once the migration exits), and the Job gives
+// up after a deadline: a sidecar that never becomes ready (a secret it cannot load) fails the `up` instead of hanging.
 
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
-import { JOB_APP_IDS, NAMESPACE } from '@todo/contracts';
-import { daprAnnotations, lockedDown, tokenEnv } from './dapr-app';
+import { JOB_APP_IDS } from '@todo/contracts';
+import { daprAnnotations, lockedDown, type SidecarArgs, tokenEnv } from './dapr-app';
 
-export function migrationJob(
-  image: pulumi.Input<string>,
-  cloud: boolean,
-  opts: pulumi.CustomResourceOptions,
-): k8s.batch.v1.Job {
+/** Long enough for a cold sidecar and a large migration; past it the Job fails and so does the `up` waiting for it. */
+export const MIGRATION_DEADLINE_SECONDS = 600;
+
+export function migrationJob(args: SidecarArgs, opts: pulumi.CustomResourceOptions): k8s.batch.v1.Job {
   const appId = JOB_APP_IDS.backendMigrate;
-  const account = new k8s.core.v1.ServiceAccount(appId, { metadata: { name: appId, namespace: NAMESPACE } }, opts);
+  const labels = { app: appId };
+  const account = new k8s.core.v1.ServiceAccount(appId, { metadata: { name: appId, namespace: args.namespace } }, opts);
   return new k8s.batch.v1.Job(
     appId,
     {
-      metadata: { namespace: NAMESPACE, labels: { app: appId } },
+      metadata: { namespace: args.namespace, labels },
       spec: {
         backoffLimit: 4,
+        activeDeadlineSeconds: MIGRATION_DEADLINE_SECONDS,
         ttlSecondsAfterFinished: 3600,
         template: {
-          metadata: { labels: { app: appId }, annotations: daprAnnotations(appId) },
+          metadata: {
+            labels,
+            annotations: { ...daprAnnotations(appId, args), 'dapr.io/enable-native-sidecar': 'true' },
+          },
           spec: {
             serviceAccountName: account.metadata.name,
             restartPolicy: 'Never',
@@ -29,10 +34,10 @@ export function migrationJob(
             containers: [
               {
                 name: 'migrate',
-                image,
-                imagePullPolicy: cloud ? 'IfNotPresent' : 'Never',
+                image: args.image,
+                imagePullPolicy: args.cloud ? 'IfNotPresent' : 'Never',
                 command: ['node', '--enable-source-maps', 'dist/migrate.js'],
-                env: [...tokenEnv, { name: 'DAPR_SHUTDOWN_ON_EXIT', value: 'true' }],
+                env: tokenEnv(args.tokens),
                 resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
                 securityContext: lockedDown,
                 volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],

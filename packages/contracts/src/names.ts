@@ -52,6 +52,9 @@ export const STATE_TABLE = 'dapr_state';
 /** Dapr Configuration resource applied to every app (`dapr.io/config`). */
 export const DAPR_CONFIG_NAME = 'todo-chatbot-config';
 
+/** Each app's own Dapr Configuration (`dapr.io/config`): its access control names exactly who may call it. */
+export const daprConfigName = (appId: string): string => `${DAPR_CONFIG_NAME}-${appId}`;
+
 /** Resiliency resource name. */
 export const RESILIENCY_NAME = 'todo-chatbot-resiliency';
 

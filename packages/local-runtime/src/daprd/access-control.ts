@@ -2,7 +2,7 @@
 // packages/contracts). YAML cannot import the contracts: running this file writes them, a test keeps them equal.
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ALL_APP_IDS, type AppId, accessControlFor, DAPR_CONFIG_NAME, LOCAL_NAMESPACE } from '@todo/contracts';
+import { ALL_APP_IDS, type AppId, accessControlFor, daprConfigName, LOCAL_NAMESPACE } from '@todo/contracts';
 import { stringify } from 'yaml';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -16,7 +16,7 @@ export function configYaml(app: AppId): string {
     stringify({
       apiVersion: 'dapr.io/v1alpha1',
       kind: 'Configuration',
-      metadata: { name: `${DAPR_CONFIG_NAME}-${app}` },
+      metadata: { name: daprConfigName(app) },
       spec: { accessControl: accessControlFor(app, LOCAL_NAMESPACE) },
     })
   );

@@ -1,4 +1,4 @@
-// What every stack's cluster gives the rest of the program.
+// What every stack's cluster gives the rest of the program, and what the cloud stacks take to make one.
 import type * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
 
@@ -15,4 +15,11 @@ export interface Cluster {
   registry?: RegistryLogin;
   /** Kubeconfig of a cluster we created (a secret); undefined when we adopted one. */
   kubeconfig?: pulumi.Output<string>;
+}
+
+/** A cluster made in the cloud (AKS, GKE): the apps' node size and their autoscaler's bounds, counted over the whole pool. */
+export interface CloudClusterArgs {
+  nodeSize: string;
+  minNodes: number;
+  maxNodes: number;
 }
