@@ -38,7 +38,9 @@ it('keeps the conversation: "it" means the task just added', async () => {
   const first = await say('add water the plants tomorrow');
   const id = first.json.conversation_id;
   const second = await say('move it to saturday at 10am', id);
-  expect(second.json.tool_calls.map((c: { name: string }) => c.name)).toEqual(['update_task']);
+  // it looked the task up (list_tasks) and changed it, nothing else
+  const writes = second.json.tool_calls.filter((c: { name: string }) => c.name !== 'list_tasks');
+  expect(writes.map((c: { name: string }) => c.name)).toEqual(['update_task']);
   expect(second.json.reply).toMatch(/^Updated "Water the plants": due Sat .+, 10:00\.$/);
   const conversation = await h.api(`/api/chat/${id}`, { token });
   expect(conversation.json.messages.map((m: { role: string }) => m.role)).toEqual([
@@ -47,7 +49,7 @@ it('keeps the conversation: "it" means the task just added', async () => {
     'user',
     'assistant',
   ]);
-  expect(conversation.json.messages[3].tool_calls[0].name).toBe('update_task');
+  expect(conversation.json.messages[3].tool_calls.at(-1).name).toBe('update_task');
 });
 
 it('asks which task when several match, and acts on the answer', async () => {

@@ -37,13 +37,15 @@ afterAll(async () => {
   await h.stop();
 });
 
-it('lists the six task tools with descriptions and input schemas', async () => {
+it('lists the task tools with descriptions and input schemas', async () => {
   const { tools } = await alice.listTools();
   expect(tools.map((t) => t.name).sort()).toEqual([
     'add_task',
     'complete_task',
     'delete_task',
     'list_tasks',
+    'remove_reminder',
+    'reopen_task',
     'set_reminder',
     'update_task',
   ]);
@@ -82,6 +84,28 @@ it('calls every tool, and each one does what the REST API does', async () => {
   expect(rest.status).toBe(404);
 });
 
+it('reopens a task, removes a reminder, and lists what was finished in a time window, newest first', async () => {
+  const first = await call(alice, 'add_task', { title: 'Window first', due_at: '2030-06-01T10:00:00Z' });
+  const second = await call(alice, 'add_task', { title: 'Window second' });
+  const reminded = await call(alice, 'set_reminder', { task_id: first.id, remind_at: '2030-06-01T09:00:00Z' });
+  expect(reminded.remind_at).toBe('2030-06-01T09:00:00.000Z');
+  const cleared = await call(alice, 'remove_reminder', { task_id: first.id });
+  expect(cleared).toMatchObject({ id: first.id, remind_at: null, remind_before_minutes: null, title: 'Window first' });
+
+  const doneFirst = await call(alice, 'complete_task', { task_id: first.id });
+  const doneSecond = await call(alice, 'complete_task', { task_id: second.id });
+  const window = { status: 'completed', completed_from: doneFirst.completed_at, completed_to: doneSecond.completed_at };
+  const finished = await call(alice, 'list_tasks', { ...window, sort: 'completed', q: 'window' });
+  expect(finished.items.map((t: { id: string }) => t.id)).toEqual([second.id, first.id]);
+  const before = await call(alice, 'list_tasks', { status: 'completed', completed_to: '2000-01-01T00:00:00Z' });
+  expect(before.items).toEqual([]);
+
+  const reopened = await call(alice, 'reopen_task', { task_id: first.id });
+  expect(reopened).toMatchObject({ id: first.id, status: 'open', completed_at: null });
+  const stillDone = await call(alice, 'list_tasks', { ...window, q: 'window' });
+  expect(stillDone.items.map((t: { id: string }) => t.id)).toEqual([second.id]);
+});
+
 it("never touches another user's tasks", async () => {
   const task = await call(alice, 'add_task', { title: 'Alice only' });
   for (const [name, args] of [
@@ -89,6 +113,8 @@ it("never touches another user's tasks", async () => {
     ['complete_task', { task_id: task.id }],
     ['delete_task', { task_id: task.id }],
     ['set_reminder', { task_id: task.id, remind_at: '2030-01-01T00:00:00Z' }],
+    ['reopen_task', { task_id: task.id }],
+    ['remove_reminder', { task_id: task.id }],
   ] as const) {
     const result = await bob.callTool({ name, arguments: args });
     expect(result.isError).toBe(true);

@@ -19,6 +19,8 @@ export interface ChatMessage {
 export interface AgentMemory {
   last_task_id?: string;
   pending?: { action: unknown; candidates: { id: string; title: string }[] };
+  /** What was last done to last_task_id ("complete", "add", …): "undo" reverses a completion. */
+  last_action?: string;
 }
 
 export interface AgentTurnInput {

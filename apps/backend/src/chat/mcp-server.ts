@@ -1,4 +1,4 @@
-// The MCP server: the six task tools for one signed-in user, over Streamable HTTP at /mcp (stateless: a server
+// The MCP server: the task tools for one signed-in user, over Streamable HTTP at /mcp (stateless: a server
 // per request) or in memory for the offline agent.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ApiError } from '@todo/service-kit';

@@ -1,4 +1,4 @@
-// The six task tools, defined once: their JSON schemas (for MCP and models) and what they do (the same domain
+// The task tools, defined once: their JSON schemas (for MCP and models) and what they do (the same domain
 // functions as the REST API, so events, reminders and the outbox all apply).
 import { fieldIssues, PRIORITIES, type TaskSnapshot } from '@todo/contracts';
 import { ApiError } from '@todo/service-kit';
@@ -75,7 +75,8 @@ export const TOOLS = {
   },
   list_tasks: {
     description:
-      "List or search the user's tasks. q searches title, tags and description. Without status, lists open and completed.",
+      "List or search the user's tasks. q searches title, tags and description. Without status, lists open and " +
+      'completed. "What did I finish today?" is status completed with completed_from/completed_to.',
     input: z.object({
       q: z.string().optional().describe('Words to search for'),
       status: z.enum(['open', 'completed', 'all']).optional(),
@@ -83,8 +84,13 @@ export const TOOLS = {
       tags: z.array(z.string()).optional(),
       due_from: when.optional(),
       due_to: when.optional(),
+      completed_from: when.optional().describe('Only tasks finished at or after this time'),
+      completed_to: when.optional().describe('Only tasks finished at or before this time'),
       overdue: z.boolean().optional().describe('Only open tasks past their due date'),
-      sort: z.enum(SORT_FIELDS).optional(),
+      sort: z
+        .enum(SORT_FIELDS)
+        .optional()
+        .describe('due (soonest first), priority (highest first), title (A-Z), created or completed (newest first)'),
       order: z.enum(['asc', 'desc']).optional(),
       limit: z.number().int().min(1).max(100).optional(),
     }),
@@ -102,7 +108,8 @@ export const TOOLS = {
     },
   },
   update_task: {
-    description: 'Change fields of a task: title, description, priority, tags, due date, recurrence.',
+    description:
+      'Change fields of a task: title, description, priority, tags (send the whole new list), due date, recurrence.',
     input: z.object({
       task_id: taskId,
       title: fields.title.optional(),
@@ -129,6 +136,15 @@ export const TOOLS = {
       const { task_id } = validate(z.object({ task_id: z.string() }), args);
       const task = await ctx.tasks.complete(ctx.user.id, task_id);
       return { summary: `Completed ${describe(task)}.`, data: task };
+    },
+  },
+  reopen_task: {
+    description: 'Open a completed task again (the user says it is not done after all).',
+    input: z.object({ task_id: taskId }),
+    async run(ctx: ToolContext, args: unknown): Promise<ToolResult> {
+      const { task_id } = validate(z.object({ task_id: z.string() }), args);
+      const task = await ctx.tasks.reopen(ctx.user.id, task_id);
+      return { summary: `Reopened ${describe(task)}.`, data: task };
     },
   },
   delete_task: {
@@ -170,6 +186,15 @@ export const TOOLS = {
         ? `I'll remind you about "${task.title}" at ${task.remind_at}.`
         : `Cleared the reminder of "${task.title}".`;
       return { summary, data: task };
+    },
+  },
+  remove_reminder: {
+    description: 'Remove the reminder of a task (the task itself stays).',
+    input: z.object({ task_id: taskId }),
+    async run(ctx: ToolContext, args: unknown): Promise<ToolResult> {
+      const { task_id } = validate(z.object({ task_id: z.string() }), args);
+      const task = await ctx.tasks.update(ctx.user.id, task_id, { remind_at: null, remind_before_minutes: null });
+      return { summary: `Removed the reminder of "${task.title}".`, data: task };
     },
   },
 } as const;

@@ -1,8 +1,12 @@
-// The assistant beside the list: what it did shows up in the list at once (and in every other tab via the feed).
+// The assistant beside the list: what it did shows up in the list at once (and in every other tab via the feed);
+// the conversation comes back after a reload, and on a phone a button keeps it one tap away.
 import { ApiFailure, api } from './api';
 import { h, replace } from './dom';
 
+/** The conversation to continue, kept across reloads; another account's id answers 404 and is forgotten. */
 const CONVERSATION_KEY = 'todo.conversation';
+const GREETING =
+  'Hi! Tell me what to do: "add buy milk #shopping", "what\'s due this week?", "mark the dentist task done".';
 /** Answers after which the same message may be sent again: offline, the assistant or a sidecar unavailable. */
 const RETRYABLE = new Set([0, 502, 503, 504]);
 const RETRY_DELAYS_MS = [500, 1500];
@@ -11,6 +15,9 @@ interface Turn {
   message: string;
   conversation_id?: string;
   client_message_id: string;
+}
+interface StoredConversation {
+  messages: { role: 'user' | 'assistant'; content: string }[];
 }
 interface TurnAnswer {
   conversation_id: string;
@@ -70,14 +77,13 @@ export function renderChat(root: HTMLElement, onActed: () => void): void {
     send.disabled = true;
     try {
       const res = await sendTurn(turn);
-      sessionStorage.setItem(CONVERSATION_KEY, res.conversation_id);
+      localStorage.setItem(CONVERSATION_KEY, res.conversation_id);
       say('assistant', res.reply);
       if (res.conversation_saved === false)
         say('error', 'That was done, but the conversation could not be saved just now; I may not remember it.');
       if (res.tool_calls.some((c) => c.ok)) onActed();
     } catch (err) {
-      if (err instanceof ApiFailure && err.code === 'CONVERSATION_NOT_FOUND')
-        sessionStorage.removeItem(CONVERSATION_KEY);
+      if (err instanceof ApiFailure && err.code === 'CONVERSATION_NOT_FOUND') localStorage.removeItem(CONVERSATION_KEY);
       say('error', err instanceof ApiFailure ? err.message : 'The assistant did not answer.');
       if (err instanceof ApiFailure && RETRYABLE.has(err.status)) {
         const again = h('button', { type: 'button', class: 'retry' }, 'Send again');
@@ -98,12 +104,58 @@ export function renderChat(root: HTMLElement, onActed: () => void): void {
     if (!message) return;
     say('user', message);
     input.value = '';
-    const conversation_id = sessionStorage.getItem(CONVERSATION_KEY) ?? undefined;
+    const conversation_id = localStorage.getItem(CONVERSATION_KEY) ?? undefined;
     void deliver({ message, conversation_id, client_message_id: newMessageId() });
   });
-  replace(root, h('h2', { id: 'chat-title' }, 'Assistant'), log, form);
-  say(
-    'assistant',
-    'Hi! Tell me what to do: "add buy milk #shopping", "what\'s due this week?", "mark the dentist task done".',
+  // on a narrow screen the pane is a sheet over the list, opened by a button that is always in reach
+  if (!root.id) root.id = 'chat-pane';
+  const toggle = h(
+    'button',
+    {
+      type: 'button',
+      class: 'chat-toggle primary',
+      id: 'chat-toggle',
+      'aria-controls': root.id,
+      'aria-expanded': 'false',
+    },
+    'Assistant',
   );
+  const close = h('button', { type: 'button', class: 'chat-close link', 'aria-label': 'Close the assistant' }, '✕');
+  const open = (isOpen: boolean) => {
+    root.classList.toggle('open', isOpen);
+    toggle.setAttribute('aria-expanded', String(isOpen));
+    if (isOpen) input.focus();
+    else toggle.focus();
+  };
+  toggle.addEventListener('click', () => open(!root.classList.contains('open')));
+  close.addEventListener('click', () => open(false));
+  document.querySelector('#chat-toggle')?.remove();
+  document.body.append(toggle);
+  replace(root, h('div', { class: 'chat-head' }, h('h2', { id: 'chat-title' }, 'Assistant'), close), log, form);
+  void restore(log, say, send);
+}
+
+/** Shows the stored conversation, or a greeting for a new one; sending waits until it is there. */
+async function restore(
+  log: HTMLElement,
+  say: (role: 'user' | 'assistant' | 'error', text: string) => void,
+  send: HTMLButtonElement,
+): Promise<void> {
+  const id = localStorage.getItem(CONVERSATION_KEY);
+  if (!id) {
+    say('assistant', GREETING);
+    return;
+  }
+  send.disabled = true;
+  try {
+    const conversation = await api<StoredConversation>(`/api/chat/${encodeURIComponent(id)}`);
+    if (conversation.messages.length === 0) say('assistant', GREETING);
+    for (const message of conversation.messages) say(message.role, message.content);
+    log.scrollTop = log.scrollHeight;
+  } catch (err) {
+    if (err instanceof ApiFailure && err.status === 404) localStorage.removeItem(CONVERSATION_KEY);
+    say('assistant', GREETING);
+  } finally {
+    send.disabled = false;
+  }
 }

@@ -1,4 +1,5 @@
-// The offline agent: reads the message (parse.ts), acts only through the MCP tools, and says what it did.
+// The offline agent: decides what the person wants (intent.ts), finds the tasks they mean (targets.ts), acts only
+// through the MCP tools, asks back when it is not sure, and remembers an open question for the next turn.
 import type { TaskSnapshot } from '@todo/contracts';
 import type {
   AgentMemory,
@@ -10,28 +11,67 @@ import type {
   ToolSession,
 } from '../agent';
 import type { ToolName } from '../tools';
-import { formatWhen } from './dates';
-import { type Intent, parseMessage, type Target } from './parse';
+import { parseAdd, type TaskFields } from './add';
+import { addDays, type Clock, findDate, formatWhen, onDayAtTimeOf } from './dates';
+import { HELP, type Intent, readIntent, type Target } from './intent';
+import { normalize } from './normalize';
+import { describeAdded, describeList, numbered, quoted, type When } from './replies';
+import { allMatches, bestMatches, contentWords } from './targets';
 
-type TaskAction = Extract<Intent, { kind: 'complete' | 'delete' | 'update' | 'remind' }>;
+type Action = Extract<
+  Intent,
+  { kind: 'complete' | 'reopen' | 'delete' | 'unremind' | 'update' | 'remind' | 'tag' | 'untag' | 'did' }
+>;
 
-const HELP =
-  'I can keep your tasks for you. Try "remind me to call mom tomorrow at 6pm", "what\'s due this week?", ' +
-  '"mark the dentist task done", "move the report to Friday 3pm", or "every Monday at 9 plan the week #work high priority".';
+/** The question the assistant asked last turn, kept in memory.pending.action. */
+type Pending =
+  | { kind: 'choose'; action: Action }
+  | { kind: 'confirm'; action: Action }
+  | { kind: 'awaiting'; need: 'when' | 'title'; fields: TaskFields; remind: boolean }
+  | { kind: 'offer'; title: string };
 
-const ORDINALS: Record<string, number> = {
-  first: 1,
-  '1st': 1,
-  second: 2,
-  '2nd': 2,
-  third: 3,
-  '3rd': 3,
-  fourth: 4,
-  '4th': 4,
-  fifth: 5,
-  '5th': 5,
-  last: -1,
+const YES =
+  /^(?:y|yes|yep|yeah|yup|sure|ok|okay|do\s+it|go\s+ahead|please|yes\s+please|correct|right|confirm|all\s+of\s+them|both)\b/i;
+const NO = /^(?:n|no|nope|nah|cancel|stop|never\s*mind|nvm|forget\s+it|leave\s+it|don't|do\s+not|none)\b/i;
+const ORDINALS: [RegExp, number][] = [
+  [/\b(?:last|latter|bottom)\b/i, -1],
+  [/\b(?:first|1st|former|top)\b|^one$/i, 1],
+  [/\b(?:second|2nd)\b|^two$/i, 2],
+  [/\b(?:third|3rd)\b|^three$/i, 3],
+  [/\b(?:fourth|4th)\b|^four$/i, 4],
+  [/\b(?:fifth|5th)\b|^five$/i, 5],
+];
+const LOOKUP_LIMIT = 100;
+
+const STATUS_FOR: Record<Action['kind'], 'open' | 'completed' | 'all'> = {
+  complete: 'open',
+  did: 'open',
+  reopen: 'completed',
+  delete: 'all',
+  unremind: 'open',
+  update: 'open',
+  remind: 'open',
+  tag: 'all',
+  untag: 'all',
 };
+const VERB: Record<Action['kind'], string> = {
+  complete: 'Mark these as done',
+  did: 'Mark these as done',
+  reopen: 'Reopen these',
+  delete: 'Delete these',
+  unremind: 'Remove the reminders of these',
+  update: 'Change these',
+  remind: 'Set a reminder on these',
+  tag: 'Tag these',
+  untag: 'Untag these',
+};
+
+interface Turn {
+  call: ToolCaller;
+  clock: Clock;
+  memory: AgentMemory;
+  when: When;
+}
 
 export class OfflineAgent implements ChatAgent {
   readonly kind = 'offline' as const;
@@ -41,221 +81,297 @@ export class OfflineAgent implements ChatAgent {
   async run(input: AgentTurnInput): Promise<AgentTurn> {
     const session = await this.connect(input);
     try {
-      return await this.turn(input, session.call);
+      const calls: ToolCallRecord[] = [];
+      const call: ToolCaller = async (name: ToolName, args) => {
+        const result = await session.call(name, args);
+        calls.push({ name, arguments: args, ok: result.ok, result: result.summary });
+        return result;
+      };
+      const turn: Turn = {
+        call,
+        clock: { now: input.now, timeZone: input.timeZone },
+        memory: { last_task_id: input.memory.last_task_id, last_action: input.memory.last_action },
+        when: (iso) => (iso ? formatWhen(iso, input.timeZone) : undefined),
+      };
+      const text = normalize(input.message);
+      const pending = input.memory.pending?.action as Pending | undefined;
+      const answered = pending
+        ? await this.answer(pending, input.memory.pending?.candidates ?? [], text, turn)
+        : undefined;
+      const reply = answered ?? (await this.handle(readIntent(text, turn.clock), turn));
+      return { reply, toolCalls: calls, memory: turn.memory };
     } finally {
       await session.close();
     }
   }
 
-  private async turn(input: AgentTurnInput, raw: ToolCaller): Promise<AgentTurn> {
-    const calls: ToolCallRecord[] = [];
-    const call = async (name: ToolName, args: Record<string, unknown>) => {
-      const result = await raw(name, args);
-      calls.push({ name, arguments: args, ok: result.ok, result: result.summary });
-      return result;
-    };
-    const clock = { now: input.now, timeZone: input.timeZone };
-    const memory: AgentMemory = { last_task_id: input.memory.last_task_id };
-    const when = (iso: string | null | undefined) => (iso ? formatWhen(iso, input.timeZone) : undefined);
-
-    const pending = input.memory.pending;
-    if (pending) {
-      const chosen = pick(input.message, pending.candidates);
-      if (chosen) {
-        const reply = await this.act(pending.action as TaskAction, chosen.id, call, memory, when);
-        return { reply, toolCalls: calls, memory };
+  /** The reply to the assistant's own question, or undefined when the message is something new. */
+  private async answer(
+    pending: Pending,
+    candidates: { id: string; title: string }[],
+    text: string,
+    turn: Turn,
+  ): Promise<string | undefined> {
+    const bare = text.replace(/[\s!.?]+$/, '');
+    switch (pending.kind) {
+      case 'choose': {
+        if (NO.test(bare)) return 'OK, I left it as it is.';
+        const chosen = pick(bare, candidates);
+        if (!chosen) return undefined;
+        const pool = await this.lookup(STATUS_FOR[pending.action.kind], turn);
+        const task = pool.find((t) => t.id === chosen.id);
+        return task ? this.act(pending.action, [task], turn) : "I can't find that task any more.";
+      }
+      case 'confirm': {
+        if (NO.test(bare)) return 'OK, I left them as they are.';
+        if (!YES.test(bare)) return undefined;
+        const pool = await this.lookup(STATUS_FOR[pending.action.kind], turn);
+        const tasks = candidates.map((c) => pool.find((t) => t.id === c.id)).filter((t): t is TaskSnapshot => !!t);
+        return this.act(pending.action, tasks, turn);
+      }
+      case 'awaiting': {
+        if (pending.need === 'when') {
+          const date = findDate(bare, turn.clock);
+          if (!date || bare.replace(date.text, '').trim().split(/\s+/).filter(Boolean).length > 1) return undefined;
+          return this.handle(parseAdd(bare, turn.clock, pending.remind, pending.fields), turn);
+        }
+        const intent = readIntent(text, turn.clock);
+        if (intent.kind === 'add') return this.handle(intent, turn);
+        if (intent.kind === 'offer' || intent.kind === 'did')
+          return this.handle({ kind: 'add', fields: { title: capital(bare) } }, turn);
+        return undefined;
+      }
+      case 'offer': {
+        if (YES.test(bare)) return this.handle({ kind: 'add', fields: { title: pending.title } }, turn);
+        if (NO.test(bare)) return 'OK, I did not add it.';
+        return undefined;
       }
     }
+  }
 
-    const intent = parseMessage(input.message, clock);
-    let reply: string;
+  private async handle(intent: Intent, turn: Turn): Promise<string> {
+    const { call, memory, when } = turn;
     switch (intent.kind) {
-      case 'help':
-        reply = HELP;
-        break;
-      case 'thanks':
-        reply = 'Anytime.';
-        break;
+      case 'say':
+        return intent.reply;
+      case 'offer':
+        memory.pending = { action: { kind: 'offer', title: intent.title } satisfies Pending, candidates: [] };
+        return `Should I add "${intent.title}" as a task? (yes/no) ${HELP}`;
       case 'clarify':
-        reply = intent.question;
-        break;
+        if (intent.awaiting)
+          memory.pending = { action: { kind: 'awaiting', ...intent.awaiting } satisfies Pending, candidates: [] };
+        return intent.question;
       case 'add': {
         const result = await call('add_task', { ...intent.fields });
-        if (!result.ok) {
-          reply = `I couldn't add that: ${result.summary}`;
-          break;
-        }
+        if (!result.ok) return `I couldn't add that: ${result.summary}`;
         const task = result.data as TaskSnapshot;
         memory.last_task_id = task.id;
-        reply = describeAdded(task, when);
-        break;
+        memory.last_action = 'add';
+        return describeAdded(task, when);
       }
       case 'list': {
-        const result = await call('list_tasks', { ...intent.query, limit: 20 });
-        if (!result.ok) {
-          reply = `I couldn't look that up: ${result.summary}`;
-          break;
+        const query: Record<string, unknown> = { ...intent.query };
+        if (intent.tagWord) {
+          const all = await this.lookup('all', turn);
+          if (all.some((t) => t.tags.includes(intent.tagWord as string))) query.tags = [intent.tagWord];
         }
+        const result = await call('list_tasks', { ...query, limit: 20 });
+        if (!result.ok) return `I couldn't look that up: ${result.summary}`;
         const page = result.data as { items: TaskSnapshot[]; total: number };
-        reply = describeList(page, intent.label, when);
         if (page.items.length === 1) memory.last_task_id = page.items[0]?.id;
-        break;
+        const label =
+          query.tags && !intent.query.tags ? `${intent.label} tagged #${intent.tagWord}`.trim() : intent.label;
+        return describeList(page, label, when);
       }
-      default: {
-        const found = await this.resolve(intent.target, intent.kind, call, input.memory);
-        if ('reply' in found) {
-          reply = found.reply;
-          if (found.candidates) memory.pending = { action: intent, candidates: found.candidates };
-          break;
-        }
-        reply = await this.act(intent, found.task.id, call, memory, when, found.task);
+      case 'undo': {
+        if (memory.last_action === 'complete' && memory.last_task_id)
+          return this.handle({ kind: 'reopen', target: { ref: 'last' } }, turn);
+        if (memory.last_action === 'reopen' && memory.last_task_id)
+          return this.handle({ kind: 'complete', target: { ref: 'last' } }, turn);
+        return 'I can undo marking a task done right after it. For anything else, tell me what to change.';
       }
+      default:
+        return this.target(intent, turn);
     }
-    return { reply, toolCalls: calls, memory };
   }
 
-  /** The one open task the words point at, or what to say when there is none or more than one. */
-  private async resolve(
-    target: Target,
-    kind: TaskAction['kind'],
-    call: ToolCaller,
-    memory: AgentMemory,
-  ): Promise<{ task: TaskSnapshot } | { reply: string; candidates?: { id: string; title: string }[] }> {
-    if ('ref' in target) {
-      if (!memory.last_task_id) return { reply: 'Which task do you mean?' };
-      return { task: { id: memory.last_task_id } as TaskSnapshot };
+  /** Finds the task(s) an action means, then acts, asks which one, or asks to confirm several. */
+  private async target(action: Action, turn: Turn): Promise<string> {
+    const status = STATUS_FOR[action.kind];
+    const t = action.target;
+    if ('ref' in t) {
+      const last = turn.memory.last_task_id;
+      if (!last) return 'Which task do you mean?';
+      const task = (await this.lookup('all', turn)).find((x) => x.id === last);
+      // beyond the first page of a long list: act on the id the conversation holds
+      return this.act(
+        action,
+        [task ?? ({ id: last, title: 'it', tags: [], due_at: null } as unknown as TaskSnapshot)],
+        turn,
+      );
     }
-    const status = kind === 'delete' ? 'all' : 'open';
-    const result = await call('list_tasks', { q: target.text, status, limit: 5 });
-    const items = result.ok ? (result.data as { items: TaskSnapshot[] }).items : [];
-    if (items.length === 0)
-      return { reply: `I couldn't find ${status === 'open' ? 'an open' : 'a'} task matching "${target.text}".` };
-    const exact = items.filter((t) => t.title.toLowerCase() === target.text.toLowerCase());
-    if (items.length === 1 || exact.length === 1) return { task: (exact[0] ?? items[0]) as TaskSnapshot };
-    const candidates = items.map((t) => ({ id: t.id, title: t.title }));
-    const list = candidates.map((c, i) => `${i + 1}) ${c.title}`).join(', ');
-    return { reply: `Which one do you mean: ${list}?`, candidates };
+    const pool = await this.lookup(status, turn, saidWords(t));
+    let tasks: TaskSnapshot[];
+    if ('each' in t) {
+      const each = t.each.map((said) => bestMatches(said, pool));
+      tasks = each.every((m) => m.length === 1) ? [...new Set(each.flat())] : bestMatches(t.each.flat(), pool);
+      if (each.every((m) => m.length === 1) && tasks.length > 1) return this.confirm(action, tasks, turn);
+    } else if (t.all) {
+      tasks = allMatches(t.said, pool);
+      if (tasks.length > 1) return this.confirm(action, tasks, turn);
+    } else {
+      tasks = bestMatches(t.said, pool);
+      // "drop the reminder on the car thing": of the tasks named, the one with a reminder
+      if (tasks.length > 1 && action.kind === 'unremind') {
+        const withReminder = tasks.filter((x) => x.remind_at);
+        if (withReminder.length === 1) tasks = withReminder;
+      }
+    }
+    const phrase = 'said' in t ? t.said.join(' ') : t.each.map((w) => w.join(' ')).join(' and ');
+    if (action.kind === 'update' && action.unclear) {
+      // not a task of theirs: "move the couch to the attic" is something to do
+      if (tasks.length === 0) return this.handle(parseAdd(action.unclear.message, turn.clock, false), turn);
+      return `When should it be due? I did not understand "${action.unclear.when}".`;
+    }
+    if (tasks.length === 0) {
+      if (action.kind === 'did')
+        return `Nice! I couldn't find an open task for "${phrase}", so I left your list as it is.`;
+      const which = status === 'open' ? 'an open task' : status === 'completed' ? 'a finished task' : 'a task';
+      return `I couldn't find ${which} matching "${phrase}".`;
+    }
+    if (tasks.length === 1) return this.act(action, tasks, turn);
+    const candidates = tasks.slice(0, 5).map((x) => ({ id: x.id, title: x.title }));
+    turn.memory.pending = { action: { kind: 'choose', action } satisfies Pending, candidates };
+    return `Which one do you mean: ${numbered(candidates)}?`;
   }
 
-  private async act(
-    action: TaskAction,
-    taskId: string,
-    call: ToolCaller,
-    memory: AgentMemory,
-    when: (iso: string | null | undefined) => string | undefined,
-    known?: TaskSnapshot,
-  ): Promise<string> {
-    memory.pending = undefined;
-    memory.last_task_id = taskId;
+  private confirm(action: Action, tasks: TaskSnapshot[], turn: Turn): string {
+    const candidates = tasks.map((x) => ({ id: x.id, title: x.title }));
+    turn.memory.pending = { action: { kind: 'confirm', action } satisfies Pending, candidates };
+    return `${VERB[action.kind]} ${tasks.length} tasks: ${quoted(candidates)}? (yes/no)`;
+  }
+
+  /** The user's tasks to match words against; a search too when there are more than one page. */
+  private async lookup(status: 'open' | 'completed' | 'all', turn: Turn, said: string[] = []): Promise<TaskSnapshot[]> {
+    const result = await turn.call('list_tasks', { status, limit: LOOKUP_LIMIT });
+    if (!result.ok) return [];
+    const page = result.data as { items: TaskSnapshot[]; total: number };
+    if (page.total <= page.items.length || said.length === 0) return page.items;
+    const more = await turn.call('list_tasks', { status, q: said.join(' '), limit: LOOKUP_LIMIT });
+    const extra = more.ok ? (more.data as { items: TaskSnapshot[] }).items : [];
+    return [...page.items, ...extra.filter((x) => !page.items.some((p) => p.id === x.id))];
+  }
+
+  private async act(action: Action, tasks: TaskSnapshot[], turn: Turn): Promise<string> {
+    const replies: string[] = [];
+    for (const task of tasks) replies.push(await this.actOn(action, task, turn));
+    return replies.join(' ');
+  }
+
+  private async actOn(action: Action, task: TaskSnapshot, turn: Turn): Promise<string> {
+    const { call, memory, when, clock } = turn;
+    memory.last_task_id = task.id;
+    memory.last_action = action.kind === 'did' ? 'complete' : action.kind;
     switch (action.kind) {
-      case 'complete': {
-        const r = await call('complete_task', { task_id: taskId });
-        if (!r.ok) return `I couldn't mark it done: ${r.summary}`;
-        const task = r.data as TaskSnapshot;
-        return `Marked "${task.title}" as done.${task.recurrence ? ' The next one in the series will show up shortly.' : ''}`;
+      case 'complete':
+      case 'did': {
+        const r = await call('complete_task', { task_id: task.id });
+        if (!r.ok) return `I couldn't mark "${task.title}" done: ${r.summary}`;
+        const done = r.data as TaskSnapshot;
+        return `Marked "${done.title}" as done.${done.recurrence ? ' The next one in the series will show up shortly.' : ''}`;
+      }
+      case 'reopen': {
+        const r = await call('reopen_task', { task_id: task.id });
+        if (!r.ok) return `I couldn't reopen "${task.title}": ${r.summary}`;
+        return `Reopened "${task.title}".`;
       }
       case 'delete': {
-        const r = await call('delete_task', { task_id: taskId });
-        if (!r.ok) return `I couldn't delete it: ${r.summary}`;
+        const r = await call('delete_task', { task_id: task.id });
         memory.last_task_id = undefined;
-        return `Deleted "${(r.data as { title: string }).title}".`;
+        if (!r.ok) return `I couldn't delete "${task.title}": ${r.summary}`;
+        return `Deleted "${task.title}".`;
+      }
+      case 'unremind': {
+        const r = await call('set_reminder', { task_id: task.id, remind_at: null });
+        if (!r.ok) return `I couldn't remove that reminder: ${r.summary}`;
+        return `OK, no reminder for "${task.title}".`;
       }
       case 'remind': {
-        const args: Record<string, unknown> = { task_id: taskId };
+        const args: Record<string, unknown> = { task_id: task.id };
         if (action.remind_before_minutes !== undefined) args.remind_before_minutes = action.remind_before_minutes;
-        else args.remind_at = action.remind_at ?? null;
+        else args.remind_at = action.remind_at;
         const r = await call('set_reminder', args);
         if (!r.ok) return `I couldn't set that reminder: ${r.summary}`;
-        const task = r.data as TaskSnapshot;
-        return task.remind_at
-          ? `I'll remind you about "${task.title}" on ${when(task.remind_at)}.`
-          : `OK, no reminder for "${task.title}".`;
+        const updated = r.data as TaskSnapshot;
+        return updated.remind_at
+          ? `I'll remind you about "${updated.title}" on ${when(updated.remind_at)}.`
+          : `OK, I'll remind you about "${updated.title}".`;
+      }
+      case 'tag':
+      case 'untag': {
+        const tags =
+          action.kind === 'tag'
+            ? [...new Set([...task.tags, ...action.tags])]
+            : task.tags.filter((x) => !action.tags.includes(x));
+        if (tags.length === task.tags.length && tags.every((x, i) => x === task.tags[i]))
+          return action.kind === 'tag'
+            ? `"${task.title}" already has ${action.tags.map((x) => `#${x}`).join(' ')}.`
+            : `"${task.title}" has no ${action.tags.map((x) => `#${x}`).join(' ')} tag.`;
+        const r = await call('update_task', { task_id: task.id, tags });
+        if (!r.ok) return `I couldn't change the tags: ${r.summary}`;
+        const updated = r.data as TaskSnapshot;
+        return updated.tags.length
+          ? `"${updated.title}" is now tagged ${updated.tags.map((x) => `#${x}`).join(' ')}.`
+          : `"${updated.title}" has no tags now.`;
       }
       case 'update': {
         const fields: Record<string, unknown> = { ...action.fields };
-        if (action.addTags) fields.tags = [...new Set([...(known?.tags ?? []), ...action.addTags])];
-        const r = await call('update_task', { task_id: taskId, ...fields });
+        const due = newDue(action, task, clock);
+        if (due) fields.due_at = due.toISOString();
+        if (Object.keys(fields).length === 0) return 'What should I change?';
+        const r = await call('update_task', { task_id: task.id, ...fields });
         if (!r.ok) return `I couldn't change it: ${r.summary}`;
-        const task = r.data as TaskSnapshot;
-        if (action.fields.title && known && known.title !== task.title)
-          return `Renamed "${known.title}" to "${task.title}".`;
+        const updated = r.data as TaskSnapshot;
+        if (action.fields.title) return `Renamed "${task.title}" to "${updated.title}".`;
         const changes = [
-          action.fields.title ? `renamed to "${task.title}"` : undefined,
-          action.fields.due_at ? `due ${when(task.due_at)}` : undefined,
-          action.fields.priority ? `${task.priority} priority` : undefined,
-          action.addTags ? `tagged ${task.tags.map((t) => `#${t}`).join(' ')}` : undefined,
+          fields.due_at ? `due ${when(updated.due_at)}` : undefined,
+          action.fields.priority ? `${updated.priority} priority` : undefined,
           action.fields.recurrence ? 'repeating' : undefined,
         ].filter(Boolean);
-        return `Updated "${task.title}": ${changes.join(', ')}.`;
+        return `Updated "${updated.title}": ${changes.join(', ')}.`;
       }
     }
   }
 }
 
-function pick(message: string, candidates: { id: string; title: string }[]) {
-  const text = message.trim().toLowerCase();
-  const number = text.match(/^(?:number\s+|#)?(\d+)\b/);
+/** The new due time: a day alone keeps the task's time of day, a time alone keeps its day. */
+function newDue(action: Extract<Action, { kind: 'update' }>, task: TaskSnapshot, clock: Clock): Date | undefined {
+  const current = task.due_at ? new Date(task.due_at) : undefined;
+  if (action.shiftDays) return addDays(current ?? clock.now, action.shiftDays, clock.timeZone);
+  if (!action.when) return undefined;
+  const at = new Date(action.when.at);
+  if (!action.when.hasDay) return onDayAtTimeOf(current ?? at, at, clock.timeZone);
+  if (action.when.hasTime || !current) return at;
+  return onDayAtTimeOf(at, current, clock.timeZone);
+}
+
+const saidWords = (t: Target) => ('said' in t ? t.said : 'each' in t ? t.each.flat() : []);
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Which of the offered tasks an answer names: "2", "the second", "the last one", "the garage one", "bob". */
+function pick(text: string, candidates: { id: string; title: string }[]) {
+  const number = text.match(/^(?:number\s+|no\.?\s*|#)?(\d+)\b/i);
   if (number) return candidates[Number(number[1]) - 1];
-  const ordinal = Object.entries(ORDINALS).find(([word]) => new RegExp(`\\b${word}\\b`).test(text));
-  if (ordinal) return ordinal[1] === -1 ? candidates.at(-1) : candidates[ordinal[1] - 1];
-  const named = candidates.filter((c) => c.title.toLowerCase().includes(text) || text.includes(c.title.toLowerCase()));
-  return named.length === 1 ? named[0] : undefined;
-}
-
-const DAY_NAMES: Record<string, string> = {
-  MO: 'Monday',
-  TU: 'Tuesday',
-  WE: 'Wednesday',
-  TH: 'Thursday',
-  FR: 'Friday',
-  SA: 'Saturday',
-  SU: 'Sunday',
-};
-const UNITS: Record<string, string> = { DAILY: 'day', WEEKLY: 'week', MONTHLY: 'month', YEARLY: 'year' };
-
-/** "FREQ=WEEKLY;BYDAY=MO,TH" -> "every Monday and Thursday". */
-export function describeRule(rule: string): string {
-  const parts = Object.fromEntries(rule.split(';').map((p) => p.split('=') as [string, string]));
-  if (parts.BYDAY === 'MO,TU,WE,TH,FR') return 'every weekday';
-  const unit = UNITS[parts.FREQ ?? ''] ?? 'time';
-  const interval = Number(parts.INTERVAL ?? 1);
-  const every = interval > 1 ? `every ${interval} ${unit}s` : `every ${unit}`;
-  if (parts.BYDAY) {
-    const days = parts.BYDAY.split(',').map((d) => DAY_NAMES[d] ?? d);
-    const list = days.length > 1 ? `${days.slice(0, -1).join(', ')} and ${days.at(-1)}` : days[0];
-    return interval > 1 ? `${every} on ${list}` : `every ${list}`;
+  const said = contentWords(
+    text,
+    new Set(['first', 'second', 'third', 'fourth', 'fifth', 'last', 'latter', 'no', 'mean']),
+  );
+  if (said.length) {
+    const tasks = candidates.map((c) => ({ id: c.id, title: c.title, tags: [] }) as unknown as TaskSnapshot);
+    const named = bestMatches(said, tasks);
+    if (named.length === 1) return candidates.find((c) => c.id === named[0]?.id);
   }
-  return every;
-}
-
-function describeAdded(task: TaskSnapshot, when: (iso: string | null | undefined) => string | undefined): string {
-  const parts = [`Added "${task.title}"`];
-  if (task.due_at) parts.push(`due ${when(task.due_at)}`);
-  if (task.recurrence) parts.push(`repeating ${describeRule(task.recurrence)}`);
-  if (task.priority !== 'medium') parts.push(`${task.priority} priority`);
-  if (task.tags.length) parts.push(task.tags.map((t) => `#${t}`).join(' '));
-  let reply = `${parts.join(', ')}.`;
-  if (task.remind_at) reply += ` I'll remind you on ${when(task.remind_at)}.`;
-  return reply;
-}
-
-function describeList(
-  page: { items: TaskSnapshot[]; total: number },
-  label: string,
-  when: (iso: string | null | undefined) => string | undefined,
-) {
-  const what = label ? `tasks ${label}` : 'tasks';
-  if (page.items.length === 0) return `You have no ${what}.`;
-  const lines = page.items.map((t) => {
-    const extras = [
-      t.due_at ? when(t.due_at) : undefined,
-      t.priority === 'high' ? 'high priority' : undefined,
-      t.status === 'completed' ? 'done' : undefined,
-    ]
-      .filter(Boolean)
-      .join(', ');
-    return `• ${t.title}${extras ? ` — ${extras}` : ''}`;
-  });
-  const more = page.total > page.items.length ? `\n…and ${page.total - page.items.length} more.` : '';
-  return `You have ${page.total} ${page.total === 1 ? what.replace(/^tasks/, 'task') : what}:\n${lines.join('\n')}${more}`;
+  for (const [pattern, n] of ORDINALS)
+    if (pattern.test(text) && text.split(/\s+/).length <= 4) return n === -1 ? candidates.at(-1) : candidates[n - 1];
+  return undefined;
 }

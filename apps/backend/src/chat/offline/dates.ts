@@ -12,6 +12,8 @@ export interface FoundDate {
   /** The words that said it, to take out of the title. */
   text: string;
   hasTime: boolean;
+  /** A day was said ("friday", "tomorrow", "in 2 hours"), not only a time of day ("at 4pm"). */
+  hasDay: boolean;
 }
 
 /** A task said to be due "tomorrow" with no hour is due at this local hour. */
@@ -62,7 +64,8 @@ export function findDate(text: string, clock: Clock): FoundDate | undefined {
   // "today" said after DEFAULT_HOUR: the end of the day, not a time already past
   if (!hasTime && at <= clock.now)
     at = fromWall(new Date(wall.getTime() + (23 - DEFAULT_HOUR) * 3_600_000 + 59 * 60_000), clock.timeZone);
-  return { at, text: result.text, hasTime };
+  const hasDay = c.isCertain('day') || c.isCertain('weekday') || /\b(?:in|tonight|today|tomorrow)\b/i.test(result.text);
+  return { at, text: result.text, hasTime, hasDay };
 }
 
 /** "by the 1st", "on the 15th": the next such day of a month, which chrono does not read alone. */
@@ -76,7 +79,7 @@ function dayOfMonth(text: string, clock: Clock): FoundDate | undefined {
     const wall = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + m, day, DEFAULT_HOUR));
     if (wall.getUTCDate() !== day) continue; // no 31st in this month
     const at = fromWall(wall, clock.timeZone);
-    if (at > clock.now) return { at, text: match[0], hasTime: false };
+    if (at > clock.now) return { at, text: match[0], hasTime: false, hasDay: true };
   }
   return undefined;
 }
@@ -121,4 +124,28 @@ export function formatWhen(iso: string, timeZone: string): string {
     hour: '2-digit',
     minute: '2-digit',
   }).format(new Date(iso));
+}
+
+/** The local day of `instant`: its first and last millisecond. */
+export function dayRange(instant: Date, timeZone: string): [Date, Date] {
+  return [startOfDay(instant, timeZone), new Date(startOfDay(instant, timeZone, 1).getTime() - 1)];
+}
+
+/** The local day of `day` at the local time of day of `time`: "move it to friday" keeps its hour. */
+export function onDayAtTimeOf(day: Date, time: Date, timeZone: string): Date {
+  const d = toWall(day, timeZone);
+  const t = toWall(time, timeZone);
+  return fromWall(
+    new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), t.getUTCHours(), t.getUTCMinutes())),
+    timeZone,
+  );
+}
+
+/** The same local time `days` later. */
+export function addDays(instant: Date, days: number, timeZone: string): Date {
+  const w = toWall(instant, timeZone);
+  return fromWall(
+    new Date(Date.UTC(w.getUTCFullYear(), w.getUTCMonth(), w.getUTCDate() + days, w.getUTCHours(), w.getUTCMinutes())),
+    timeZone,
+  );
 }

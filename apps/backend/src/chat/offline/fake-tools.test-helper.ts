@@ -46,15 +46,20 @@ export const FIXTURE_TASKS: TaskSnapshot[] = [
 
 export function fakeTools(): { caller: ToolCaller; calls: { name: string; args: Record<string, unknown> }[] } {
   const calls: { name: string; args: Record<string, unknown> }[] = [];
-  const find = (id: unknown) => FIXTURE_TASKS.find((t) => t.id === id);
+  // a task added in one turn is there for the next
+  const tasks = [...FIXTURE_TASKS];
+  const find = (id: unknown) => tasks.find((t) => t.id === id);
   const caller: ToolCaller = async (name, args) => {
     calls.push({ name, args });
     switch (name) {
-      case 'add_task':
-        return { ok: true, summary: 'added', data: { ...base, id: 't-new', priority: 'medium', tags: [], ...args } };
+      case 'add_task': {
+        const task = { ...base, id: 't-new', priority: 'medium' as const, tags: [], ...args } as TaskSnapshot;
+        tasks.push(task);
+        return { ok: true, summary: 'added', data: task };
+      }
       case 'list_tasks': {
         const words = typeof args.q === 'string' ? args.q.toLowerCase().split(/\s+/) : [];
-        const items = FIXTURE_TASKS.filter((t) =>
+        const items = tasks.filter((t) =>
           words.every((w) =>
             t.title
               .toLowerCase()

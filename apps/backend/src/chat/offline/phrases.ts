@@ -143,19 +143,26 @@ export function extractReminderOffset(text: string): Extracted<number> {
   return Number.isFinite(minutes) ? { value: minutes, rest } : { rest: text };
 }
 
-/** What is left of a request once the parts we understood are out: the task's title. */
+/** What is left of a request once the parts we understood are out: the task's title, without quotes, emphasis,
+ * filler or the small words a date phrase leaves behind ("by", "for", ", it's due"). */
 export function cleanTitle(text: string): string {
   let t = text
+    .replace(/["“”]/g, ' ')
+    .replace(/(^|\s)'+|'+(?=\s|$)/g, '$1')
+    .replace(/!+/g, ' ')
     .replace(/\s+/g, ' ')
     .replace(/\s+([,.!?;:])/g, '$1')
     .trim();
-  t = t.replace(/\s+(?:on|to|in)\s+(?:my|the)\s+(?:list|to-?do\s+list|tasks?)$/i, '');
   for (;;) {
     const before = t;
     t = t
-      .replace(/^(?:to|for|that|about|:|-|,)\s+/i, '')
+      .replace(/\s+(?:on|to|in|onto)\s+(?:my|the)\s+(?:list|to-?do\s+list|todos?|tasks?)$/i, '')
+      .replace(/^(?:to|for|that|about|please|:|-|,)\s+/i, '')
       .replace(/[\s,;:.!?-]+$/g, '')
-      .replace(/\s+(?:by|on|at|due|for|before|in|this|next|every|from|starting|and|with|,)$/i, '')
+      .replace(
+        /\s+(?:by|on|at|due|for|before|in|this|next|every|from|starting|and|with|of|please|it's|its|it is|till|until)$/i,
+        '',
+      )
       .trim();
     if (t === before) break;
   }
