@@ -5,7 +5,7 @@ import { LocalSystem } from '@todo/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const system = new LocalSystem(2200);
+const system = new LocalSystem(2600);
 let browser: Browser;
 let url: string;
 
