@@ -58,7 +58,11 @@ export function userRoutes(
 
   app.get('/api/notifications', async (c) => {
     const query = parse(ListQuery, c.req.query());
-    return c.json({ items: await store.listNotifications(c.var.user.id, query) });
+    const [items, unread] = await Promise.all([
+      store.listNotifications(c.var.user.id, query),
+      store.unreadCount(c.var.user.id),
+    ]);
+    return c.json({ items, unread });
   });
 
   app.post('/api/notifications/read-all', async (c) => c.json({ updated: await store.markAllRead(c.var.user.id) }));

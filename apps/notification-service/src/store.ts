@@ -107,6 +107,17 @@ export class NotificationStore {
     return rows.map(view);
   }
 
+  /** How many of the user's notifications are unread: the inbox's badge. */
+  async unreadCount(userId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   /** Marks one of the user's notifications read; false when the user has no such notification. */
   async markRead(userId: string, id: string): Promise<boolean> {
     const result = await this.db

@@ -1,5 +1,6 @@
 // The next task of a series: the first occurrence of the RRULE after the completed one that is not already past,
-// in the task's time zone (9:00 stays 9:00 across daylight saving), honouring COUNT and UNTIL.
+// in the task's time zone (9:00 stays 9:00 across daylight saving), honouring COUNT and UNTIL. A plain monthly
+// rule from the 29th-31st keeps to the month's end in shorter months (31 Jan -> 28/29 Feb -> 31 Mar), as calendars do.
 
 import { fromWall, toWall } from '@todo/zoned-time';
 import { RRule } from 'rrule';
@@ -12,7 +13,27 @@ export interface NextOccurrence {
 
 const MAX_STEPS = 10_000;
 
-export function nextOccurrence(rule: string, anchor: Date, timeZone: string, now: Date): NextOccurrence | undefined {
+/** Parts that already pick the day: with any of them the rule says exactly which days it means. */
+const DAY_PICKERS = /(^|;)(BYMONTHDAY|BYDAY|BYSETPOS|BYYEARDAY|BYWEEKNO)=/;
+
+/**
+ * "Monthly" on day 29, 30 or 31 as the rule that says so: that day, or the month's last day when it has fewer
+ * (BYMONTHDAY=28..day with BYSETPOS=-1). The next task carries it, so a series that passed February keeps its day.
+ */
+export function keepMonthEnd(rule: string, anchorWall: Date): string {
+  const day = anchorWall.getUTCDate();
+  if (day < 29 || !/(^|;)FREQ=MONTHLY(;|$)/.test(rule) || DAY_PICKERS.test(rule)) return rule;
+  const days = Array.from({ length: day - 27 }, (_, i) => 28 + i).join(',');
+  return `${rule};BYMONTHDAY=${days};BYSETPOS=-1`;
+}
+
+export function nextOccurrence(
+  givenRule: string,
+  anchor: Date,
+  timeZone: string,
+  now: Date,
+): NextOccurrence | undefined {
+  const rule = keepMonthEnd(givenRule, toWall(anchor, timeZone));
   const options = RRule.parseString(rule);
   const until = options.until ?? undefined;
   let remaining = options.count ?? undefined; // occurrences left including the completed one

@@ -7,5 +7,6 @@ export * from './ports';
 export * from './routes';
 export * from './sessions';
 export * from './task';
+export * from './task-version';
 export * from './text';
 export * from './validation';

@@ -21,6 +21,7 @@ export const BROWSER_ROUTES: readonly BrowserRoute[] = [
   route('POST', '/api/auth/sign-in', backend),
   route('POST', '/api/auth/sign-out', backend),
   route('GET', '/api/auth/me', backend),
+  route('PATCH', '/api/auth/me', backend),
   route('GET', '/api/tasks', backend),
   route('POST', '/api/tasks', backend),
   route('GET', '/api/tasks/:id', backend),

@@ -55,3 +55,19 @@ export function fromWall(wall: Date, timeZone: string): Date {
 /** Minutes east of UTC that `timeZone` has at `instant`. */
 export const offsetMinutes = (instant: Date, timeZone: string): number =>
   Math.round((toWall(instant, timeZone).getTime() - instant.getTime()) / 60_000);
+
+/**
+ * `minutes` before `instant` as a person counts them: whole days on the wall clock of `timeZone` (so "1 day before"
+ * 09:00 is 09:00 the day before, even across a clock change), the rest in real minutes.
+ */
+export function minutesBeforeOnWall(instant: Date, minutes: number, timeZone: string): Date {
+  const days = Math.floor(minutes / 1440);
+  const rest = minutes - days * 1440;
+  let base = instant;
+  if (days > 0) {
+    const wall = toWall(instant, timeZone);
+    wall.setUTCDate(wall.getUTCDate() - days);
+    base = fromWall(wall, timeZone);
+  }
+  return new Date(base.getTime() - rest * 60_000);
+}

@@ -21,6 +21,7 @@ const SignUp = z.object({
   display_name: singleLineText({ trim: true }).max(80).optional(),
   timezone: timeZone.optional(),
 });
+const AccountChange = z.object({ timezone: timeZone }).strict().openapi('AccountChange');
 const User = z
   .object({ id: z.string(), email: z.string(), display_name: z.string().nullable(), timezone: z.string() })
   .openapi('User');
@@ -105,6 +106,24 @@ export function authRoutes(auth: AuthService, requireUser: import('hono').Middle
     (c) => {
       const u = c.var.user;
       return c.json({ id: u.id, email: u.email, display_name: u.displayName, timezone: u.timezone }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/me',
+      summary: "Change the signed-in user's time zone",
+      middleware: [requireUser] as const,
+      security: [{ bearer: [] }],
+      request: { body: { ...json(AccountChange), required: true } },
+      responses: { 200: { ...json(User), description: 'The user' }, 400: error, 401: error },
+    }),
+    async (c) => {
+      const u = c.var.user;
+      const { timezone } = c.req.valid('json');
+      await auth.setTimezone(u.id, timezone);
+      return c.json({ id: u.id, email: u.email, display_name: u.displayName, timezone }, 200);
     },
   );
   return app;

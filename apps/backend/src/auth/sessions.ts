@@ -112,6 +112,11 @@ export class AuthService {
     this.onChange();
   }
 
+  /** Changes the account's time zone (new tasks take it; the page shows every time in it). */
+  async setTimezone(userId: string, timezone: string): Promise<void> {
+    await this.db.updateTable('users').set({ timezone }).where('id', '=', userId).execute();
+  }
+
   /** The user behind an `Authorization: Bearer` header, or a 401 saying why not. */
   async authenticate(header: string | undefined): Promise<CurrentUser> {
     const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');

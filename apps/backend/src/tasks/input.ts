@@ -80,15 +80,16 @@ export const UpdateTaskSchema = z
   .openapi('UpdateTask');
 export type UpdateTaskInput = z.infer<typeof UpdateTaskSchema>;
 
-export const SORT_FIELDS = ['due', 'priority', 'title', 'created'] as const;
+export const SORT_FIELDS = ['due', 'priority', 'title', 'created', 'completed'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
-const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
+/** A list in a query string: separated by commas, or (as the task form takes tags) by spaces too. */
+const csv = <T extends z.ZodType<unknown, string>>(item: T, separator: RegExp = /,/) =>
   z
     .string()
     .transform((s) =>
       s
-        .split(',')
+        .split(separator)
         .map((x) => x.trim())
         .filter(Boolean),
     )
@@ -99,9 +100,11 @@ export const ListTasksQuerySchema = z
     q: singleLineText({ trim: true }).max(200).optional(),
     status: z.enum(['open', 'completed', 'all']).default('all'),
     priority: csv(z.enum(PRIORITIES)).optional(),
-    tags: csv(tag).optional(),
+    tags: csv(tag, /[\s,]+/).optional(),
     due_from: isoDateTime.optional(),
     due_to: isoDateTime.optional(),
+    completed_from: isoDateTime.optional(),
+    completed_to: isoDateTime.optional(),
     overdue: z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')

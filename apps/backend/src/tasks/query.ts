@@ -1,4 +1,5 @@
-// Listing a user's tasks: full-text search (ranked), filters, sort in both directions, cursor pagination.
+// Listing a user's tasks: forgiving search (whole words first, then parts of words and typos), filters, sort in
+// both directions, cursor pagination.
 import { isoDateTime, SINGLE_LINE, type TaskSnapshot } from '@todo/contracts';
 import { ApiError } from '@todo/service-kit';
 import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
@@ -18,6 +19,7 @@ const SORTS: Record<SortField, { key: RawBuilder<unknown>; nullable: boolean; na
   priority: { key: sql`priority_rank`, nullable: false, natural: 'desc' },
   title: { key: sql`lower(title)`, nullable: false, natural: 'asc' },
   created: { key: sql`created_at`, nullable: false, natural: 'desc' },
+  completed: { key: sql`completed_at`, nullable: true, natural: 'desc' },
 };
 
 type Cursor = { k: string | number | null; id: string } | { o: number };
@@ -37,7 +39,9 @@ function decode(text: string, sort: SortField): Cursor {
       k === null ||
       (sort === 'priority' && Number.isSafeInteger(k)) ||
       (sort === 'title' && typeof k === 'string' && SINGLE_LINE.test(k)) ||
-      ((sort === 'due' || sort === 'created') && typeof k === 'string' && isoDateTime.safeParse(k).success);
+      ((sort === 'due' || sort === 'created' || sort === 'completed') &&
+        typeof k === 'string' &&
+        isoDateTime.safeParse(k).success);
     if (key && typeof value.id === 'string' && UUID.test(value.id)) return { k, id: value.id };
   } catch {
     // fall through
@@ -47,15 +51,27 @@ function decode(text: string, sort: SortField): Cursor {
   ]);
 }
 
+/** How alike a query word and a word of the task must be (pg_trgm word_similarity) to count a typo as a match. */
+const TYPO_SIMILARITY = 0.5;
+
+const queryWords = (q: string) => q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
 /** Words of the query as prefix terms, so "dent" finds "dentist". */
-function prefixQuery(q: string): string | undefined {
-  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu);
-  return words?.length ? words.map((w) => `${w}:*`).join(' & ') : undefined;
+const prefixQuery = (words: string[]) => words.map((w) => `${w}:*`).join(' & ');
+
+/**
+ * Every word of the query must be found somewhere in the task: as a word or its beginning (the tsvector), inside a
+ * word, stop words too (the trigram index serves the LIKE), or, for a word of three letters or more, as a typo.
+ */
+function wordMatches(word: string): RawBuilder<SqlBool> {
+  const like = `%${word.replace(/[\\%_]/g, '\\$&')}%`;
+  const typo = word.length >= 3 ? sql`or word_similarity(${word}, search_text) >= ${TYPO_SIMILARITY}` : sql``;
+  return sql<SqlBool>`(search @@ to_tsquery('english', ${`${word}:*`}) or search_text like ${like} ${typo})`;
 }
 
 export async function listTasks(db: Kysely<Database>, userId: string, query: ListTasksQuery): Promise<TaskPage> {
-  const terms = query.q ? prefixQuery(query.q) : undefined;
-  const tsquery = terms ? sql`to_tsquery('english', ${terms})` : undefined;
+  const words = query.q ? queryWords(query.q) : [];
+  const tsquery = words.length ? sql`to_tsquery('english', ${prefixQuery(words)})` : undefined;
   const filters = (eb: ExpressionBuilder<Database, 'tasks'>) => {
     const parts: Expression<SqlBool>[] = [eb('user_id', '=', userId)];
     if (query.status !== 'all') parts.push(eb('status', '=', query.status));
@@ -63,11 +79,13 @@ export async function listTasks(db: Kysely<Database>, userId: string, query: Lis
     if (query.tags) parts.push(sql<SqlBool>`tags @> ${sql.val(query.tags)}::text[]`);
     if (query.due_from) parts.push(eb('due_at', '>=', new Date(query.due_from)));
     if (query.due_to) parts.push(eb('due_at', '<=', new Date(query.due_to)));
+    if (query.completed_from) parts.push(eb('completed_at', '>=', new Date(query.completed_from)));
+    if (query.completed_to) parts.push(eb('completed_at', '<=', new Date(query.completed_to)));
     if (query.overdue === true) parts.push(sql<SqlBool>`status = 'open' and due_at < now()`);
     if (query.overdue === false)
       parts.push(sql<SqlBool>`not (status = 'open' and due_at is not null and due_at < now())`);
-    if (tsquery) parts.push(sql<SqlBool>`search @@ ${tsquery}`);
-    else if (query.q) parts.push(sql<SqlBool>`false`);
+    for (const word of words) parts.push(wordMatches(word));
+    if (query.q && !words.length) parts.push(sql<SqlBool>`false`);
     return eb.and(parts);
   };
 
@@ -89,7 +107,10 @@ export async function listTasks(db: Kysely<Database>, userId: string, query: Lis
         .selectFrom('tasks')
         .select(TASK_COLUMNS)
         .where(filters)
+        // whole words (ranked, title above description) before parts of words and typos (by likeness)
+        .orderBy(sql`search @@ ${tsquery}`, 'desc')
         .orderBy(sql`ts_rank(search, ${tsquery})`, 'desc')
+        .orderBy(sql`word_similarity(${words.join(' ')}, search_text)`, 'desc')
         .orderBy('created_at', 'desc')
         .orderBy('id')
         .offset(offset)

@@ -8,6 +8,7 @@ import type { Database } from '../db/schema';
 import type { BackendEnv } from '../http/env';
 import { openApiApp } from '../http/openapi';
 import { CreateTaskSchema, ListTasksQuerySchema, UpdateTaskSchema } from './input';
+import { expectedVersion, IfMatchHeaders, preconditioned, withEtag } from './preconditions';
 import { listTasks } from './query';
 import type { TaskService } from './service';
 
@@ -25,6 +26,11 @@ const CreateHeaders = z.object({
     .openapi({ param: { name: 'idempotency-key', in: 'header' }, example: '0b6f7a52-5d3e-4c1f-9a55-1f2f7f1c9e10' }),
 });
 const error = { description: 'Error: { error: { code, message, details? } }' };
+const changed = {
+  description:
+    'The task changed since the If-Match version: { error: { code: TASK_CHANGED, message }, task } with the current task and its ETag',
+};
+const tagged = { etag: { description: "The task's version, for If-Match", schema: { type: 'string' as const } } };
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
 const secured = { security: [{ bearer: [] }] };
 
@@ -74,7 +80,7 @@ export function taskRoutes(db: Kysely<Database>, tasks: TaskService, requireUser
         key ? { key, requestHash: createHash('sha256').update(JSON.stringify(input)).digest('hex') } : undefined,
       );
       if (replayed) c.header('idempotent-replayed', 'true');
-      return c.json(task, 201);
+      return c.json(withEtag(c, task), 201);
     },
   );
 
@@ -84,10 +90,10 @@ export function taskRoutes(db: Kysely<Database>, tasks: TaskService, requireUser
       path: '/{id}',
       summary: 'One task',
       request: { params: IdParam },
-      responses: { 200: { ...json(Task), description: 'The task' }, 401: error, 404: error },
+      responses: { 200: { ...json(Task), headers: tagged, description: 'The task' }, 401: error, 404: error },
       ...secured,
     }),
-    async (c) => c.json(await tasks.get(c.var.user.id, c.req.valid('param').id), 200),
+    async (c) => c.json(withEtag(c, await tasks.get(c.var.user.id, c.req.valid('param').id)), 200),
   );
 
   app.openapi(
@@ -95,11 +101,26 @@ export function taskRoutes(db: Kysely<Database>, tasks: TaskService, requireUser
       method: 'patch',
       path: '/{id}',
       summary: 'Change some fields of a task',
-      request: { params: IdParam, body: { ...json(UpdateTaskSchema), required: true } },
-      responses: { 200: { ...json(Task), description: 'The changed task' }, 400: error, 401: error, 404: error },
+      description: 'Send If-Match with the ETag you last saw, so a change made meanwhile is not overwritten (412).',
+      request: { params: IdParam, headers: IfMatchHeaders, body: { ...json(UpdateTaskSchema), required: true } },
+      responses: {
+        200: { ...json(Task), headers: tagged, description: 'The changed task' },
+        400: error,
+        401: error,
+        404: error,
+        412: changed,
+      },
       ...secured,
     }),
-    async (c) => c.json(await tasks.update(c.var.user.id, c.req.valid('param').id, c.req.valid('json')), 200),
+    async (c) => {
+      const expected = expectedVersion(c.req.valid('header')['if-match']);
+      return preconditioned(c, async () =>
+        c.json(
+          withEtag(c, await tasks.update(c.var.user.id, c.req.valid('param').id, c.req.valid('json'), expected)),
+          200,
+        ),
+      );
+    },
   );
 
   app.openapi(
@@ -107,13 +128,16 @@ export function taskRoutes(db: Kysely<Database>, tasks: TaskService, requireUser
       method: 'delete',
       path: '/{id}',
       summary: 'Delete a task (its reminder is cancelled)',
-      request: { params: IdParam },
-      responses: { 204: { description: 'Deleted' }, 401: error, 404: error },
+      request: { params: IdParam, headers: IfMatchHeaders },
+      responses: { 204: { description: 'Deleted' }, 400: error, 401: error, 404: error, 412: changed },
       ...secured,
     }),
     async (c) => {
-      await tasks.remove(c.var.user.id, c.req.valid('param').id);
-      return c.body(null, 204);
+      const expected = expectedVersion(c.req.valid('header')['if-match']);
+      return preconditioned(c, async () => {
+        await tasks.remove(c.var.user.id, c.req.valid('param').id, expected);
+        return c.body(null, 204);
+      });
     },
   );
 
@@ -122,11 +146,22 @@ export function taskRoutes(db: Kysely<Database>, tasks: TaskService, requireUser
       method: 'post',
       path: '/{id}/complete',
       summary: 'Mark a task done (a recurring task then gets its next occurrence)',
-      request: { params: IdParam },
-      responses: { 200: { ...json(Task), description: 'The completed task' }, 401: error, 404: error },
+      request: { params: IdParam, headers: IfMatchHeaders },
+      responses: {
+        200: { ...json(Task), headers: tagged, description: 'The completed task' },
+        400: error,
+        401: error,
+        404: error,
+        412: changed,
+      },
       ...secured,
     }),
-    async (c) => c.json(await tasks.complete(c.var.user.id, c.req.valid('param').id), 200),
+    async (c) => {
+      const expected = expectedVersion(c.req.valid('header')['if-match']);
+      return preconditioned(c, async () =>
+        c.json(withEtag(c, await tasks.complete(c.var.user.id, c.req.valid('param').id, expected)), 200),
+      );
+    },
   );
 
   app.openapi(
@@ -134,11 +169,22 @@ export function taskRoutes(db: Kysely<Database>, tasks: TaskService, requireUser
       method: 'post',
       path: '/{id}/reopen',
       summary: 'Mark a completed task open again',
-      request: { params: IdParam },
-      responses: { 200: { ...json(Task), description: 'The reopened task' }, 401: error, 404: error },
+      request: { params: IdParam, headers: IfMatchHeaders },
+      responses: {
+        200: { ...json(Task), headers: tagged, description: 'The reopened task' },
+        400: error,
+        401: error,
+        404: error,
+        412: changed,
+      },
       ...secured,
     }),
-    async (c) => c.json(await tasks.reopen(c.var.user.id, c.req.valid('param').id), 200),
+    async (c) => {
+      const expected = expectedVersion(c.req.valid('header')['if-match']);
+      return preconditioned(c, async () =>
+        c.json(withEtag(c, await tasks.reopen(c.var.user.id, c.req.valid('param').id, expected)), 200),
+      );
+    },
   );
   return app;
 }

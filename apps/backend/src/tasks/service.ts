@@ -3,10 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ReminderEvent, TaskEventType, TaskSnapshot } from '@todo/contracts';
 import { ApiError, notFound } from '@todo/service-kit';
+import { minutesBeforeOnWall } from '@todo/zoned-time';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Database, TASK_COLUMNS, type TaskRow } from '../db/schema';
 import { type ReminderJobData, reminderJobRow, reminderRow, taskChangeRows, writeOutbox } from '../outbox/outbox';
 import { type CreateTaskInput, crossFieldIssues, type UpdateTaskInput } from './input';
+import { checkVersion, type ExpectedVersion } from './preconditions';
 import { effectiveRemindAt, toSnapshot } from './snapshot';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -62,7 +64,12 @@ export class TaskService {
     return result;
   }
 
-  private async lock(trx: Transaction<Database>, userId: string, id: string): Promise<TaskRow> {
+  private async lock(
+    trx: Transaction<Database>,
+    userId: string,
+    id: string,
+    expected?: ExpectedVersion,
+  ): Promise<TaskRow> {
     if (!UUID.test(id)) throw notFound('task');
     const row = await trx
       .selectFrom('tasks')
@@ -72,6 +79,7 @@ export class TaskService {
       .forUpdate()
       .executeTakeFirst();
     if (!row) throw notFound('task');
+    checkVersion(toSnapshot(row), expected);
     return row;
   }
 
@@ -131,7 +139,7 @@ export class TaskService {
       completed_at: null,
       version: 1,
     };
-    const remindAt = effectiveRemindAt(fields);
+    const remindAt = effectiveRemindAt(fields, row.timezone);
     row.remind_at = remindAt ? new Date(remindAt) : null;
     return this.write(async (trx) => {
       if (key) {
@@ -187,9 +195,10 @@ export class TaskService {
     return earlier.task;
   }
 
-  async update(userId: string, id: string, patch: UpdateTaskInput): Promise<TaskSnapshot> {
+  /** `expected`: the versions the caller saw (If-Match); another one is refused with TaskChanged. */
+  async update(userId: string, id: string, patch: UpdateTaskInput, expected?: ExpectedVersion): Promise<TaskSnapshot> {
     return this.write(async (trx) => {
-      const before = await this.lock(trx, userId, id);
+      const before = await this.lock(trx, userId, id, expected);
       const merged = {
         due_at: patch.due_at !== undefined ? patch.due_at : iso(before.due_at),
         // an explicit time replaces an offset and the other way round
@@ -209,7 +218,7 @@ export class TaskService {
       const issues = crossFieldIssues(merged);
       if (issues.length)
         throw new ApiError(400, 'VALIDATION_FAILED', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
-      const remindAt = effectiveRemindAt(merged);
+      const remindAt = effectiveRemindAt(merged, patch.timezone ?? before.timezone);
       const after = await trx
         .updateTable('tasks')
         .set({
@@ -233,17 +242,22 @@ export class TaskService {
     });
   }
 
-  async complete(userId: string, id: string): Promise<TaskSnapshot> {
-    return this.setStatus(userId, id, 'completed');
+  async complete(userId: string, id: string, expected?: ExpectedVersion): Promise<TaskSnapshot> {
+    return this.setStatus(userId, id, 'completed', expected);
   }
 
-  async reopen(userId: string, id: string): Promise<TaskSnapshot> {
-    return this.setStatus(userId, id, 'open');
+  async reopen(userId: string, id: string, expected?: ExpectedVersion): Promise<TaskSnapshot> {
+    return this.setStatus(userId, id, 'open', expected);
   }
 
-  private async setStatus(userId: string, id: string, status: 'open' | 'completed'): Promise<TaskSnapshot> {
+  private async setStatus(
+    userId: string,
+    id: string,
+    status: 'open' | 'completed',
+    expected?: ExpectedVersion,
+  ): Promise<TaskSnapshot> {
     return this.write(async (trx) => {
-      const before = await this.lock(trx, userId, id);
+      const before = await this.lock(trx, userId, id, expected);
       // completing a completed task (or reopening an open one) changes nothing and says nothing
       if (before.status === status) return toSnapshot(before);
       const now = this.now();
@@ -263,9 +277,9 @@ export class TaskService {
     });
   }
 
-  async remove(userId: string, id: string): Promise<void> {
+  async remove(userId: string, id: string, expected?: ExpectedVersion): Promise<void> {
     await this.write(async (trx) => {
-      const before = await this.lock(trx, userId, id);
+      const before = await this.lock(trx, userId, id, expected);
       await trx.deleteFrom('tasks').where('id', '=', id).execute();
       await this.record(trx, 'deleted', before, { ...before, version: before.version + 1, updated_at: this.now() });
     });
@@ -291,7 +305,7 @@ export class TaskService {
       const due = input.due_at ? new Date(input.due_at) : null;
       let remindAt: Date | null = null;
       if (due && source.remind_before_minutes !== null)
-        remindAt = new Date(due.getTime() - source.remind_before_minutes * 60_000);
+        remindAt = minutesBeforeOnWall(due, source.remind_before_minutes, source.timezone);
       else if (due && source.remind_at && source.due_at) {
         remindAt = new Date(due.getTime() - (new Date(source.due_at).getTime() - new Date(source.remind_at).getTime()));
       }

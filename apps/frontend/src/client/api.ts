@@ -5,6 +5,8 @@ export class ApiFailure extends Error {
     readonly code: string,
     message: string,
     readonly details: { path: string; message: string }[] = [],
+    /** The whole error body, for answers that carry more (a 412 carries the task as it is now). */
+    readonly body?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -48,6 +50,7 @@ export async function api<T = any>(
       json?.error?.code ?? 'ERROR',
       json?.error?.message ?? `HTTP ${res.status}`,
       json?.error?.details,
+      json,
     );
   }
   return json as T;

@@ -1,6 +1,7 @@
 // Sign in and sign up.
 import { ApiFailure, api, session } from './api';
 import { h, replace } from './dom';
+import { humanIssue } from './field-errors';
 
 /** `notice`: why the form is shown (such as a sign-in that ended elsewhere), until the user acts. */
 export function renderAuth(root: HTMLElement, onSignedIn: () => void, notice = ''): void {
@@ -63,9 +64,14 @@ export function renderAuth(root: HTMLElement, onSignedIn: () => void, notice = '
         session.token = res.token;
         onSignedIn();
       } catch (err) {
-        // a refused password's reason is in the details ("too easy to guess: ...")
-        const reason =
-          err instanceof ApiFailure ? (err.details.find((d) => d.path === 'password')?.message ?? err.message) : '';
+        // a refused password's reason is in the details ("too easy to guess: ..."); as a sentence, the email kept
+        const issue =
+          err instanceof ApiFailure ? err.details.find((d) => d.path === 'password' || d.path === 'email') : undefined;
+        const reason = issue
+          ? humanIssue(issue)
+          : err instanceof ApiFailure
+            ? humanIssue({ path: '', message: err.message })
+            : '';
         render(reason || 'Something went wrong.');
       }
     });

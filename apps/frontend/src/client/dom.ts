@@ -1,4 +1,5 @@
-// A few lines instead of a framework: build elements, replace children.
+// A few lines instead of a framework: build elements, replace children; times in the account's zone.
+import { fromWall, toWall } from '@todo/zoned-time';
 
 type Child = Node | string | number | false | null | undefined;
 type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
@@ -32,21 +33,73 @@ export function replace(target: Element, ...children: Child[]): void {
   );
 }
 
-/** "2026-11-27T17:00:00Z" -> "Fri 27 Nov, 18:00" in the browser's zone. */
-export const formatWhen = (iso: string) =>
-  new Intl.DateTimeFormat(undefined, {
+/** The account's zone: every time on the page is shown and typed in it (the browser's until the account is known). */
+let zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+export const displayZone = () => zone;
+export const setDisplayZone = (timeZone: string) => {
+  zone = timeZone;
+};
+
+const wallParts = (date: Date) => {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', era: 'short' })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  return { year: Number(parts.year), bc: parts.era === 'BC' };
+};
+
+/**
+ * "2026-11-27T17:00:00Z" -> "Fri 27 Nov, 18:00" in the account's zone, with the year when it is not this year
+ * ("Fri 31 Dec 9999, 23:59"), so a far date never passes for a near one.
+ */
+export const formatWhen = (iso: string, now = new Date()) => {
+  const date = new Date(iso);
+  const sameYear = wallParts(date).year === wallParts(now).year && !wallParts(date).bc;
+  return new Intl.DateTimeFormat(undefined, {
+    timeZone: zone,
     weekday: 'short',
     day: 'numeric',
     month: 'short',
+    year: sameYear ? undefined : 'numeric',
     hour: '2-digit',
     minute: '2-digit',
-  }).format(new Date(iso));
+  }).format(date);
+};
 
-/** A datetime-local input's value for an ISO time, and back (in the browser's zone). */
+/** A datetime-local input's value for an ISO time, in the account's zone. */
 export const toLocalInput = (iso: string | null) => {
   if (!iso) return '';
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const wall = toWall(new Date(iso), zone);
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return `${pad(wall.getUTCFullYear(), 4)}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}T${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}`;
 };
-export const fromLocalInput = (value: string) => (value ? new Date(value).toISOString() : null);
+
+/** What a datetime-local value means in the account's zone: an ISO time, or why it names no time there. */
+export type LocalTime = { iso: string | null; problem?: undefined } | { iso?: undefined; problem: string };
+
+export function fromLocalInput(value: string): LocalTime {
+  if (!value) return { iso: null };
+  const match = /^(\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value);
+  if (!match) return { problem: 'Give a date and a time.' };
+  const [, y, mo, d, hh, mm] = match.map(Number) as number[];
+  const wall = new Date(0);
+  wall.setUTCFullYear(y as number, (mo as number) - 1, d as number);
+  wall.setUTCHours(hh as number, mm as number, 0, 0);
+  const instant = fromWall(wall, zone);
+  // a wall time the clocks skip (02:30 on the spring-forward night) has no instant: say so, never move it silently
+  if (toWall(instant, zone).getTime() !== wall.getTime()) {
+    const when = new Intl.DateTimeFormat(undefined, {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }).format(wall);
+    const time = `${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`;
+    return {
+      problem: `${time} does not exist on ${when} in ${zone}: the clocks go forward that night. Pick a time after the change, such as ${toLocalInput(instant.toISOString()).slice(11)}.`,
+    };
+  }
+  return { iso: instant.toISOString() };
+}

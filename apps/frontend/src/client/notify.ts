@@ -7,8 +7,12 @@ export function toast(message: string, kind: 'info' | 'error' | 'reminder' = 'in
   setTimeout(() => el.remove(), kind === 'reminder' ? 15_000 : 5_000);
 }
 
+/** A window event: a notification reached this page (the inbox counts it). */
+export const NOTIFICATION_ARRIVED = 'notification-arrived';
+
 export function remind(title: string, body: string): void {
   toast(`${title} — ${body}`, 'reminder');
+  window.dispatchEvent(new Event(NOTIFICATION_ARRIVED));
   if ('Notification' in window && Notification.permission === 'granted') new Notification(title, { body });
 }
 

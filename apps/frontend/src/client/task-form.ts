@@ -1,7 +1,10 @@
-// Create or edit a task in a dialog: title, notes, due date and time, reminder, recurrence, tags, priority.
+// Create or edit a task in a dialog: title, notes, due date and time, reminder, recurrence, tags, priority. An edit
+// sends only what the person changed, with If-Match: a change made meanwhile elsewhere is shown, never overwritten.
 import type { TaskSnapshot } from '@todo/contracts';
+import { TASK_CHANGED, taskEtag } from '@todo/contracts/src/task-version';
 import { ApiFailure, api } from './api';
-import { fromLocalInput, h, toLocalInput } from './dom';
+import { displayZone, formatWhen, fromLocalInput, h, replace, toLocalInput } from './dom';
+import { clearFieldIssues, type FieldIssue, showFieldIssues } from './field-errors';
 
 const RECURRENCES: [string, string][] = [
   ['', 'Does not repeat'],
@@ -15,6 +18,28 @@ const PRESET_RULES: Record<string, string> = {
   'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR': 'weekdays',
   'FREQ=WEEKLY': 'weekly',
   'FREQ=MONTHLY': 'monthly',
+};
+/** "Monthly" from the 29th–31st, as the next occurrence spells it (the month's last day when it is shorter). */
+const MONTH_END = /^FREQ=MONTHLY;BYMONTHDAY=28(,29(,30(,31)?)?)?;BYSETPOS=-1$/;
+
+/** The input that shows a field of the API, for the error next to it. */
+const FIELD_IDS: Record<string, string> = {
+  title: 'f-title',
+  description: 'f-description',
+  due_at: 'f-due',
+  priority: 'f-priority',
+  remind_at: 'f-remind-at',
+  remind_before_minutes: 'f-remind-before',
+  recurrence: 'f-recurrence',
+  tags: 'f-tags',
+};
+
+/** The dialog open for an existing task, told when the task changes elsewhere. */
+let editing: { id: string; newer: (task: TaskSnapshot) => void } | undefined;
+export const editingTaskId = () => editing?.id;
+/** The task as it is now (from the live feed or a refresh): the open dialog says so if it is newer. */
+export const taskChangedElsewhere = (task: TaskSnapshot) => {
+  if (editing?.id === task.id) editing.newer(task);
 };
 
 export function openTaskForm(task: TaskSnapshot | undefined, onSaved: (task: TaskSnapshot) => void): void {
@@ -56,8 +81,12 @@ export function openTaskForm(task: TaskSnapshot | undefined, onSaved: (task: Tas
     { id: 'f-recurrence' },
     ...RECURRENCES.map(([value, label]) => h('option', { value }, label)),
   );
+  const monthEnd = task?.recurrence && MONTH_END.test(task.recurrence);
   const custom = task?.recurrence && !PRESET_RULES[task.recurrence] ? task.recurrence : '';
-  if (custom) recurrence.append(h('option', { value: custom }, `Custom: ${custom}`));
+  if (custom)
+    recurrence.append(
+      h('option', { value: custom }, monthEnd ? 'Every month (at the month end when shorter)' : `Custom: ${custom}`),
+    );
   recurrence.value = task?.recurrence ? (PRESET_RULES[task.recurrence] ?? custom) : '';
   const tags = h('input', {
     id: 'f-tags',
@@ -74,6 +103,8 @@ export function openTaskForm(task: TaskSnapshot | undefined, onSaved: (task: Tas
   );
   priority.value = task?.priority ?? 'medium';
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
+  // a change made elsewhere while this dialog is open: what changed, and the choice to load it or keep mine
+  const conflict = h('div', { class: 'notice conflict', id: 'f-conflict', role: 'alert', hidden: true });
   const syncReminder = () => {
     remindAt.hidden = reminderKind.value !== 'at';
     remindBefore.hidden = reminderKind.value !== 'before';
@@ -90,7 +121,12 @@ export function openTaskForm(task: TaskSnapshot | undefined, onSaved: (task: Tas
       h('h2', { id: 'form-title' }, task ? 'Edit task' : 'New task'),
       field('f-title', 'Title', title),
       field('f-description', 'Notes', description),
-      h('div', { class: 'row' }, field('f-due', 'Due', due), field('f-priority', 'Priority', priority)),
+      h(
+        'div',
+        { class: 'row' },
+        field('f-due', 'Due', due, `Times in ${displayZone()}`),
+        field('f-priority', 'Priority', priority),
+      ),
       h(
         'div',
         { class: 'field' },
@@ -103,6 +139,7 @@ export function openTaskForm(task: TaskSnapshot | undefined, onSaved: (task: Tas
         field('f-recurrence', 'Repeats', recurrence),
         field('f-tags', 'Tags', tags, 'Separate with spaces'),
       ),
+      conflict,
       error,
       h(
         'div',
@@ -112,22 +149,113 @@ export function openTaskForm(task: TaskSnapshot | undefined, onSaved: (task: Tas
       ),
     ),
   );
-  dialog.addEventListener('close', () => dialog.remove());
-  let lastCreate = { fingerprint: '', key: '' };
-  dialog.querySelector('form')?.addEventListener('submit', async (event) => {
-    event.preventDefault();
+  dialog.addEventListener('close', () => {
+    if (editing?.id === task?.id) editing = undefined;
+    dialog.remove();
+  });
+  const form = dialog.querySelector('form') as HTMLFormElement;
+  /** The fields as the form shows them, in the API's terms; a time that does not exist is an issue, not a value. */
+  const read = (): { body: Record<string, unknown>; issues: FieldIssue[] } => {
+    const issues: FieldIssue[] = [];
+    const time = (path: string, value: string) => {
+      const local = fromLocalInput(value);
+      if (local.problem !== undefined) issues.push({ path, message: local.problem });
+      return local.iso ?? null;
+    };
     const body: Record<string, unknown> = {
       title: title.value,
       description: description.value || null,
       priority: priority.value,
-      tags: tags.value.split(/[\s,]+/).filter(Boolean),
-      due_at: fromLocalInput(due.value),
+      tags: tags.value
+        .split(/[\s,]+/)
+        .map((t) => t.replace(/^#+/, ''))
+        .filter(Boolean),
+      due_at: time('due_at', due.value),
       recurrence: recurrence.value || null,
-      remind_at: reminderKind.value === 'at' ? fromLocalInput(remindAt.value) : null,
+      remind_at: reminderKind.value === 'at' ? time('remind_at', remindAt.value) : null,
       remind_before_minutes: reminderKind.value === 'before' ? Number(remindBefore.value) : null,
     };
     if (body.remind_at === null && body.remind_before_minutes !== null) delete body.remind_at;
     else delete body.remind_before_minutes;
+    return { body, issues };
+  };
+  // what the dialog opened with: an edit sends only the fields that differ from it
+  const initial = read().body;
+  let base = task;
+  const changedFields = (body: Record<string, unknown>) => {
+    const patch: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(body)) {
+      if (JSON.stringify(value) !== JSON.stringify(initial[key])) patch[key] = value;
+    }
+    return patch;
+  };
+  const describeChange = (from: TaskSnapshot, to: TaskSnapshot) => {
+    const parts: string[] = [];
+    if (from.title !== to.title) parts.push(`the title is now "${to.title}"`);
+    if (from.description !== to.description) parts.push('the notes changed');
+    if (from.due_at !== to.due_at)
+      parts.push(to.due_at ? `it is now due ${formatWhen(to.due_at)}` : 'it has no due time now');
+    if (from.priority !== to.priority) parts.push(`the priority is now ${to.priority}`);
+    if (JSON.stringify(from.tags) !== JSON.stringify(to.tags)) parts.push('the tags changed');
+    if (from.status !== to.status) parts.push(to.status === 'completed' ? 'it was completed' : 'it was reopened');
+    if (from.remind_at !== to.remind_at) parts.push('the reminder changed');
+    if (from.recurrence !== to.recurrence) parts.push('the repeat rule changed');
+    return parts.length ? parts.join(', ') : 'it was saved again';
+  };
+  const showNewer = (current: TaskSnapshot) => {
+    if (!base || current.version <= base.version || !task) return;
+    conflict.hidden = false;
+    replace(
+      conflict,
+      h('p', {}, `This task was changed elsewhere while you were editing: ${describeChange(base, current)}.`),
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            id: 'f-load-newer',
+            onclick: () => {
+              dialog.close();
+              openTaskForm(current, onSaved);
+            },
+          },
+          'Load the new version',
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            id: 'f-keep-mine',
+            onclick: () => {
+              // my changes go on top of theirs: only the fields I changed are sent, against the new version
+              base = current;
+              conflict.hidden = true;
+              form.requestSubmit();
+            },
+          },
+          'Save my changes over it',
+        ),
+      ),
+    );
+  };
+  if (task) editing = { id: task.id, newer: showNewer };
+  let lastCreate = { fingerprint: '', key: '' };
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.hidden = true;
+    clearFieldIssues(form);
+    const { body: all, issues } = read();
+    if (issues.length) {
+      showFieldIssues(form, issues, (path) => FIELD_IDS[path], all);
+      return;
+    }
+    const body = task ? changedFields(all) : all;
+    if (task && Object.keys(body).length === 0) {
+      dialog.close();
+      return;
+    }
     if (!task) for (const key of Object.keys(body)) if (body[key] === null) delete body[key];
     // a create sent again with the same fields (after a lost answer) keeps its key, so it cannot make a second task
     const fingerprint = JSON.stringify(body);
@@ -136,11 +264,17 @@ export function openTaskForm(task: TaskSnapshot | undefined, onSaved: (task: Tas
       const saved = await api<TaskSnapshot>(task ? `/api/tasks/${task.id}` : '/api/tasks', {
         method: task ? 'PATCH' : 'POST',
         body,
-        headers: task ? {} : { 'idempotency-key': lastCreate.key },
+        headers: base ? { 'if-match': taskEtag(base.version) } : { 'idempotency-key': lastCreate.key },
       });
       dialog.close();
       onSaved(saved);
     } catch (err) {
+      if (err instanceof ApiFailure && err.code === TASK_CHANGED && err.body?.task) {
+        showNewer(err.body.task as TaskSnapshot);
+        return;
+      }
+      const rest = err instanceof ApiFailure ? showFieldIssues(form, err.details, (path) => FIELD_IDS[path], all) : [];
+      if (err instanceof ApiFailure && err.details.length && !rest.length) return;
       error.hidden = false;
       error.textContent = err instanceof ApiFailure ? err.message : 'Could not save.';
     }
