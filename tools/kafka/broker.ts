@@ -15,6 +15,7 @@ import {
 import { createConnection, createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { deadLetterTopic, TOPICS, type Topic } from '@todo/contracts';
+import { dieWithParent } from '../die-with-parent';
 import { KAFKA_LIB } from './fetch';
 
 export type ScramMechanism = 'SCRAM-SHA-512' | 'SCRAM-SHA-256';
@@ -294,9 +295,9 @@ export async function startKafka(options: KafkaOptions): Promise<KafkaBroker> {
   const launch = async () => {
     const timeoutMs = options.timeoutMs ?? 90_000;
     const until = Date.now() + timeoutMs;
-    const java = spawn('java', [...JVM_OPTS, LOG4J2, '-cp', classpath(lib), 'kafka.Kafka', config], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // the broker dies with whoever started it (the runner, a test), as the apps and sidecars do
+    const [bin, ...args] = dieWithParent(['java', ...JVM_OPTS, LOG4J2, '-cp', classpath(lib), 'kafka.Kafka', config]);
+    const java = spawn(bin as string, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = java;
     running.add(java);
     exited = new Promise((resolve) => {

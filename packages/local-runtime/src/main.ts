@@ -9,6 +9,7 @@ import { parseReplicas, readResources, readRunFile } from '@todo/local-sidecar';
 import { assertEnginesBuilt, type Engines, startEngines } from './daprd/engines';
 import { kafkaPorts } from './daprd/ports';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './database';
+import { endLeftovers, RUNNER } from './leftovers';
 import { Supervised } from './processes';
 import { waitUntilReady } from './readiness';
 import { writeSecretsFile } from './secrets-file';
@@ -77,6 +78,12 @@ async function main() {
       );
     }
   }
+  // TODO_DATA_DIR keeps a second copy of the system apart: its database and its secrets file
+  const dataDir = resolve(process.env.TODO_DATA_DIR ?? join(ROOT, '.data'));
+  // pids.json: where each process is now (tests and scripts signal them); rewritten when one is restarted
+  const pidsFile = join(dataDir, 'pids.json');
+  // a runner killed with -9 left processes holding the ports (on Linux its children die with it; not elsewhere)
+  await endLeftovers(pidsFile, say);
   await assertPortsFree([
     ...runFile.apps.flatMap((a) => [a.daprHttpPort, ...(a.appPort ? [a.appPort] : [])]),
     ...(realEngines ? [kafkaPorts(portOffset).broker] : []),
@@ -86,8 +93,6 @@ async function main() {
   const secretsFile = secretStore?.spec.metadata?.find((m) => m.name === 'secretsFile')?.value;
   if (typeof secretsFile !== 'string')
     throw new Error(`resources/ needs a ${COMPONENTS.secretStore} component with secretsFile`);
-  // TODO_DATA_DIR keeps a second copy of the system apart: its database and its secrets file
-  const dataDir = resolve(process.env.TODO_DATA_DIR ?? join(ROOT, '.data'));
   const baseDir = process.env.TODO_DATA_DIR ? dataDir : dirname(runFile.path);
 
   let databaseUrl = process.env.DATABASE_URL;
@@ -116,15 +121,14 @@ async function main() {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
-  // pids.json: where each process is now (tests and scripts signal them); rewritten when one is restarted
   const pids: Record<string, number> = {};
-  const pidsFile = join(dataDir, 'pids.json');
   const recordPid = (name: string) => (pid: number) => {
     pids[name] = pid;
     // whole or not at all: a reader never sees a half-written file
     writeFileSync(`${pidsFile}.tmp`, JSON.stringify(pids));
     renameSync(`${pidsFile}.tmp`, pidsFile);
   };
+  recordPid(RUNNER)(process.pid);
   const sidecarEnv = { ...baseEnv, ...tokens };
   if (realEngines) {
     engines = await startEngines({

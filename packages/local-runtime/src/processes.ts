@@ -1,14 +1,17 @@
 // Child processes with one prefixed, coloured log stream, stopped in reverse order on Ctrl-C. A process that crashes
 // (a signal or a non-zero exit) once the system is up is started again with backoff, as Kubernetes would restart a
-// container; one that exits cleanly (exit 0, e.g. after a SIGTERM) stays stopped.
+// container; one that exits cleanly (exit 0, e.g. after a SIGTERM) stays stopped. None outlives the runner.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { dieWithParent } from '../../../tools/die-with-parent';
 
 const COLOURS = [36, 35, 33, 32, 34, 31];
 const FIRST_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
 /** Up this long and the next crash starts the backoff over. */
 const HEALTHY_AFTER_MS = 60_000;
+
+export { dieWithParent };
 
 export interface ProcessOptions {
   cwd: string;
@@ -44,7 +47,7 @@ export class Supervised {
   }
 
   private spawn(): ChildProcess {
-    const [file, ...args] = this.command as [string, ...string[]];
+    const [file, ...args] = dieWithParent(this.command) as [string, ...string[]];
     const child = spawn(file, args, {
       cwd: this.options.cwd,
       env: this.options.env,

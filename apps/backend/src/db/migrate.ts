@@ -5,6 +5,8 @@ import * as createKeys from './migrations/0002_create_keys';
 import * as outboxTrace from './migrations/0003_outbox_trace';
 import * as authThrottle from './migrations/0004_auth_throttle';
 import * as chatTurns from './migrations/0005_chat_turns';
+import * as taskTrigramSearch from './migrations/0008_task_trigram_search';
+import * as outboxRelayLease from './migrations/0009_outbox_relay_lease';
 
 export const BACKEND_MIGRATIONS: Record<string, Migration> = {
   '0001_init': init,
@@ -12,4 +14,6 @@ export const BACKEND_MIGRATIONS: Record<string, Migration> = {
   '0003_outbox_trace': outboxTrace,
   '0004_auth_throttle': authThrottle,
   '0005_chat_turns': chatTurns,
+  '0008_task_trigram_search': taskTrigramSearch,
+  '0009_outbox_relay_lease': outboxRelayLease,
 };

@@ -8,27 +8,34 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database, OutboxTable } from '../db/schema';
 import { outboxBacklog, outboxLag, outboxPublished } from '../metrics';
+import { RelayLease } from './lease';
 
 const BATCH = 100;
 /** Tasks whose rows are sent at the same time. */
 const LANES = 8;
-const LEADER_LOCK = 5_071_977;
 
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
-  private leader?: pg.PoolClient;
+  private readonly lease: RelayLease;
   private backoffUntil = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly pool: pg.Pool,
+    pool: pg.Pool,
     private readonly dapr: Dapr,
     private readonly logger: Logger,
     private readonly pollMs = 500,
-  ) {}
+  ) {
+    this.lease = new RelayLease(pool);
+  }
+
+  /** Who this relay is in the lease table (tests find the one sending). */
+  get holder(): string {
+    return this.lease.holder;
+  }
 
   start(): void {
     this.timer = setInterval(() => this.wake(), this.pollMs);
@@ -40,11 +47,7 @@ export class OutboxRelay {
     this.stopped = true;
     clearInterval(this.timer);
     await this.running;
-    if (this.leader) {
-      await this.leader.query('select pg_advisory_unlock($1)', [LEADER_LOCK]).catch(() => undefined);
-      this.leader.release();
-      this.leader = undefined;
-    }
+    await this.lease.release().catch(() => undefined);
   }
 
   /** Run now (after a commit); if a run is in progress, run once more after it. */
@@ -65,33 +68,11 @@ export class OutboxRelay {
       });
   }
 
-  /** One relay per database: the replica holding the advisory lock sends, the others wait. */
-  private async lead(): Promise<boolean> {
-    if (this.leader) return true;
-    const client = await this.pool.connect();
-    const { rows } = await client.query('select pg_try_advisory_lock($1) as ok', [LEADER_LOCK]);
-    if (rows[0]?.ok) {
-      this.leader = client;
-      // the lock lives as long as this connection: when it breaks (Postgres restarted), drop it and lead again
-      client.on('error', (error) => {
-        if (this.leader !== client) return;
-        this.leader = undefined;
-        client.release(error);
-        this.logger.warn(
-          { reason: error.message },
-          'outbox relay lost its leader connection; will take the lock again',
-        );
-      });
-      return true;
-    }
-    client.release();
-    return false;
-  }
-
   private async drain(): Promise<void> {
-    if (Date.now() < this.backoffUntil || !(await this.lead())) return;
+    if (Date.now() < this.backoffUntil) return;
     for (;;) {
-      if (this.stopped) return;
+      // one relay per database: the one holding the lease sends, the others wait for it to lapse
+      if (this.stopped || !(await this.lease.held())) return;
       const rows = await this.db
         .selectFrom('outbox')
         .selectAll()
