@@ -155,43 +155,46 @@ export class DaprdSidecars {
       ...(this.options.apiToken ? { DAPR_API_TOKEN: this.options.apiToken } : {}),
       ...(this.options.appToken ? { APP_API_TOKEN: this.options.appToken } : {}),
     };
-    const started = await Promise.all(
-      this.options.apps.map(async ({ appId, appPort }) => {
-        const [http, grpc, internalGrpc, metrics] = await Promise.all(
-          Array.from({ length: 4 }, () => this.port(range)),
-        );
-        this.httpPorts.set(appId, http as number);
-        const child = this.spawn(
-          `daprd-${appId}`,
-          [
-            daprdPath(),
-            '--mode=standalone',
-            `--app-id=${appId}`,
-            ...(appPort ? [`--app-port=${appPort}`, '--app-protocol=http'] : []),
-            '--app-channel-address=127.0.0.1',
-            ...daprdListenFlags({
-              http: http as number,
-              grpc: grpc as number,
-              internalGrpc: internalGrpc as number,
-              metrics: metrics as number,
-            }),
-            `--scheduler-host-address=127.0.0.1:${schedulerGrpc}`,
-            `--resources-path=${resources}`,
-            // app ids resolve among these sidecars only, never another system's on this machine
-            `--config=${daprdConfiguration(appId, undefined, this.dir)}`,
-            `--log-level=${logLevel}`,
-          ],
-          env,
-        );
-        return { appId, child };
-      }),
-    );
+    const startOne = async ({ appId, appPort }: { appId: string; appPort?: number }) => {
+      const [http, grpc, internalGrpc, metrics] = await Promise.all(Array.from({ length: 4 }, () => this.port(range)));
+      this.httpPorts.set(appId, http as number);
+      const child = this.spawn(
+        `daprd-${appId}`,
+        [
+          daprdPath(),
+          '--mode=standalone',
+          `--app-id=${appId}`,
+          ...(appPort ? [`--app-port=${appPort}`, '--app-protocol=http'] : []),
+          '--app-channel-address=127.0.0.1',
+          ...daprdListenFlags({
+            http: http as number,
+            grpc: grpc as number,
+            internalGrpc: internalGrpc as number,
+            metrics: metrics as number,
+          }),
+          `--scheduler-host-address=127.0.0.1:${schedulerGrpc}`,
+          `--resources-path=${resources}`,
+          // app ids resolve among these sidecars only, never another system's on this machine
+          `--config=${daprdConfiguration(appId, undefined, this.dir)}`,
+          `--log-level=${logLevel}`,
+        ],
+        env,
+      );
+      return { appId, child };
+    };
+    const outbound = async ({ appId, child }: { appId: string; child: ChildProcess }) =>
+      waitFor(`${this.url(appId)}/v1.0/healthz/outbound`, child, this.logs.get(`daprd-${appId}`) ?? []);
+    // the first one creates the state store's tables alone: two daprd creating them at once race in Postgres
+    // ("type dapr_metadata already exists") and the loser exits
+    const [first, ...rest] = this.options.apps;
+    const started = first ? [await startOne(first)] : [];
+    if (started[0]) await outbound(started[0]);
+    started.push(...(await Promise.all(rest.map(startOne))));
     // outbound first (what the apps wait for), then full health: the scheduler stream is up, jobs can be scheduled
     await Promise.all(
-      started.map(async ({ appId, child }) => {
-        const log = this.logs.get(`daprd-${appId}`) ?? [];
-        await waitFor(`${this.url(appId)}/v1.0/healthz/outbound`, child, log);
-        await waitFor(`${this.url(appId)}/v1.0/healthz`, child, log);
+      started.map(async (one) => {
+        await outbound(one);
+        await waitFor(`${this.url(one.appId)}/v1.0/healthz`, one.child, this.logs.get(`daprd-${one.appId}`) ?? []);
       }),
     );
     return this;

@@ -3,7 +3,7 @@
 // control) from resources/config (all built from the Go module by `npm run dapr:build`).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunFile } from '@todo/local-sidecar';
+import type { RunApp, RunFile } from '@todo/local-sidecar';
 import { daprdPath, schedulerPath, sentryPath } from '../../../../tools/dapr/paths';
 import { type KafkaBroker, SYSTEM_TOPICS, startKafka } from '../../../../tools/kafka/broker';
 import { KAFKA_LIB } from '../../../../tools/kafka/fetch';
@@ -118,7 +118,7 @@ export async function startEngines(ctx: EngineContext): Promise<Engines> {
       kafka.bootstrap,
       join(ctx.dataDir, 'daprd-resources'),
     );
-    const sidecars = ctx.runFile.apps.map((app, index) =>
+    const startSidecar = (app: RunApp, index: number) =>
       supervise(
         `daprd-${app.name}`,
         daprdCommand({
@@ -133,16 +133,23 @@ export async function startEngines(ctx: EngineContext): Promise<Engines> {
         mtls,
         index,
         ctx.baseDir,
-      ),
-    );
+      );
     // the apps wait for their sidecar's outbound health; daprd's full health needs the app, which starts next
-    await Promise.all(
-      ctx.runFile.apps.map((app, i) =>
-        waitUntilReady(`http://127.0.0.1:${app.daprHttpPort}/v1.0/healthz/outbound`, READY_TIMEOUT_MS, () =>
-          Boolean(sidecars[i]?.running),
-        ),
-      ),
-    );
+    const outbound = (app: RunApp, sidecar: Supervised) =>
+      waitUntilReady(`http://127.0.0.1:${app.daprHttpPort}/v1.0/healthz/outbound`, READY_TIMEOUT_MS, () =>
+        Boolean(sidecar.running),
+      );
+    const sidecars: Supervised[] = [];
+    // second replicas after the first ones have loaded their components: two daprd creating the state store's
+    // tables at once race in Postgres ("type dapr_metadata already exists") and the loser exits
+    for (const wave of [1, 2]) {
+      const apps = ctx.runFile.apps.flatMap((app, index) =>
+        (app.replica > 1 ? 2 : 1) === wave ? [{ app, index }] : [],
+      );
+      const started = apps.map(({ app, index }) => startSidecar(app, index));
+      sidecars.push(...started);
+      await Promise.all(apps.map(({ app }, i) => outbound(app, started[i] as Supervised)));
+    }
     // each is restarted after a crash from now on; the sidecars once their apps are ready too (main.ts)
     sentry.restart = true;
     scheduler.restart = true;
