@@ -1,14 +1,13 @@
 // The frontend: the page, its assets, and /api/* forwarded through its own sidecar (Dapr service invocation),
 // streams included. No backend address anywhere: only app ids.
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { APP_IDS, apiErrorBody, CLIENT_ADDRESS_HEADER, matchBrowserRoute } from '@todo/contracts';
+import { APP_IDS, apiErrorBody, CLIENT_ADDRESS_HEADER, headerNotUtf8, matchBrowserRoute } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
 import { healthRoutes, installErrorHandlers, instrument } from '@todo/service-kit';
 import { type Context, Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import type { Asset } from './assets';
-import { headerNotUtf8 } from './header-text';
 import { Page } from './page';
 
 export interface FrontendDeps {

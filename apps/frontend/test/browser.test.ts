@@ -1,13 +1,13 @@
 // The UI in real headless Chromium (Debian's, driven by playwright-core) against the npm start system.
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_IDS } from '@todo/contracts';
 import { eventually, LocalSystem } from '@todo/testkit';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, SHOTS, signIn as signInAt } from './page.test-helper';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(__dirname, '..', '..', '..', 'test-results', 'screens');
 const system = new LocalSystem(300);
+// a ceiling, not a wait: each step waits for what the page shows, and a loaded 2-core machine is slow to paint
+jest.setTimeout(30_000);
 let browser: Browser;
 let url: string;
 
@@ -15,35 +15,16 @@ const newContext = (): Promise<BrowserContext> =>
   browser.newContext({ timezoneId: 'Europe/Berlin', locale: 'en-GB', viewport: { width: 1280, height: 860 } });
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
-  mkdirSync(SHOTS, { recursive: true });
   await system.start();
   url = `http://127.0.0.1:${system.appPort(APP_IDS.frontend)}/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
   await system.stop();
 }, 30_000);
 
-async function signIn(page: Page, email: string, create = false) {
-  await page.goto(url);
-  if (create) await page.getByRole('button', { name: 'Create an account' }).click();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: create ? 'Sign up' : 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Tasks' }).waitFor();
-}
+const signIn = (page: Page, email: string, create = false) => signInAt(page, url, email, create);
 
 const titles = (page: Page) => page.locator('#task-list .task .title').allTextContents();
 const titlesBecome = (page: Page, expected: string[]) =>

@@ -2,9 +2,9 @@
 // reload, and on a phone-sized screen the assistant opens with one tap instead of sitting below the whole list.
 import { APP_IDS } from '@todo/contracts';
 import { LocalSystem } from '@todo/testkit';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, signIn } from './page.test-helper';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const system = new LocalSystem(2600);
 let browser: Browser;
 let url: string;
@@ -12,21 +12,14 @@ let url: string;
 beforeAll(async () => {
   await system.start();
   url = `http://127.0.0.1:${system.appPort(APP_IDS.frontend)}/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
   await system.stop();
 }, 60_000);
 
-async function signUp(page: Page, email: string) {
-  await page.goto(url);
-  await page.getByRole('button', { name: 'Create an account' }).click();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.getByRole('heading', { name: 'Tasks' }).waitFor();
-}
+const signUp = (page: Page, email: string) => signIn(page, url, email, true);
 
 const send = async (page: Page, message: string) => {
   await page.getByLabel('Message the assistant').fill(message);

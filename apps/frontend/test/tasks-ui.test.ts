@@ -3,10 +3,9 @@
 import { join } from 'node:path';
 import { APP_IDS } from '@todo/contracts';
 import { eventually, LocalSystem } from '@todo/testkit';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, SHOTS, signIn as signInAt } from './page.test-helper';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(__dirname, '..', '..', '..', 'test-results', 'screens');
 const system = new LocalSystem(3200);
 jest.setTimeout(30_000);
 let browser: Browser;
@@ -15,10 +14,7 @@ let url: string;
 beforeAll(async () => {
   await system.start();
   url = `http://127.0.0.1:${system.appPort(APP_IDS.frontend)}/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
@@ -28,14 +24,7 @@ afterAll(async () => {
 const newContext = (timezoneId = 'Europe/Berlin'): Promise<BrowserContext> =>
   browser.newContext({ timezoneId, locale: 'en-GB', viewport: { width: 1280, height: 860 } });
 
-async function signIn(page: Page, email: string, create = false) {
-  await page.goto(url);
-  if (create) await page.getByRole('button', { name: 'Create an account' }).click();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: create ? 'Sign up' : 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Tasks' }).waitFor();
-}
+const signIn = (page: Page, email: string, create = false) => signInAt(page, url, email, create);
 
 /** The API as the page's signed-in user, through the frontend. */
 async function asUser(page: Page, path: string, init: { method?: string; body?: unknown; headers?: object } = {}) {

@@ -23,3 +23,23 @@ export const idempotencyKey = () =>
     .min(1)
     .max(200)
     .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The first header whose bytes are not UTF-8 text (Node hands each header byte over as one Latin-1 character), or
+ * undefined. Dapr carries headers between sidecars as protobuf strings, which must be UTF-8: daprd answers any
+ * other value with 500 ERR_DIRECT_INVOKE.
+ */
+export function headerNotUtf8(headers: Headers): string | undefined {
+  let found: string | undefined;
+  headers.forEach((value, name) => {
+    if (found || /^[\t\x20-\x7e]*$/.test(value)) return;
+    try {
+      utf8.decode(Uint8Array.from(value, (ch) => ch.charCodeAt(0)));
+    } catch {
+      found = name;
+    }
+  });
+  return found;
+}

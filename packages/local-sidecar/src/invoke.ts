@@ -2,7 +2,7 @@
 // to the target app, with resiliency.
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import { type AccessControlList, LOCAL_NAMESPACE, TRUST_DOMAIN } from '@todo/contracts';
+import { type AccessControlList, headerNotUtf8, LOCAL_NAMESPACE, TRUST_DOMAIN } from '@todo/contracts';
 import type { Logger } from 'pino';
 import { type AppInstance, appHeaders, appUrl } from './app-instance';
 import type { ResiliencyPolicies } from './resiliency';
@@ -40,22 +40,6 @@ function normalizeMethod(method: string): string | undefined {
   let cleaned = posix.normalize(decoded).replace(/(.)\/+$/, '$1');
   while (cleaned.startsWith('../')) cleaned = cleaned.slice(3);
   return cleaned === '..' || cleaned === '.' ? '' : cleaned;
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** daprd carries headers to the callee's daprd as protobuf strings, which must be UTF-8 (a header's bytes arrive as Latin-1). */
-function notUtf8(headers: Headers): boolean {
-  let bad = false;
-  headers.forEach((value) => {
-    if (bad || /^[\t\x20-\x7e]*$/.test(value)) return;
-    try {
-      utf8.decode(Buffer.from(value, 'latin1'));
-    } catch {
-      bad = true;
-    }
-  });
-  return bad;
 }
 
 const newTraceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
@@ -101,7 +85,8 @@ export class Invoker {
     }
     const denied = this.denied(callerAppId, targetAppId, method, request.method.toUpperCase());
     if (denied) return denied;
-    if (notUtf8(request.headers)) {
+    // daprd carries headers to the callee's daprd as protobuf strings, which must be UTF-8
+    if (headerNotUtf8(request.headers)) {
       return invokeError(
         `failed to invoke, id: ${targetAppId}, err: error sending message: rpc error: code = Internal desc = grpc: error while marshaling: string field contains invalid UTF-8`,
       );

@@ -1,26 +1,9 @@
 // A stand-in for the MCP tools in corpus tests: a few fixed tasks, every call recorded.
 import type { TaskSnapshot } from '@todo/contracts';
 import type { ToolCaller } from '../agent';
+import { BASE_TASK } from './corpus/fake-store';
 
-const base: TaskSnapshot = {
-  id: '',
-  user_id: 'u1',
-  title: '',
-  description: null,
-  status: 'open',
-  priority: 'medium',
-  tags: [],
-  due_at: null,
-  remind_at: null,
-  remind_before_minutes: null,
-  recurrence: null,
-  timezone: 'Europe/Berlin',
-  series_id: null,
-  created_at: '2026-11-20T10:00:00.000Z',
-  updated_at: '2026-11-20T10:00:00.000Z',
-  completed_at: null,
-  version: 1,
-};
+const base = BASE_TASK;
 
 export const FIXTURE_TASKS: TaskSnapshot[] = [
   {

@@ -5,7 +5,8 @@ import type { ToolCaller } from '../../agent';
 import { TOOLS, type ToolName } from '../../tools';
 import { FIXTURE } from './items';
 
-const base: TaskSnapshot = {
+/** A task with every field at its default, in the corpus's zone: fixtures spread their own fields over it. */
+export const BASE_TASK: TaskSnapshot = {
   id: '',
   user_id: 'u1',
   title: '',
@@ -40,7 +41,7 @@ const matches = (task: TaskSnapshot, q: string) => {
 
 export function fakeStore(now = new Date(FIXTURE.now)): { caller: ToolCaller; calls: RecordedCall[] } {
   const tasks: TaskSnapshot[] = FIXTURE.tasks.map(
-    (t) => ({ ...base, ...(t as Partial<TaskSnapshot>) }) as TaskSnapshot,
+    (t) => ({ ...BASE_TASK, ...(t as Partial<TaskSnapshot>) }) as TaskSnapshot,
   );
   const calls: RecordedCall[] = [];
   let added = 0;
@@ -58,7 +59,7 @@ export function fakeStore(now = new Date(FIXTURE.now)): { caller: ToolCaller; ca
     switch (name) {
       case 'add_task': {
         added += 1;
-        const task = { ...base, id: `t-new-${added}`, ...a } as TaskSnapshot;
+        const task = { ...BASE_TASK, id: `t-new-${added}`, ...a } as TaskSnapshot;
         tasks.push(task);
         return { ok: true, summary: 'added', data: task };
       }
