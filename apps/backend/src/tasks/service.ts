@@ -141,6 +141,7 @@ export class TaskService {
     };
     const remindAt = effectiveRemindAt(fields, row.timezone);
     row.remind_at = remindAt ? new Date(remindAt) : null;
+    if (!key) return this.insertWithOutbox(row);
     return this.write(async (trx) => {
       if (key) {
         const earlier = await this.claimCreateKey(trx, owner.id, key);
@@ -160,6 +161,28 @@ export class TaskService {
       }
       return snapshot;
     });
+  }
+
+  /**
+   * A create without a key in one statement (one round trip instead of BEGIN, two INSERTs, COMMIT): a CTE inserts the
+   * task and its outbox rows, which commit or fail together as any single statement does. The events carry the
+   * snapshot of the row as written here, which is what the INSERT stores (no column of a snapshot is computed in SQL).
+   */
+  private async insertWithOutbox(row: TaskRow): Promise<TaskSnapshot> {
+    const snapshot = toSnapshot(row);
+    const job = reminderJobChange(null, row);
+    const outbox = [
+      ...taskChangeRows('created', snapshot, this.now()),
+      ...(job !== undefined ? [reminderJobRow(row.id, job)] : []),
+    ];
+    const { priority_rank: _generated, ...values } = row;
+    await this.db
+      .with('task', (db) => db.insertInto('tasks').values(values).returning('id'))
+      .insertInto('outbox')
+      .values(outbox)
+      .execute();
+    if (!this.db.isTransaction) this.afterCommit();
+    return snapshot;
   }
 
   /**
