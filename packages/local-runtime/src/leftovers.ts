@@ -18,7 +18,7 @@ function startedAt(pid: number): number | undefined {
 }
 
 /** Running (a zombie waiting for its new parent to reap it holds no port, so it does not count). */
-function running(pid: number): boolean {
+export function running(pid: number): boolean {
   try {
     const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim();
     return state !== '' && !state.startsWith('Z');

@@ -1,12 +1,13 @@
 // kill -9 of `npm start` itself: its children go with it, the writes it acknowledged are there after the next
 // start, and a start finds and ends what a dead runner left holding the ports instead of refusing.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ALL_APP_IDS, APP_IDS, LOCAL_PORTS, SECRET } from '@todo/contracts';
 import pg from 'pg';
+import { running } from '../src/leftovers';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const OFFSET = 1300;
@@ -47,16 +48,6 @@ async function start(): Promise<ChildProcess> {
 }
 
 const pids = () => JSON.parse(readFileSync(join(dataDir, 'pids.json'), 'utf8')) as Record<string, number>;
-
-/** Running, not a zombie waiting to be reaped. */
-function running(pid: number): boolean {
-  try {
-    const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim();
-    return state !== '' && !state.startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 const databaseUrl = () =>
   JSON.parse(readFileSync(join(dataDir, '.data', 'secrets.json'), 'utf8'))[SECRET.name][
