@@ -1,6 +1,5 @@
 // The scale curve as a PNG: an SVG drawn here, rasterised by the Chromium the browser tests already use (no chart
 // library to add).
-import { chromium } from 'playwright-core';
 
 export interface Series {
   name: string;
@@ -45,18 +44,4 @@ export function scaleChart(title: string, series: Series[]): string {
     ${ticks.join('')}${xTicks.join('')}${lines.join('')}
     <text x="${w / 2}" y="${h - 14}" font-size="12" text-anchor="middle">tasks in the table (log scale)</text>
     <text x="14" y="${h / 2}" font-size="12" transform="rotate(-90 14 ${h / 2})" text-anchor="middle">p50 ms (log scale)</text></svg>`;
-}
-
-export async function writePng(svg: string, path: string): Promise<void> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu'],
-  });
-  try {
-    const page = await browser.newPage({ viewport: { width: 980, height: 420 } });
-    await page.setContent(`<html><body style="margin:0">${svg}</body></html>`);
-    await page.screenshot({ path, fullPage: true });
-  } finally {
-    await browser.close();
-  }
 }

@@ -17,7 +17,8 @@ import { ListTasksQuerySchema } from '../apps/backend/src/tasks/input';
 import { listTasks } from '../apps/backend/src/tasks/query';
 import { TaskService } from '../apps/backend/src/tasks/service';
 import { percentile } from './measure';
-import { scaleChart, writePng } from './scale-chart';
+import { writePng } from './png';
+import { scaleChart } from './scale-chart';
 import { generate, heavyTasks, PROBE_TASKS, USERS, userId } from './scale-data';
 
 const { values: args } = parseArgs({

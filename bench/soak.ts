@@ -10,10 +10,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { APP_IDS, LOCAL_PORTS } from '@todo/contracts';
-import { chromium } from 'playwright-core';
 import { EMBEDDED_START_PARAMS } from '../packages/local-runtime/src/database';
 import { DurableNodeFS } from '../packages/local-runtime/src/durable-fs';
 import { percentile, rssMb } from './measure';
+import { writePng } from './png';
 
 const ROOT = resolve(__dirname, '..');
 const { values: args } = parseArgs({
@@ -33,7 +33,6 @@ const USERS = 4;
 const WORKERS_PER_USER = 2;
 const KEEP_TASKS = 100;
 const DESCRIPTION = 'A task description long enough to matter. '.repeat(110).slice(0, 4_800);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The runner's heap after a full GC, written on SIGUSR2 (a preload: the runner itself has no such hook). */
 const HEAP_PRELOAD = `data:text/javascript,${encodeURIComponent(
@@ -204,17 +203,6 @@ function chart(samples: Sample[]): string {
     <text x="${w / 2}" y="${h - 12}" font-size="12" text-anchor="middle">minutes</text></svg>`;
 }
 
-async function writePng(svg: string, path: string): Promise<void> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 420 } });
-    await page.setContent(`<html><body style="margin:0">${svg}</body></html>`);
-    await page.screenshot({ path, fullPage: true });
-  } finally {
-    await browser.close();
-  }
-}
-
 async function main() {
   mkdirSync(args.out, { recursive: true });
   const cost = await fsyncCost();
@@ -307,7 +295,7 @@ async function main() {
   const settled = samples.filter((s) => s.minute >= 1);
   const growth = (settled.at(-1)?.heapMb ?? 0) - (settled[0]?.heapMb ?? 0);
   const png = join(args.out, 'soak.png');
-  await writePng(chart(samples), png);
+  await writePng(chart(samples), png, 1100);
   console.log(`\nchart: ${png}`);
   console.log(
     `runner heap after GC from minute ${settled[0]?.minute} to ${settled.at(-1)?.minute}: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB ` +

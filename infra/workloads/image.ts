@@ -11,6 +11,10 @@ import { contextHash } from './build-context';
 
 export const BUILD_CONTEXT = join(__dirname, '..', '..');
 
+let contextTag: string | undefined;
+/** The build context's hash, read once per run: every app's image is built from the same context. */
+const buildContextTag = () => (contextTag ??= contextHash(BUILD_CONTEXT));
+
 export interface ImageArgs {
   cluster: Cluster;
   /** The tag pushed to a registry (each stack its own); also the tag of images loaded by hand when build is false. */
@@ -42,7 +46,7 @@ export function appImage(appDir: string, args: ImageArgs): pulumi.Output<string>
         }
       : {
           // the kubelet never pulls (imagePullPolicy Never): the tag must change whenever the build does
-          tags: [pulumi.interpolate`${name}:${contextHash(BUILD_CONTEXT)}`],
+          tags: [pulumi.interpolate`${name}:${buildContextTag()}`],
           push: false,
           exports: [{ docker: {} }],
         }),

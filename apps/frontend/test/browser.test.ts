@@ -1,30 +1,14 @@
 // The UI in real headless Chromium (Debian's, driven by playwright-core) against the npm start system.
 import { join } from 'node:path';
-import { APP_IDS } from '@todo/contracts';
 import { eventually, LocalSystem } from '@todo/testkit';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, SHOTS, signIn as signInAt } from './page.test-helper';
+import type { BrowserContext, Page } from 'playwright-core';
+import { pageSuite, SHOTS } from './page.test-helper';
 
 const system = new LocalSystem(300);
 // a ceiling, not a wait: each step waits for what the page shows, and a loaded 2-core machine is slow to paint
 jest.setTimeout(30_000);
-let browser: Browser;
-let url: string;
-
-const newContext = (): Promise<BrowserContext> =>
-  browser.newContext({ timezoneId: 'Europe/Berlin', locale: 'en-GB', viewport: { width: 1280, height: 860 } });
-
-beforeAll(async () => {
-  await system.start();
-  url = `http://127.0.0.1:${system.appPort(APP_IDS.frontend)}/`;
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await system.stop();
-}, 30_000);
-
-const signIn = (page: Page, email: string, create = false) => signInAt(page, url, email, create);
+const suite = pageSuite(system);
+const { newContext, signIn } = suite;
 
 const titles = (page: Page) => page.locator('#task-list .task .title').allTextContents();
 const titlesBecome = (page: Page, expected: string[]) =>
@@ -45,7 +29,7 @@ describe('the web UI', () => {
   afterAll(() => context.close());
 
   it('signs up and shows an empty list with the assistant beside it', async () => {
-    await page.goto(url);
+    await page.goto(suite.url);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.screenshot({ path: join(SHOTS, '01-sign-in.png') });
     await signIn(page, 'ui@example.com', true);
@@ -124,7 +108,7 @@ describe('the web UI', () => {
     await item.waitFor();
     const id = await item.getAttribute('data-id');
     const token = await page.evaluate(() => localStorage.getItem('todo.token'));
-    const res = await fetch(`${url}api/tasks/${id}`, {
+    const res = await fetch(`${suite.url}api/tasks/${id}`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ remind_at: new Date(Date.now() + 3_000).toISOString() }),
@@ -153,7 +137,7 @@ describe('a sign-out ends that sign-in everywhere', () => {
     const first = await context.newPage();
     await signIn(first, 'tabs@example.com', true);
     const second = await context.newPage();
-    await second.goto(url);
+    await second.goto(suite.url);
     await second.getByRole('heading', { name: 'Tasks' }).waitFor();
     await first.getByRole('button', { name: 'Sign out' }).click();
     await second.getByText('You were signed out').waitFor({ timeout: 5_000 });
@@ -169,7 +153,7 @@ describe('a sign-out ends that sign-in everywhere', () => {
     // another browser holding the same sign-in shares no storage with the first: only the server can tell it
     const b = await newContext();
     const pageB = await b.newPage();
-    await pageB.goto(url);
+    await pageB.goto(suite.url);
     await pageB.evaluate((t) => localStorage.setItem('todo.token', t as string), token);
     await pageB.reload();
     await pageB.locator('#live.on').waitFor();

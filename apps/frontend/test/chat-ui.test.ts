@@ -1,25 +1,12 @@
 // The assistant in real headless Chromium against the npm start system: the conversation is still there after a
 // reload, and on a phone-sized screen the assistant opens with one tap instead of sitting below the whole list.
-import { APP_IDS } from '@todo/contracts';
 import { LocalSystem } from '@todo/testkit';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, signIn } from './page.test-helper';
+import type { Page } from 'playwright-core';
+import { pageSuite } from './page.test-helper';
 
 const system = new LocalSystem(2600);
-let browser: Browser;
-let url: string;
-
-beforeAll(async () => {
-  await system.start();
-  url = `http://127.0.0.1:${system.appPort(APP_IDS.frontend)}/`;
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await system.stop();
-}, 60_000);
-
-const signUp = (page: Page, email: string) => signIn(page, url, email, true);
+const suite = pageSuite(system, 60_000);
+const signUp = (page: Page, email: string) => suite.signIn(page, email, true);
 
 const send = async (page: Page, message: string) => {
   await page.getByLabel('Message the assistant').fill(message);
@@ -27,7 +14,10 @@ const send = async (page: Page, message: string) => {
 };
 
 it('brings the conversation back after a reload, and goes on with it', async () => {
-  const context = await browser.newContext({ timezoneId: 'Europe/Berlin', viewport: { width: 1280, height: 860 } });
+  const context = await suite.browser.newContext({
+    timezoneId: 'Europe/Berlin',
+    viewport: { width: 1280, height: 860 },
+  });
   const page = await context.newPage();
   await signUp(page, 'chat-reload@example.com');
   await send(page, 'add water the plants tomorrow');
@@ -47,7 +37,7 @@ it('brings the conversation back after a reload, and goes on with it', async () 
 }, 60_000);
 
 it('on a phone, the assistant is one tap away and works there', async () => {
-  const context = await browser.newContext({
+  const context = await suite.browser.newContext({
     timezoneId: 'Europe/Berlin',
     viewport: { width: 390, height: 844 },
     isMobile: true,

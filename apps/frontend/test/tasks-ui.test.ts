@@ -1,35 +1,19 @@
 // Tasks and time as a person meets them in the page (headless Chromium against the npm start system): every task
 // reachable, no lost edit, times in the account's zone, far dates, overdue without a reload, errors in sentences.
 import { join } from 'node:path';
-import { APP_IDS } from '@todo/contracts';
 import { eventually, LocalSystem } from '@todo/testkit';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, SHOTS, signIn as signInAt } from './page.test-helper';
+import type { BrowserContext, Page } from 'playwright-core';
+import { pageSuite, SHOTS } from './page.test-helper';
 
 const system = new LocalSystem(3200);
 jest.setTimeout(30_000);
-let browser: Browser;
-let url: string;
-
-beforeAll(async () => {
-  await system.start();
-  url = `http://127.0.0.1:${system.appPort(APP_IDS.frontend)}/`;
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await system.stop();
-}, 30_000);
-
-const newContext = (timezoneId = 'Europe/Berlin'): Promise<BrowserContext> =>
-  browser.newContext({ timezoneId, locale: 'en-GB', viewport: { width: 1280, height: 860 } });
-
-const signIn = (page: Page, email: string, create = false) => signInAt(page, url, email, create);
+const suite = pageSuite(system);
+const { newContext, signIn } = suite;
 
 /** The API as the page's signed-in user, through the frontend. */
 async function asUser(page: Page, path: string, init: { method?: string; body?: unknown; headers?: object } = {}) {
   const token = await page.evaluate(() => localStorage.getItem('todo.token'));
-  const res = await fetch(`${url}${path.slice(1)}`, {
+  const res = await fetch(`${suite.url}${path.slice(1)}`, {
     method: init.method ?? (init.body ? 'POST' : 'GET'),
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
     body: init.body ? JSON.stringify(init.body) : undefined,

@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { SCRAM_MECHANISM, ScramVerifier } from './scram';
 import { ClientNames } from './statement-names';
+import { message } from './wire-message';
 
 const SSL_REQUEST = 80877103;
 const CANCEL_REQUEST = 80877102;
@@ -36,13 +37,6 @@ export interface WireServerOptions {
   password: string;
   idleInTransactionMs?: number;
   maxConnections?: number;
-}
-
-function message(type: string, body: Buffer): Buffer {
-  const head = Buffer.alloc(5);
-  head.write(type, 0, 'latin1');
-  head.writeInt32BE(body.length + 4, 1);
-  return Buffer.concat([head, body]);
 }
 
 function simpleQuery(sql: string): Buffer {

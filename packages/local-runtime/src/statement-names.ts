@@ -2,6 +2,7 @@
 // wire server's clients: two pool connections preparing "auth_throttle:rlflx-upsert" collided (42P05). Each
 // client's names get its own prefix on the way in.
 import { createHash } from 'node:crypto';
+import { message } from './wire-message';
 
 /** Postgres keeps NAMEDATALEN - 1 bytes of a statement's name. */
 const MAX_NAME = 63;
@@ -12,11 +13,7 @@ function cString(buffer: Buffer, at: number): [string, number] {
 }
 
 function withName(type: string, before: Buffer, name: string, after: Buffer): Buffer {
-  const body = Buffer.concat([before, Buffer.from(`${name}\0`), after]);
-  const head = Buffer.alloc(5);
-  head.write(type, 0, 'latin1');
-  head.writeInt32BE(body.length + 4, 1);
-  return Buffer.concat([head, body]);
+  return message(type, Buffer.concat([before, Buffer.from(`${name}\0`), after]));
 }
 
 export class ClientNames {
@@ -80,6 +77,6 @@ export class ClientNames {
   closeAll(): Buffer | undefined {
     if (!this.statements.size) return undefined;
     const closes = [...this.statements].map((name) => withName('C', Buffer.from('S'), name, Buffer.alloc(0)));
-    return Buffer.concat([...closes, Buffer.from([0x53, 0, 0, 0, 4])]);
+    return Buffer.concat([...closes, message('S', Buffer.alloc(0))]);
   }
 }

@@ -13,6 +13,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: FieldIssue[],
+    /** Beside `error` in the body (e.g. the current state of what the request could not change), and headers. */
+    readonly extra: { body?: Record<string, unknown>; headers?: Record<string, string> } = {},
   ) {
     super(message);
   }
@@ -24,7 +26,10 @@ export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what
 export function installErrorHandlers(app: Hono<any, any, any>, logger: Logger): void {
   app.notFound((c) => c.json(apiErrorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((error, c) => {
-    if (error instanceof ApiError) return c.json(apiErrorBody(error.code, error.message, error.details), error.status);
+    if (error instanceof ApiError) {
+      for (const [name, value] of Object.entries(error.extra.headers ?? {})) c.header(name, value);
+      return c.json({ ...apiErrorBody(error.code, error.message, error.details), ...error.extra.body }, error.status);
+    }
     if (error instanceof HTTPException && error.status < 500) {
       return c.json(apiErrorBody('BAD_REQUEST', error.message || 'bad request'), error.status);
     }

@@ -1,7 +1,7 @@
 // No lost update: a write that names the version it saw (If-Match) is refused with 412 and the task as it is now
 // when someone changed the task meanwhile; every answer with a task carries its version as ETag.
 import { z } from '@hono/zod-openapi';
-import { apiErrorBody, ifMatchVersions, TASK_CHANGED, type TaskSnapshot, taskEtag } from '@todo/contracts';
+import { ifMatchVersions, TASK_CHANGED, type TaskSnapshot, taskEtag } from '@todo/contracts';
 import { ApiError } from '@todo/service-kit';
 import type { Context } from 'hono';
 
@@ -15,6 +15,8 @@ export class TaskChanged extends ApiError {
       412,
       TASK_CHANGED,
       `this task was changed meanwhile (now version ${current.version}); look at the new version and apply your change to it`,
+      undefined,
+      { body: { task: current }, headers: { etag: taskEtag(current.version) } },
     );
   }
 }
@@ -48,15 +50,4 @@ export function expectedVersion(header: string | undefined): ExpectedVersion | u
 export function withEtag<T extends TaskSnapshot>(c: Context, task: T): T {
   c.header('etag', taskEtag(task.version));
   return task;
-}
-
-/** Runs a write; a TaskChanged becomes the 412 answer with the current task (and its ETag). */
-export async function preconditioned(c: Context, write: () => Promise<Response>): Promise<Response> {
-  try {
-    return await write();
-  } catch (error) {
-    if (!(error instanceof TaskChanged)) throw error;
-    c.header('etag', taskEtag(error.current.version));
-    return c.json({ ...apiErrorBody(error.code, error.message), task: error.current }, 412);
-  }
 }

@@ -8,7 +8,7 @@ import type { Database } from '../db/schema';
 import type { BackendEnv } from '../http/env';
 import { openApiApp } from '../http/openapi';
 import { CreateTaskSchema, ListTasksQuerySchema, UpdateTaskSchema } from './input';
-import { expectedVersion, IfMatchHeaders, preconditioned, withEtag } from './preconditions';
+import { expectedVersion, IfMatchHeaders, withEtag } from './preconditions';
 import { listTasks } from './query';
 import type { TaskService } from './service';
 
@@ -114,11 +114,9 @@ export function taskRoutes(db: Kysely<Database>, tasks: TaskService, requireUser
     }),
     async (c) => {
       const expected = expectedVersion(c.req.valid('header')['if-match']);
-      return preconditioned(c, async () =>
-        c.json(
-          withEtag(c, await tasks.update(c.var.user.id, c.req.valid('param').id, c.req.valid('json'), expected)),
-          200,
-        ),
+      return c.json(
+        withEtag(c, await tasks.update(c.var.user.id, c.req.valid('param').id, c.req.valid('json'), expected)),
+        200,
       );
     },
   );
@@ -134,10 +132,8 @@ export function taskRoutes(db: Kysely<Database>, tasks: TaskService, requireUser
     }),
     async (c) => {
       const expected = expectedVersion(c.req.valid('header')['if-match']);
-      return preconditioned(c, async () => {
-        await tasks.remove(c.var.user.id, c.req.valid('param').id, expected);
-        return c.body(null, 204);
-      });
+      await tasks.remove(c.var.user.id, c.req.valid('param').id, expected);
+      return c.body(null, 204);
     },
   );
 
@@ -158,9 +154,7 @@ export function taskRoutes(db: Kysely<Database>, tasks: TaskService, requireUser
     }),
     async (c) => {
       const expected = expectedVersion(c.req.valid('header')['if-match']);
-      return preconditioned(c, async () =>
-        c.json(withEtag(c, await tasks.complete(c.var.user.id, c.req.valid('param').id, expected)), 200),
-      );
+      return c.json(withEtag(c, await tasks.complete(c.var.user.id, c.req.valid('param').id, expected)), 200);
     },
   );
 
@@ -181,9 +175,7 @@ export function taskRoutes(db: Kysely<Database>, tasks: TaskService, requireUser
     }),
     async (c) => {
       const expected = expectedVersion(c.req.valid('header')['if-match']);
-      return preconditioned(c, async () =>
-        c.json(withEtag(c, await tasks.reopen(c.var.user.id, c.req.valid('param').id, expected)), 200),
-      );
+      return c.json(withEtag(c, await tasks.reopen(c.var.user.id, c.req.valid('param').id, expected)), 200);
     },
   );
   return app;

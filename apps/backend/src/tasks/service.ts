@@ -83,12 +83,17 @@ export class TaskService {
     return row;
   }
 
-  private async record(trx: Transaction<Database>, type: TaskEventType, before: TaskRow | null, after: TaskRow) {
+  /** A change's outbox rows: its task event and update, and the reminder job's change if it has one. */
+  private outboxRows(type: TaskEventType, before: TaskRow | null, after: TaskRow) {
     const job = reminderJobChange(before, type === 'deleted' ? null : after);
-    await writeOutbox(trx, [
+    return [
       ...taskChangeRows(type, toSnapshot(after), this.now()),
       ...(job !== undefined ? [reminderJobRow(after.id, job)] : []),
-    ]);
+    ];
+  }
+
+  private async record(trx: Transaction<Database>, type: TaskEventType, before: TaskRow | null, after: TaskRow) {
+    await writeOutbox(trx, this.outboxRows(type, before, after));
   }
 
   async get(userId: string, id: string): Promise<TaskSnapshot> {
@@ -143,22 +148,18 @@ export class TaskService {
     row.remind_at = remindAt ? new Date(remindAt) : null;
     if (!key) return this.insertWithOutbox(row);
     return this.write(async (trx) => {
-      if (key) {
-        const earlier = await this.claimCreateKey(trx, owner.id, key);
-        if (earlier) return { ...earlier, replayed: true as const };
-      }
+      const earlier = await this.claimCreateKey(trx, owner.id, key);
+      if (earlier) return { ...earlier, replayed: true as const };
       const { priority_rank: _generated, ...values } = row;
       const inserted = await trx.insertInto('tasks').values(values).returning(TASK_COLUMNS).executeTakeFirstOrThrow();
       await this.record(trx, 'created', null, inserted);
       const snapshot = toSnapshot(inserted);
-      if (key) {
-        await trx
-          .updateTable('task_create_keys')
-          .set({ task: JSON.stringify(snapshot) })
-          .where('user_id', '=', owner.id)
-          .where('key', '=', key.key)
-          .execute();
-      }
+      await trx
+        .updateTable('task_create_keys')
+        .set({ task: JSON.stringify(snapshot) })
+        .where('user_id', '=', owner.id)
+        .where('key', '=', key.key)
+        .execute();
       return snapshot;
     });
   }
@@ -169,20 +170,14 @@ export class TaskService {
    * snapshot of the row as written here, which is what the INSERT stores (no column of a snapshot is computed in SQL).
    */
   private async insertWithOutbox(row: TaskRow): Promise<TaskSnapshot> {
-    const snapshot = toSnapshot(row);
-    const job = reminderJobChange(null, row);
-    const outbox = [
-      ...taskChangeRows('created', snapshot, this.now()),
-      ...(job !== undefined ? [reminderJobRow(row.id, job)] : []),
-    ];
     const { priority_rank: _generated, ...values } = row;
     await this.db
       .with('task', (db) => db.insertInto('tasks').values(values).returning('id'))
       .insertInto('outbox')
-      .values(outbox)
+      .values(this.outboxRows('created', null, row))
       .execute();
     if (!this.db.isTransaction) this.afterCommit();
-    return snapshot;
+    return toSnapshot(row);
   }
 
   /**
