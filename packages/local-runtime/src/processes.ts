@@ -11,8 +11,6 @@ const MAX_BACKOFF_MS = 30_000;
 /** Up this long and the next crash starts the backoff over. */
 const HEALTHY_AFTER_MS = 60_000;
 
-export { dieWithParent };
-
 export interface ProcessOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
