@@ -63,6 +63,43 @@ describe('pub/sub', () => {
     expect(error).toMatchObject({ block: 'pubsub', target: 'nope', status: 404, errorCode: 'ERR_PUBSUB_NOT_FOUND' });
     expect(error.message).toContain('Dapr pubsub "nope" publish to t: HTTP 404 ERR_PUBSUB_NOT_FOUND');
   });
+
+  it('bulk-publishes our CloudEvents as entries keyed by their ids, each with its own partition key and trace', async () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const failures = await dapr.pubsub.publishBulk('kafka-pubsub', 'task-events', [
+      { data: { a: 1 }, options: { id: 'o-1', type: 'task.created', source: 'backend', traceparent } },
+      {
+        data: { a: 2 },
+        options: { id: 'o-2', type: 'task.updated', source: 'backend', metadata: { partitionKey: 'k' } },
+      },
+    ]);
+    expect(failures.size).toBe(0);
+    expect(sidecar.last).toMatchObject({ method: 'POST', url: '/v1.0-alpha1/publish/bulk/kafka-pubsub/task-events' });
+    expect(sidecar.last.headers['content-type']).toBe('application/json');
+    const [first, second] = json(sidecar.last.body);
+    expect(first).toEqual({
+      entryId: 'o-1',
+      contentType: 'application/cloudevents+json',
+      event: expect.objectContaining({ id: 'o-1', type: 'task.created', data: { a: 1 }, traceid: traceparent }),
+    });
+    expect(second).toMatchObject({ entryId: 'o-2', metadata: { partitionKey: 'k' }, event: { id: 'o-2' } });
+  });
+
+  it("answers the entries daprd's 500 names as failed, and throws when the request failed as a whole", async () => {
+    sidecar.reply({
+      status: 500,
+      body: JSON.stringify({
+        failedEntries: [{ entryId: 'o-2', error: 'kafka: broker not available' }],
+        errorCode: 'ERR_PUBSUB_PUBLISH_MESSAGE',
+      }),
+    });
+    const entries = ['o-1', 'o-2'].map((id) => ({ data: {}, options: { id, type: 'x', source: 'y' } }));
+    await expect(dapr.pubsub.publishBulk('kafka-pubsub', 't', entries)).resolves.toEqual(
+      new Map([['o-2', 'kafka: broker not available']]),
+    );
+    sidecar.reply({ status: 404, body: JSON.stringify({ errorCode: 'ERR_PUBSUB_NOT_FOUND', message: 'no pubsub' }) });
+    await expect(dapr.pubsub.publishBulk('nope', 't', entries)).rejects.toMatchObject({ status: 404 });
+  });
 });
 
 describe('state', () => {

@@ -4,6 +4,6 @@ export * from './config';
 export * from './errors';
 export type { InvokeOptions } from './invoke';
 export type { FailurePolicy, Job, JobSpec } from './jobs';
-export type { CloudEventEnvelope, PublishOptions } from './pubsub';
+export type { BulkPublishEntry, BulkPublishFailures, CloudEventEnvelope, PublishOptions } from './pubsub';
 export type { SaveItem, StateItem, TransactionOperation } from './state';
 export * from './subscriber';

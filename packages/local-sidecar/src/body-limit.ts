@@ -20,6 +20,16 @@ function tooLarge(c: Context): Response {
       `failed to invoke, id: ${decodeURIComponent(target)}, err: ${TOO_LARGE}`,
     );
   }
+  const bulk = /^\/v1\.0(?:-alpha1)?\/publish\/bulk\/([^/]+)\/(.+)$/.exec(path);
+  if (bulk) {
+    const [, pubsub, topic] = bulk.map((p) => decodeURIComponent(p));
+    return daprError(
+      c,
+      400,
+      'ERR_PUBSUB_EVENTS_SER',
+      `error when unmarshaling the request for topic ${topic} pubsub ${pubsub}: ${TOO_LARGE}`,
+    );
+  }
   const publish = /^\/v1\.0\/publish\/([^/]+)\/(.+)$/.exec(path);
   if (publish) {
     const [, pubsub, topic] = publish.map((p) => decodeURIComponent(p));

@@ -11,6 +11,7 @@ import { DaprApiError } from './errors';
 import { Invoker } from './invoke';
 import { JobScheduler } from './jobs/scheduler';
 import { Broker } from './pubsub/broker';
+import type { BulkEntry } from './pubsub/bulk';
 import { envelope, NotACloudEvent } from './pubsub/cloud-event';
 import { Dispatcher, type PubSubComponent } from './pubsub/dispatcher';
 import { SubscriptionRegistry } from './pubsub/subscriptions';
@@ -272,6 +273,47 @@ export class Runtime {
       throw error;
     }
     await this.broker.publish(pubsub, topic, stored, message.ttlSeconds, message.partitionKey);
+  }
+
+  /**
+   * daprd's bulk publish: every entry wrapped or completed as a single publish would be (entry metadata over the
+   * request's), all stored together; on failure every entry is reported failed, as daprd reports a failed batch.
+   */
+  async publishBulk(
+    appId: string,
+    pubsub: string,
+    topic: string,
+    entries: BulkEntry[],
+    requestMetadata: Record<string, string>,
+  ): Promise<void> {
+    const component = this.pubsubs.get(pubsub);
+    if (!component || !inScope(component.scopes, appId)) {
+      throw new DaprApiError(404, 'ERR_PUBSUB_NOT_FOUND', `pubsub ${pubsub} not found`);
+    }
+    if (!topic) throw new DaprApiError(404, 'ERR_TOPIC_NAME_EMPTY', 'topic is empty');
+    const rawPayload = requestMetadata.rawPayload === 'true';
+    const items = entries.map((entry) => {
+      const metadata = { ...requestMetadata, ...entry.metadata };
+      const ttl = metadata.ttlInSeconds ? Number(metadata.ttlInSeconds) : undefined;
+      try {
+        return {
+          message: envelope({
+            appId,
+            pubsub,
+            topic,
+            contentType: entry.contentType,
+            rawBody: entry.rawBody,
+            rawPayload,
+          }),
+          ttlSeconds: ttl !== undefined && Number.isInteger(ttl) && ttl > 0 ? ttl : undefined,
+          partitionKey: metadata.partitionKey || undefined,
+        };
+      } catch (error) {
+        if (error instanceof NotACloudEvent) throw new DaprApiError(500, 'ERR_PUBSUB_CLOUD_EVENTS_SER', error.message);
+        throw error;
+      }
+    });
+    await this.broker.publishMany(pubsub, topic, items);
   }
 
   async metadata(appId: string) {

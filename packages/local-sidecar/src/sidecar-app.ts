@@ -4,6 +4,7 @@ import { type Context, Hono } from 'hono';
 import { daprdBodyLimit } from './body-limit';
 import { DaprApiError, daprError } from './errors';
 import { JobSpecSchema } from './jobs/schedule';
+import { type BulkEntry, bulkEntries } from './pubsub/bulk';
 import type { Runtime } from './runtime';
 import { SecretNotFound } from './secret-stores';
 import type { SidecarEnv } from './sidecar-env';
@@ -98,6 +99,33 @@ export function sidecarApp(runtime: Runtime, appId: string, apiToken: string | u
     }
     return c.body(null, 204);
   });
+
+  // bulk publish: served under v1.0-alpha1 and, since 1.18, v1.0; daprd answers 204, or 500 naming the failed entries
+  for (const version of ['v1.0-alpha1', 'v1.0']) {
+    app.post(`/${version}/publish/bulk/:pubsub/:topic`, async (c) => {
+      const { pubsub, topic } = c.req.param();
+      const metadata: Record<string, string> = {};
+      for (const [key, value] of Object.entries(c.req.query())) {
+        if (key.startsWith('metadata.')) metadata[key.slice('metadata.'.length)] = value;
+      }
+      let entries: BulkEntry[] = [];
+      try {
+        entries = bulkEntries(await c.req.text(), pubsub, topic);
+        await runtime.publishBulk(appId, pubsub, topic, entries, metadata);
+      } catch (error) {
+        if (error instanceof DaprApiError) return daprError(c, error.status, error.errorCode, error.message);
+        const reason = (error as Error).message;
+        return c.json(
+          {
+            failedEntries: entries.map((e) => ({ entryId: e.entryId, error: reason })),
+            errorCode: 'ERR_PUBSUB_PUBLISH_MESSAGE',
+          },
+          500,
+        );
+      }
+      return c.body(null, 204);
+    });
+  }
 
   app.all('/v1.0/invoke/:target/method/*', (c) => {
     const target = c.req.param('target');

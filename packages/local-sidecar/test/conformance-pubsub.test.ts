@@ -152,6 +152,73 @@ eachRuntime('conformance-pubsub.test.ts', { kafka: true }, (runtime) => {
     });
   });
 
+  const bulk = (entries: unknown, pubsub = 'kafka-pubsub', version = 'v1.0-alpha1') =>
+    api(`/${version}/publish/bulk/${pubsub}/greetings`, { method: 'POST', body: JSON.stringify(entries) });
+
+  it('bulk-publishes CloudEvents the app built, each delivered with its id, type, partition key and own trace', async () => {
+    const traced = (n: number) => `00-0af7651916cd43dd8448eb211c8031${n}0-b7ad6b716920333${n}-01`;
+    const event = (n: number) => ({
+      specversion: '1.0',
+      id: `bulk-ce-${n}`,
+      source: 'backend',
+      type: 'task.created',
+      datacontenttype: 'application/json',
+      data: { n: `bulk-ce-${n}` },
+      traceid: traced(n),
+      traceparent: traced(n),
+    });
+    const answer = await bulk(
+      [1, 2].map((n) => ({
+        entryId: `bulk-ce-${n}`,
+        event: event(n),
+        contentType: 'application/cloudevents+json',
+        metadata: { partitionKey: 'task-1' },
+      })),
+    );
+    expect(answer.status).toBe(204);
+    for (const n of [1, 2]) {
+      const hit = await delivered('/greet', `"bulk-ce-${n}"`);
+      expect(JSON.parse(hit.body)).toMatchObject({
+        ...event(n),
+        topic: 'greetings',
+        pubsubname: 'kafka-pubsub',
+      });
+    }
+  });
+
+  it('wraps a bulk entry of application/json in a CloudEvent, under v1.0 as well', async () => {
+    const answer = await bulk(
+      [{ entryId: 'j', event: { n: 'bulk-json' }, contentType: 'application/json' }],
+      'kafka-pubsub',
+      'v1.0',
+    );
+    expect(answer.status).toBe(204);
+    expect(JSON.parse((await delivered('/greet', '"bulk-json"')).body)).toMatchObject({
+      source: ids.publisher,
+      type: 'com.dapr.event.sent',
+      datacontenttype: 'application/json',
+      data: { n: 'bulk-json' },
+    });
+  });
+
+  it('refuses a bulk request with a duplicated entryId, a non-array body or an unknown pubsub', async () => {
+    const twice = await bulk([
+      { entryId: 'same', event: { n: 1 }, contentType: 'application/json' },
+      { entryId: 'same', event: { n: 2 }, contentType: 'application/json' },
+    ]);
+    expect(twice.status).toBe(400);
+    expect(await twice.json()).toMatchObject({ errorCode: 'ERR_PUBSUB_EVENTS_SER' });
+    const notArray = await bulk({ entryId: 'x' });
+    expect(notArray.status).toBe(400);
+    expect(await notArray.json()).toMatchObject({ errorCode: 'ERR_PUBSUB_EVENTS_SER' });
+    const mismatch = await bulk([{ entryId: 't', event: { n: 1 }, contentType: 'text/plain' }]);
+    expect(mismatch.status).toBe(400);
+    expect(await mismatch.json()).toMatchObject({ errorCode: 'ERR_PUBSUB_EVENTS_SER' });
+    const unknown = await bulk([{ entryId: 'u', event: {}, contentType: 'application/json' }], 'nope');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ errorCode: 'ERR_PUBSUB_NOT_FOUND' });
+  });
+
   it('lists components and subscriptions in the metadata API in daprd shape', async () => {
     const meta = await (await apiOf(() => sidecars, ids.subscriber)('/v1.0/metadata')).json();
     expect(meta).toMatchObject({

@@ -20,9 +20,10 @@ it('answers 501 naming the endpoint for what it does not implement', async () =>
   const res = await fetch(`${sidecarUrl(runtime, 'caller')}/v1.0/actors/a/b/method/c`, { method: 'PUT' });
   expect(res.status).toBe(501);
   expect((await res.json()).message).toContain('PUT /v1.0/actors/a/b/method/c');
-  const bulk = await fetch(`${sidecarUrl(runtime, 'caller')}/v1.0-alpha1/publish/bulk/kafka-pubsub/t`, {
+  const binding = await fetch(`${sidecarUrl(runtime, 'caller')}/v1.0/bindings/mail`, {
     method: 'POST',
-    body: '[]',
+    body: '{"operation":"create"}',
   });
-  expect(bulk.status).toBe(501);
+  expect(binding.status).toBe(501);
+  expect((await binding.json()).message).toContain('POST /v1.0/bindings/mail');
 });

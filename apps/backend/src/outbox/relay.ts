@@ -1,8 +1,8 @@
-// Sends outbox rows through Dapr (publish, or schedule/delete a job) in order per task, several tasks at a time, and
-// marks them sent. At least once:
+// Sends outbox rows through Dapr in order per task, many tasks at a time (publishes through the bulk publish API, one
+// request per topic; jobs scheduled or deleted one call each), and marks them sent. At least once:
 // a crash after sending and before marking sends the row again, with the same CloudEvent id.
 import { APP_IDS, COMPONENTS } from '@todo/contracts';
-import type { Dapr, JobSpec } from '@todo/dapr';
+import type { BulkPublishEntry, Dapr, JobSpec } from '@todo/dapr';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -10,9 +10,29 @@ import type { Database, OutboxTable } from '../db/schema';
 import { outboxBacklog, outboxLag, outboxPublished } from '../metrics';
 import { RelayLease } from './lease';
 
-const BATCH = 100;
-/** Tasks whose rows are sent at the same time. */
+const BATCH = 500;
+/** Job calls in flight at once (publishes go in bulk, one request per topic and wave). */
 const LANES = 8;
+
+type Row = Selectable<OutboxTable>;
+
+const payloadOf = (row: Row) =>
+  (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>;
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** A publish row as a bulk entry: its CloudEvent id is the row id, so consumers de-duplicate a resend. */
+const publishEntry = (row: Row): BulkPublishEntry => ({
+  data: payloadOf(row),
+  options: {
+    id: row.id,
+    type: row.event_type as string,
+    source: APP_IDS.backend,
+    metadata: row.partition_key ? { partitionKey: row.partition_key } : undefined,
+    // the event continues the trace of the request that made the change
+    traceparent: row.traceparent ?? undefined,
+  },
+});
 
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
@@ -82,55 +102,104 @@ export class OutboxRelay {
         .execute();
       outboxBacklog.set(rows.length < BATCH ? rows.length : await this.backlog());
       if (rows.length === 0) return;
-      // order matters per task, not across tasks: each task's rows go in order, different tasks side by side
-      const lanes = new Map<string, Selectable<OutboxTable>[]>();
+      // order matters per task, not across tasks: each task's rows are a lane, sent in order
+      const lanes = new Map<string, Row[]>();
       for (const row of rows) {
         const key = row.partition_key ?? row.id;
         lanes.set(key, [...(lanes.get(key) ?? []), row]);
       }
-      const queue = [...lanes.values()];
+      // wave n holds the n-th row of every lane still going, so a lane has at most one row in flight: a row that
+      // fails stops its lane, and nothing after it in that lane goes out before it
+      const going = [...lanes.values()];
+      const sent: Row[] = [];
       let failed = false;
-      const worker = async () => {
-        for (let lane = queue.shift(); lane; lane = queue.shift()) {
-          const sent: Selectable<OutboxTable>[] = [];
-          for (const row of lane) {
-            if (!(await this.trySend(row))) {
-              failed = true;
-              break; // the rest of this task's rows wait for this one
-            }
-            sent.push(row);
-          }
-          // one UPDATE per lane: a crash before it sends these rows again, with the same ids (at least once)
-          await this.markSent(sent);
+      for (let wave = 0; going.length; wave++) {
+        const heads = going.map((lane) => lane[wave] as Row);
+        const failures = await this.sendWave(heads);
+        for (let i = going.length - 1; i >= 0; i--) {
+          const lane = going[i] as Row[];
+          const row = lane[wave] as Row;
+          if (failures.has(row.id)) failed = true;
+          else sent.push(row);
+          if (failures.has(row.id) || wave + 1 >= lane.length) going.splice(i, 1);
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(LANES, queue.length) }, worker));
+      }
+      // one UPDATE per batch: a crash before it sends these rows again, with the same ids (at least once)
+      await this.markSent(sent);
       if (failed) return;
     }
   }
 
-  /** Sends one row; on failure counts the attempt, backs off, and answers false. */
-  private async trySend(row: Selectable<OutboxTable>): Promise<boolean> {
-    try {
-      await this.send(row);
-      return true;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+  /**
+   * Sends one row of each lane: the publishes of a topic in one bulk request, the job calls side by side. Answers
+   * the ids that were not sent (counted, logged and backed off).
+   */
+  private async sendWave(rows: Row[]): Promise<Set<string>> {
+    const failures = new Map<string, { row: Row; reason: string }>();
+    const topics = new Map<string, Row[]>();
+    const jobs: Row[] = [];
+    for (const row of rows) {
+      if (row.kind === 'publish') topics.set(row.topic as string, [...(topics.get(row.topic as string) ?? []), row]);
+      else jobs.push(row);
+    }
+    const publishes = [...topics].map(async ([topic, group]) => {
+      try {
+        const failed = await this.dapr.pubsub.publishBulk(COMPONENTS.pubsub, topic, group.map(publishEntry));
+        for (const row of group) {
+          const reason = failed.get(row.id);
+          if (reason !== undefined) failures.set(row.id, { row, reason });
+        }
+      } catch (error) {
+        for (const row of group) failures.set(row.id, { row, reason: reasonOf(error) });
+      }
+    });
+    const jobWorker = async () => {
+      for (let row = jobs.shift(); row; row = jobs.shift()) {
+        try {
+          await this.sendJob(row);
+        } catch (error) {
+          failures.set(row.id, { row, reason: reasonOf(error) });
+        }
+      }
+    };
+    await Promise.all([...publishes, ...Array.from({ length: Math.min(LANES, jobs.length) }, jobWorker)]);
+    await this.recordFailures([...failures.values()]);
+    return new Set(failures.keys());
+  }
+
+  /** Counts a failed attempt on each row (one UPDATE per reason) and backs the relay off. */
+  private async recordFailures(failures: { row: Row; reason: string }[]): Promise<void> {
+    const byReason = new Map<string, Row[]>();
+    for (const { row, reason } of failures) byReason.set(reason, [...(byReason.get(reason) ?? []), row]);
+    for (const [reason, rows] of byReason) {
       await this.db
         .updateTable('outbox')
-        .set({ attempts: sql`attempts + 1`, last_error: message.slice(0, 1000) })
-        .where('id', '=', row.id)
+        .set({ attempts: sql`attempts + 1`, last_error: reason.slice(0, 1000) })
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
         .execute();
-      this.backoffUntil = Date.now() + Math.min(30_000, 250 * 2 ** Math.min(row.attempts, 7));
-      this.logger.warn(
-        { outboxId: row.id, kind: row.kind, attempts: row.attempts + 1, reason: message },
-        'outbox row not sent; will retry',
+      const attempts = Math.max(...rows.map((r) => r.attempts)) + 1;
+      this.backoffUntil = Math.max(
+        this.backoffUntil,
+        Date.now() + Math.min(30_000, 250 * 2 ** Math.min(attempts - 1, 7)),
       );
-      return false;
+      this.logger.warn(
+        {
+          outboxIds: rows.slice(0, 5).map((r) => r.id),
+          rows: rows.length,
+          kinds: [...new Set(rows.map((r) => r.kind))],
+          attempts,
+          reason,
+        },
+        'outbox rows not sent; will retry',
+      );
     }
   }
 
-  private async markSent(rows: Selectable<OutboxTable>[]): Promise<void> {
+  private async markSent(rows: Row[]): Promise<void> {
     if (!rows.length) return;
     await this.db
       .updateTable('outbox')
@@ -147,25 +216,10 @@ export class OutboxRelay {
     }
   }
 
-  private async send(row: Selectable<OutboxTable>): Promise<void> {
-    const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
-      string,
-      unknown
-    >;
-    if (row.kind === 'publish') {
-      await this.dapr.pubsub.publish(COMPONENTS.pubsub, row.topic as string, payload, {
-        id: row.id,
-        type: row.event_type as string,
-        source: APP_IDS.backend,
-        metadata: row.partition_key ? { partitionKey: row.partition_key } : undefined,
-        // the event continues the trace of the request that made the change
-        traceparent: row.traceparent ?? undefined,
-      });
-    } else if (row.kind === 'job.schedule') {
-      await this.dapr.jobs.schedule(payload.name as string, payload.spec as JobSpec);
-    } else {
-      await this.dapr.jobs.delete(payload.name as string);
-    }
+  private async sendJob(row: Row): Promise<void> {
+    const payload = payloadOf(row);
+    if (row.kind === 'job.schedule') await this.dapr.jobs.schedule(payload.name as string, payload.spec as JobSpec);
+    else await this.dapr.jobs.delete(payload.name as string);
   }
 
   /** Rows not yet sent (for readiness and metrics). */

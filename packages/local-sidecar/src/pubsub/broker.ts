@@ -35,23 +35,44 @@ export class Broker {
     ttlSeconds?: number,
     partitionKey?: string,
   ): Promise<string> {
-    const id = await inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query(
-        `insert into ${SCHEMA}.messages (pubsub, topic, content_type, body, expires_at, partition_key)
-         values ($1, $2, $3, $4::jsonb, case when $5::int is null then null else now() + make_interval(secs => $5::int) end, $6)
-         returning id::text`,
-        [pubsub, topic, message.contentType, JSON.stringify(message.body), ttlSeconds ?? null, partitionKey ?? null],
-      );
-      const id = rows[0].id as string;
-      await client.query(
-        `insert into ${SCHEMA}.deliveries (message_id, group_name)
-         select $1, group_name from ${SCHEMA}.consumer_groups where pubsub = $2 and topic = $3`,
-        [id, pubsub, topic],
-      );
-      return id;
-    });
+    const [id] = await this.publishMany(pubsub, topic, [{ message, ttlSeconds, partitionKey }]);
+    return id as string;
+  }
+
+  /**
+   * Stores messages of one topic and a delivery per consumer group in one statement: all of them or none. Ids follow
+   * the order given, so one key's messages are delivered in that order.
+   */
+  async publishMany(
+    pubsub: string,
+    topic: string,
+    items: { message: StoredMessage; ttlSeconds?: number; partitionKey?: string }[],
+  ): Promise<string[]> {
+    const { rows } = await this.pool.query(
+      `with stored as (
+         insert into ${SCHEMA}.messages (pubsub, topic, content_type, body, expires_at, partition_key)
+         select $1, $2, u.content_type, u.body,
+           case when u.ttl is null then null else now() + make_interval(secs => u.ttl) end, u.partition_key
+         from unnest($3::text[], $4::jsonb[], $5::int[], $6::text[]) with ordinality
+           as u(content_type, body, ttl, partition_key, n)
+         order by u.n
+         returning id),
+       delivered as (
+         insert into ${SCHEMA}.deliveries (message_id, group_name)
+         select stored.id, g.group_name from stored
+         join ${SCHEMA}.consumer_groups g on g.pubsub = $1 and g.topic = $2)
+       select id::text from stored order by id`,
+      [
+        pubsub,
+        topic,
+        items.map((i) => i.message.contentType),
+        items.map((i) => JSON.stringify(i.message.body)),
+        items.map((i) => i.ttlSeconds ?? null),
+        items.map((i) => i.partitionKey ?? null),
+      ],
+    );
     for (const listener of this.listeners) listener();
-    return id;
+    return rows.map((r) => r.id as string);
   }
 
   /**

@@ -66,10 +66,11 @@ export function envelope(options: {
         type: 'com.dapr.event.sent',
         time: now(),
         ...event,
+        // components-contrib FromCloudEvent: an event that carries `traceid` keeps its trace fields; one without gets
+        // the publish request's trace in both
         ...routing,
-        ...(!options.traceparent && typeof event.traceparent === 'string'
-          ? { traceid: event.traceparent, traceparent: event.traceparent }
-          : {}),
+        ...('traceid' in event ? { traceid: event.traceid, traceparent: event.traceparent } : {}),
+        ...('tracestate' in event ? { tracestate: event.tracestate } : {}),
       },
     };
   }
