@@ -88,8 +88,10 @@ it('forwards only the browser API, by the path it validated, and never a path th
 
 it('serves the page with headers that forbid framing, sniffing and referrers', async () => {
   const res = await appWith(async () => new Response('{}')).request('/');
-  expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-  expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+  expect(res.headers.get('content-security-policy')).toBe(
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+      "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+  );
   expect(res.headers.get('x-frame-options')).toBe('DENY');
   expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   expect(res.headers.get('referrer-policy')).toBe('no-referrer');
@@ -97,6 +99,37 @@ it('serves the page with headers that forbid framing, sniffing and referrers', a
   const api = await appWith(() => fetch('data:application/json,{}')).request('/api/tasks');
   expect(api.status).toBe(200);
   expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+});
+
+it('serves each asset with its ETag, and 304 with no body when the browser already has that version', async () => {
+  const script = { body: 'boot()', etag: '"s1"', type: 'text/javascript; charset=utf-8' };
+  const styles = { body: 'body{}', etag: '"c1"', type: 'text/css; charset=utf-8' };
+  const app = createApp({
+    logger: pino({ level: 'silent' }),
+    dapr: { health: { check: async () => undefined } } as unknown as Dapr,
+    assets: { script, styles },
+  });
+  for (const [path, asset] of [
+    ['/app.js', script],
+    ['/app.css', styles],
+  ] as const) {
+    const res = await app.request(path);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(asset.body);
+    expect(res.headers.get('etag')).toBe(asset.etag);
+    expect(res.headers.get('content-type')).toBe(asset.type);
+    expect(res.headers.get('cache-control')).toBe('public, max-age=300');
+
+    const cached = await app.request(path, { headers: { 'if-none-match': asset.etag } });
+    expect(cached.status).toBe(304);
+    expect(await cached.text()).toBe('');
+    expect(cached.headers.get('etag')).toBe(asset.etag);
+    expect(cached.headers.get('x-content-type-options')).toBe('nosniff');
+
+    const stale = await app.request(path, { headers: { 'if-none-match': '"old"' } });
+    expect(stale.status).toBe(200);
+    expect(await stale.text()).toBe(asset.body);
+  }
 });
 
 it("replaces the browser's own client-address header with the address it saw", async () => {

@@ -1,7 +1,12 @@
 // The live feed (server-sent events over fetch, so the bearer token goes in a header), resumed with Last-Event-ID.
 // Its end with a session-ended event (or a 401 on reconnecting) means the sign-in ended: no reconnecting then.
 import { SESSION_ENDED_STREAM_EVENT } from '@todo/contracts/src/sessions';
+import { type EventSourceMessage, EventSourceParserStream } from 'eventsource-parser/stream';
 import { session } from './api';
+
+/** The events in a body of server-sent events, parsed as the spec says (multi-line data, CRLF, any chunking). */
+export const serverSentEvents = (body: ReadableStream<Uint8Array<ArrayBuffer>>): ReadableStream<EventSourceMessage> =>
+  body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
 
 export type FeedHandler = (event: string, data: unknown) => void;
 
@@ -28,32 +33,18 @@ export function openFeed(
         }
         if (!res.ok || !res.body) throw new Error(`stream ${res.status}`);
         onState(true);
-        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
+        const reader = serverSentEvents(res.body).getReader();
         for (;;) {
-          const { value, done } = await reader.read();
+          const { value: message, done } = await reader.read();
           if (done) break;
-          buffer += value;
-          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            let event = 'message';
-            let data = '';
-            let id: string | undefined;
-            for (const line of block.split('\n')) {
-              if (line.startsWith('event:')) event = line.slice(6).trim();
-              else if (line.startsWith('data:')) data += line.slice(5).trim();
-              else if (line.startsWith('id:')) id = line.slice(3).trim();
-            }
-            if (id) lastId = id;
-            if (event === SESSION_ENDED_STREAM_EVENT) {
-              stopped = true;
-              onState(false);
-              onSessionEnded();
-              return;
-            }
-            if (data) onEvent(event, JSON.parse(data));
+          if (message.id) lastId = message.id;
+          if (message.event === SESSION_ENDED_STREAM_EVENT) {
+            stopped = true;
+            onState(false);
+            onSessionEnded();
+            return;
           }
+          if (message.data) onEvent(message.event ?? 'message', JSON.parse(message.data));
         }
       } catch {
         // dropped: try again below

@@ -1,32 +1,21 @@
 // What the offline agent says back: tasks, lists and repeat rules in plain words, times in the user's zone.
 import type { TaskSnapshot } from '@todo/contracts';
+import { RRule } from 'rrule';
 
 export type When = (iso: string | null | undefined) => string | undefined;
 
-const DAY_NAMES: Record<string, string> = {
-  MO: 'Monday',
-  TU: 'Tuesday',
-  WE: 'Wednesday',
-  TH: 'Thursday',
-  FR: 'Friday',
-  SA: 'Saturday',
-  SU: 'Sunday',
-};
-const UNITS: Record<string, string> = { DAILY: 'day', WEEKLY: 'week', MONTHLY: 'month', YEARLY: 'year' };
+// rrule says "every week on Monday, Thursday"; a person says "every Monday and Thursday"
+const WEEK_DAYS = /^every (week|\d+ weeks) on ((?:\w+day, )*\w+day)\b/;
 
-/** "FREQ=WEEKLY;BYDAY=MO,TH" -> "every Monday and Thursday". */
+/** "FREQ=WEEKLY;BYDAY=MO,TH" -> "every Monday and Thursday": rrule's words, days listed as people list them. */
 export function describeRule(rule: string): string {
-  const parts = Object.fromEntries(rule.split(';').map((p) => p.split('=') as [string, string]));
-  if (parts.BYDAY === 'MO,TU,WE,TH,FR') return 'every weekday';
-  const unit = UNITS[parts.FREQ ?? ''] ?? 'time';
-  const interval = Number(parts.INTERVAL ?? 1);
-  const every = interval > 1 ? `every ${interval} ${unit}s` : `every ${unit}`;
-  if (parts.BYDAY) {
-    const days = parts.BYDAY.split(',').map((d) => DAY_NAMES[d] ?? d);
-    const list = days.length > 1 ? `${days.slice(0, -1).join(', ')} and ${days.at(-1)}` : days[0];
-    return interval > 1 ? `${every} on ${list}` : `every ${list}`;
-  }
-  return every;
+  const rrule = RRule.fromString(rule);
+  // rrule has no words for some rules (every few seconds): the rule itself, not rrule's "Unable to convert"
+  if (!rrule.isFullyConvertibleToText()) return `by the rule ${rule}`;
+  return rrule.toText().replace(WEEK_DAYS, (_, every: string, days: string) => {
+    const list = days.replace(/, (\w+)$/, ' and $1');
+    return every === 'week' ? `every ${list}` : `every ${every} on ${list}`;
+  });
 }
 
 export function describeAdded(task: TaskSnapshot, when: When): string {
