@@ -2,8 +2,8 @@
 import { CLIENT_ADDRESS_HEADER, TaskUpdateSchema, TOPICS } from '@todo/contracts';
 import { eventually, freePort } from '@todo/testkit';
 import pino from 'pino';
+import { type RunningBackend, startBackend } from '../src/main';
 import { passwordHashes } from '../src/metrics';
-import { type RunningBackend, startBackend } from '../src/server';
 import { APP_TOKEN, BackendHarness } from './harness';
 
 const h = new BackendHarness();

@@ -7,7 +7,7 @@ import { Dapr } from '@todo/dapr';
 import type { Runtime } from '@todo/local-sidecar';
 import { freePort, freshDatabase, runtimeFor, sidecarUrl, systemResources, TestApp } from '@todo/testkit';
 import pino from 'pino';
-import { type RunningBackend, startBackend } from '../src/server';
+import { type RunningBackend, startBackend } from '../src/main';
 
 export const APP_TOKEN = 'test-app-token';
 export const AUTH_SECRET = 'a-test-auth-secret-that-is-long-enough-0123456789';

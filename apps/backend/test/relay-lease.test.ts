@@ -10,7 +10,7 @@ import type { Runtime } from '@todo/local-sidecar';
 import { eventually, freePort, runtimeFor, sidecarUrl, systemResources, TestApp } from '@todo/testkit';
 import pg from 'pg';
 import pino from 'pino';
-import { type RunningBackend, startBackend } from '../src/server';
+import { type RunningBackend, startBackend } from '../src/main';
 import { APP_TOKEN, AUTH_SECRET, SUBSCRIBER } from './harness';
 
 const dir = mkdtempSync(join(tmpdir(), 'relay-lease-'));

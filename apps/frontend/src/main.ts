@@ -1,33 +1,49 @@
-// Entry point: build the browser assets, wait for the sidecar, serve.
+// The frontend process: the browser assets (prebuilt beside the bundle, else built now), the sidecar, serve.
 import { join } from 'node:path';
-import { APP_IDS, LOCAL_PORTS } from '@todo/contracts';
+import { APP_IDS } from '@todo/contracts';
 import { Dapr } from '@todo/dapr';
-import { createLogger, envPort, startApp } from '@todo/service-kit';
-import { createApp } from './app';
+import { appPorts, createLogger, type RunningApp, startApp } from '@todo/service-kit';
+import type { Logger } from 'pino';
+import { createApp, type FrontendDeps } from './app';
 import { buildAssets, prebuiltAssets } from './assets';
 
-async function main() {
-  const logger = createLogger(APP_IDS.frontend);
-  // the image runs the bundle in dist/ with prebuilt assets in dist/public; from source they are built now
-  const assets = prebuiltAssets(join(__dirname, 'public')) ?? (await buildAssets());
-  logger.info(
-    { scriptBytes: Buffer.byteLength(assets.script.body), stylesBytes: Buffer.byteLength(assets.styles.body) },
-    'assets built',
-  );
-  const dapr = new Dapr();
+export interface FrontendOptions {
+  dapr: Dapr;
+  logger: Logger;
+  assets: FrontendDeps['assets'];
+  port: number;
+  hostname?: string;
+  metricsPort?: number;
+  handleSignals?: boolean;
+}
+
+export async function startFrontend(options: FrontendOptions): Promise<RunningApp> {
+  const { dapr, logger, assets } = options;
   await dapr.health.waitForSidecar();
-  await startApp({
+  return startApp({
     app: createApp({ logger, dapr, assets }),
-    port: envPort('APP_PORT', LOCAL_PORTS[APP_IDS.frontend].app),
-    // Prometheus scrapes this port; the app port may be public (the frontend's is)
-    metricsPort: envPort('METRICS_PORT', envPort('APP_PORT', LOCAL_PORTS[APP_IDS.frontend].app) + 1000),
+    port: options.port,
+    hostname: options.hostname,
+    metricsPort: options.metricsPort,
     logger,
     drainMs: 2_000,
-    handleSignals: true,
+    handleSignals: options.handleSignals,
   });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// run as the process (src/main.ts, dist/main.js), not imported by a test: options from the environment
+if (require.main === module) {
+  (async () => {
+    const logger = createLogger(APP_IDS.frontend);
+    // the image runs the bundle in dist/ with prebuilt assets in dist/public; from source they are built now
+    const assets = prebuiltAssets(join(__dirname, 'public')) ?? (await buildAssets());
+    logger.info(
+      { scriptBytes: Buffer.byteLength(assets.script.body), stylesBytes: Buffer.byteLength(assets.styles.body) },
+      'assets built',
+    );
+    await startFrontend({ dapr: new Dapr(), logger, assets, ...appPorts(APP_IDS.frontend), handleSignals: true });
+  })().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,21 +1,84 @@
-// Entry point of the notification-service process.
-import { APP_IDS, LOCAL_PORTS } from '@todo/contracts';
+// The notification-service process: secrets through the sidecar, migrations, the feed fan-out, HTTP server.
+import { TokenService } from '@todo/auth';
+import { APP_IDS } from '@todo/contracts';
 import { Dapr } from '@todo/dapr';
-import { createLogger, envPort } from '@todo/service-kit';
-import { startNotificationService } from './server';
+import { appPorts, connectThroughSidecar, createLogger, type RunningApp, startApp } from '@todo/service-kit';
+import type { Logger } from 'pino';
+import { createApp } from './app';
+import { RemoteSessions } from './auth';
+import { NOTIFICATION_MIGRATIONS } from './db/migrate';
+import type { Database } from './db/schema';
+import { Fanout } from './fanout';
+import { NotificationStore } from './store';
 
-startNotificationService({
-  dapr: new Dapr(),
-  logger: createLogger(APP_IDS.notificationService),
-  port: envPort('APP_PORT', LOCAL_PORTS[APP_IDS.notificationService].app),
-  // Prometheus scrapes this port; the app port may be public (the frontend's is)
-  metricsPort: envPort('METRICS_PORT', envPort('APP_PORT', LOCAL_PORTS[APP_IDS.notificationService].app) + 1000),
-  appToken: process.env.APP_API_TOKEN,
-  migrate: process.env.MIGRATE_ON_START !== 'false',
-  handleSignals: true,
-  // tests shorten it to see the second layer of sign-out work
-  streamRecheckMs: process.env.STREAM_RECHECK_MS ? Number(process.env.STREAM_RECHECK_MS) : undefined,
-}).catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+export interface NotificationOptions {
+  dapr: Dapr;
+  logger: Logger;
+  port: number;
+  hostname?: string;
+  metricsPort?: number;
+  appToken?: string;
+  migrate: boolean;
+  handleSignals?: boolean;
+  streamRecheckMs?: number;
+}
+
+const FEED_RETENTION_HOURS = 24;
+
+export async function startNotificationService(options: NotificationOptions): Promise<RunningApp> {
+  const { dapr, logger } = options;
+  const { db, secrets } = await connectThroughSidecar<Database>({
+    dapr,
+    logger,
+    migrations: NOTIFICATION_MIGRATIONS,
+    owner: APP_IDS.notificationService,
+    migrate: options.migrate,
+  });
+  const store = new NotificationStore(db);
+  const fanout = new Fanout(store, logger.child({ part: 'fanout' }));
+  await fanout.start();
+  const pruner = setInterval(() => void store.pruneFeed(FEED_RETENTION_HOURS).catch(() => undefined), 3_600_000);
+  pruner.unref();
+  const sessions = new RemoteSessions(new TokenService(secrets.authSecret), dapr);
+  // every replica reads the feed: each forgets the ended session and closes its own streams of it
+  fanout.onEveryEntry((entry) => {
+    if (entry.kind === 'session-ended') sessions.forget((entry.payload as { session_id: string }).session_id);
+  });
+  const app = createApp({
+    logger,
+    dapr,
+    db,
+    store,
+    fanout,
+    sessions,
+    appToken: options.appToken,
+    streamRecheckMs: options.streamRecheckMs,
+  });
+  return startApp({
+    app,
+    port: options.port,
+    hostname: options.hostname,
+    metricsPort: options.metricsPort,
+    logger,
+    drainMs: 2_000, // open event streams would otherwise hold the stop up
+    onClose: [() => fanout.stop(), () => clearInterval(pruner), () => db.destroy()],
+    handleSignals: options.handleSignals,
+  });
+}
+
+// run as the process (src/main.ts, dist/main.js), not imported by a test: options from the environment
+if (require.main === module) {
+  startNotificationService({
+    dapr: new Dapr(),
+    logger: createLogger(APP_IDS.notificationService),
+    ...appPorts(APP_IDS.notificationService),
+    appToken: process.env.APP_API_TOKEN,
+    migrate: process.env.MIGRATE_ON_START !== 'false',
+    handleSignals: true,
+    // tests shorten it to see the second layer of sign-out work
+    streamRecheckMs: process.env.STREAM_RECHECK_MS ? Number(process.env.STREAM_RECHECK_MS) : undefined,
+  }).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

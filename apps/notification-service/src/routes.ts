@@ -1,6 +1,6 @@
 // /api/notifications, /api/audit and /api/stream (server-sent events, resumable with Last-Event-ID).
-import { apiErrorBody, fieldIssues, isoDateTime, SESSION_ENDED_STREAM_EVENT } from '@todo/contracts';
-import { ApiError } from '@todo/service-kit';
+import { isoDateTime, SESSION_ENDED_STREAM_EVENT } from '@todo/contracts';
+import { ApiError, notFound, validationFailed } from '@todo/service-kit';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
@@ -10,7 +10,6 @@ import type { NotificationStore } from './store';
 
 type Env = { Variables: { user: StreamUser } };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEARTBEAT_MS = 15_000;
 /** How often an open stream asks the backend again whether its sign-in still holds (the session-ended event aside). */
 export const STREAM_RECHECK_MS = 20_000;
@@ -26,18 +25,27 @@ const ListQuery = z
   .strict();
 const AuditQuery = z
   .object({
-    task_id: z.string().regex(UUID, 'not a task id').optional(),
+    task_id: z.guid('not a task id').optional(),
     from: isoDateTime.optional(),
     to: isoDateTime.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(200),
   })
   .strict();
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+const NotificationId = z.guid();
+// ids are Postgres bigints: a larger number would fail in the query after the stream opened
+const MAX_EVENT_ID = 9223372036854775807n;
+const StreamSince = z.object({
+  since: z
+    .string()
+    .refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_EVENT_ID, 'not an event id')
+    .optional(),
+});
+
+function parse<T>(schema: z.ZodType<T>, input: unknown, lead?: string): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issues = fieldIssues(result.error);
-  throw new ApiError(400, 'VALIDATION_FAILED', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+  throw validationFailed(result.error, lead);
 }
 
 export function userRoutes(
@@ -69,8 +77,8 @@ export function userRoutes(
 
   app.post('/api/notifications/:id/read', async (c) => {
     const id = c.req.param('id');
-    if (!UUID.test(id) || !(await store.markRead(c.var.user.id, id))) {
-      return c.json(apiErrorBody('NOT_FOUND', 'notification not found'), 404);
+    if (!NotificationId.safeParse(id).success || !(await store.markRead(c.var.user.id, id))) {
+      throw notFound('notification');
     }
     return c.body(null, 204);
   });
@@ -90,13 +98,11 @@ export function userRoutes(
   app.get('/api/stream', (c) => {
     const { id: userId, sessionId } = c.var.user;
     const authorization = c.req.header('authorization');
-    const since = c.req.header('last-event-id') ?? c.req.query('since');
-    // ids are Postgres bigints: a larger number would fail in the query after the stream opened
-    if (since !== undefined && !(/^\d{1,19}$/.test(since) && BigInt(since) <= 9223372036854775807n)) {
-      throw new ApiError(400, 'VALIDATION_FAILED', 'Last-Event-ID (or since) must be an event id this stream sent', [
-        { path: 'since', message: 'not an event id' },
-      ]);
-    }
+    const { since } = parse(
+      StreamSince,
+      { since: c.req.header('last-event-id') ?? c.req.query('since') },
+      'Last-Event-ID (or since) must be an event id this stream sent',
+    );
     c.header('x-accel-buffering', 'no');
     return streamSSE(c, async (stream) => {
       let lastSent = BigInt(since ?? '0');

@@ -1,24 +1,43 @@
-// Entry point: wait for the sidecar, serve.
-import { APP_IDS, LOCAL_PORTS } from '@todo/contracts';
+// The recurring-task-service process: wait for the sidecar, serve.
+import { APP_IDS } from '@todo/contracts';
 import { Dapr } from '@todo/dapr';
-import { createLogger, envPort, startApp } from '@todo/service-kit';
+import { appPorts, createLogger, type RunningApp, startApp } from '@todo/service-kit';
+import type { Logger } from 'pino';
 import { createApp } from './app';
 
-async function main() {
-  const logger = createLogger(APP_IDS.recurringTaskService);
-  const dapr = new Dapr();
+export interface RecurringOptions {
+  dapr: Dapr;
+  logger: Logger;
+  port: number;
+  hostname?: string;
+  metricsPort?: number;
+  appToken?: string;
+  handleSignals?: boolean;
+}
+
+export async function startRecurringTaskService(options: RecurringOptions): Promise<RunningApp> {
+  const { dapr, logger } = options;
   await dapr.health.waitForSidecar();
-  await startApp({
-    app: createApp({ logger, dapr, appToken: process.env.APP_API_TOKEN }),
-    port: envPort('APP_PORT', LOCAL_PORTS[APP_IDS.recurringTaskService].app),
-    // Prometheus scrapes this port; the app port may be public (the frontend's is)
-    metricsPort: envPort('METRICS_PORT', envPort('APP_PORT', LOCAL_PORTS[APP_IDS.recurringTaskService].app) + 1000),
+  return startApp({
+    app: createApp({ logger, dapr, appToken: options.appToken }),
+    port: options.port,
+    hostname: options.hostname,
+    metricsPort: options.metricsPort,
     logger,
-    handleSignals: true,
+    handleSignals: options.handleSignals,
   });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// run as the process (src/main.ts, dist/main.js), not imported by a test: options from the environment
+if (require.main === module) {
+  startRecurringTaskService({
+    dapr: new Dapr(),
+    logger: createLogger(APP_IDS.recurringTaskService),
+    ...appPorts(APP_IDS.recurringTaskService),
+    appToken: process.env.APP_API_TOKEN,
+    handleSignals: true,
+  }).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

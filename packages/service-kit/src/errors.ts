@@ -1,5 +1,5 @@
 // Errors as JSON: ApiError for what the caller did wrong (4xx with a code), a logged 500 without a stack otherwise.
-import { apiErrorBody, type FieldIssue } from '@todo/contracts';
+import { apiErrorBody, type FieldIssue, fieldIssues } from '@todo/contracts';
 import { DaprTimeoutError, DaprUnreachableError } from '@todo/dapr';
 import type { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -21,6 +21,19 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what} not found`);
+
+/** zod's error, as contracts (which owns the zod dependency) reads it. */
+type ZodError = Parameters<typeof fieldIssues>[0];
+
+/**
+ * The 400 of every request that fails its schema: VALIDATION_FAILED, each field and its reason in the details and
+ * in the message ("path: message; …"), after `lead` when given.
+ */
+export function validationFailed(issues: ZodError | FieldIssue[], lead?: string): ApiError {
+  const details = Array.isArray(issues) ? issues : fieldIssues(issues);
+  const list = details.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return new ApiError(400, 'VALIDATION_FAILED', lead ? `${lead}: ${list}` : list, details);
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: any Hono app, whatever its env and schema
 export function installErrorHandlers(app: Hono<any, any, any>, logger: Logger): void {

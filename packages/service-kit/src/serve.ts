@@ -1,6 +1,7 @@
 // Start an app on its port and stop it cleanly on SIGTERM/SIGINT: no new connections, in-flight finished, pools closed.
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import { type AppId, LOCAL_PORTS } from '@todo/contracts';
 import type { Logger } from 'pino';
 import { limitBodies } from './body-limit';
 import { answerClientErrors } from './client-errors';
@@ -35,6 +36,13 @@ export function envPort(name: string, fallback: number): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`${name} must be a port number, got "${raw}"`);
   return port;
+}
+
+/** An app's port (APP_PORT, else its local port) and its metrics port (METRICS_PORT, else the app's + 1000). */
+export function appPorts(appId: AppId): { port: number; metricsPort: number } {
+  const port = envPort('APP_PORT', LOCAL_PORTS[appId].app);
+  // Prometheus scrapes its own port: the app port may be public (the frontend's is)
+  return { port, metricsPort: envPort('METRICS_PORT', port + 1000) };
 }
 
 export async function startApp(options: ServeOptions): Promise<RunningApp> {

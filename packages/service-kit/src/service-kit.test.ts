@@ -1,12 +1,13 @@
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
+import { APP_IDS, LOCAL_PORTS, ReminderEventSchema } from '@todo/contracts';
 import { DaprUnreachableError } from '@todo/dapr';
 import { Hono } from 'hono';
 import pino from 'pino';
-import { ApiError, installErrorHandlers } from './errors';
+import { ApiError, installErrorHandlers, validationFailed } from './errors';
 import { healthRoutes } from './health';
 import { createLogger } from './logger';
-import { startApp } from './serve';
+import { appPorts, startApp } from './serve';
 
 describe('health routes', () => {
   it('answers /healthz while the process lives, whatever the dependencies', async () => {
@@ -131,6 +132,54 @@ describe('error answers', () => {
     expect(await answer('/unique-violation')).toEqual({ status: 500, retry: null, code: 'INTERNAL' });
     expect(await answer('/caller-wrong')).toEqual({ status: 422, retry: null, code: 'SOMETHING' });
     expect(await answer('/no-such-route')).toEqual({ status: 404, retry: null, code: 'NOT_FOUND' });
+  });
+});
+
+describe('validation failures', () => {
+  it('answer 400 VALIDATION_FAILED naming each field and its reason, in the details and the message', async () => {
+    const parsed = ReminderEventSchema.safeParse({ task_id: 'nope', title: 'Call' });
+    if (parsed.success) throw new Error('the event should not parse');
+    const app = new Hono();
+    installErrorHandlers(app, pino({ level: 'silent' }));
+    app.get('/', () => {
+      throw validationFailed(parsed.error, 'the event is not valid');
+    });
+    const res = await app.request('/');
+    expect(res.status).toBe(400);
+    const { error } = await res.json();
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.details.map((d: { path: string }) => d.path)).toEqual(['task_id', 'due_at', 'remind_at', 'user_id']);
+    expect(error.message).toMatch(/^the event is not valid: task_id: [^;]+; due_at: /);
+  });
+
+  it('join issues found without a schema the same way', () => {
+    const error = validationFailed([{ path: 'remind_at', message: 'after the due date' }]);
+    expect(error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', message: 'remind_at: after the due date' });
+  });
+});
+
+describe('app ports', () => {
+  const saved = { APP_PORT: process.env.APP_PORT, METRICS_PORT: process.env.METRICS_PORT };
+  afterEach(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it("default to the app's local port and that port + 1000 for metrics", () => {
+    delete process.env.APP_PORT;
+    delete process.env.METRICS_PORT;
+    const { app } = LOCAL_PORTS[APP_IDS.backend];
+    expect(appPorts(APP_IDS.backend)).toEqual({ port: app, metricsPort: app + 1000 });
+  });
+
+  it('follow APP_PORT, and METRICS_PORT when it is set', () => {
+    process.env.APP_PORT = '8100';
+    delete process.env.METRICS_PORT;
+    expect(appPorts(APP_IDS.backend)).toEqual({ port: 8100, metricsPort: 9100 });
+    process.env.METRICS_PORT = '9464';
+    expect(appPorts(APP_IDS.backend)).toEqual({ port: 8100, metricsPort: 9464 });
   });
 });
 

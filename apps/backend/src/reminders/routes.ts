@@ -3,7 +3,7 @@
 import { z } from '@hono/zod-openapi';
 import { APP_IDS, isoDateTime, parseReminderJobName } from '@todo/contracts';
 import { requireAppToken, sidecarOnly } from '@todo/dapr';
-import { ApiError } from '@todo/service-kit';
+import { ApiError, validationFailed } from '@todo/service-kit';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { reminderLateness } from '../metrics';
@@ -45,14 +45,7 @@ export function sidecarRoutes(tasks: TaskService, logger: Logger, appToken: stri
       throw new ApiError(403, 'FORBIDDEN_CALLER', `only ${APP_IDS.recurringTaskService} may create next occurrences`);
     }
     const body = NextOccurrenceSchema.safeParse(await c.req.json().catch(() => undefined));
-    if (!body.success) {
-      throw new ApiError(
-        400,
-        'VALIDATION_FAILED',
-        body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-        body.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })),
-      );
-    }
+    if (!body.success) throw validationFailed(body.error);
     const { task, created } = await tasks.createNextOccurrence(body.data);
     return c.json(task, created ? 201 : 200);
   });

@@ -1,0 +1,274 @@
+// The app's answers through app.request(), no port: a real store on a fresh Postgres database, a real token check,
+// and a stand-in for the sidecar (the backend's session answer, invocation refusals).
+import { randomUUID } from 'node:crypto';
+import { TokenService } from '@todo/auth';
+import { APP_IDS, COMPONENTS, deadLetterTopic, type TaskEvent, TOPICS } from '@todo/contracts';
+import { APP_TOKEN_HEADER, CALLER_APP_ID_HEADER, type Dapr } from '@todo/dapr';
+import { migrateToLatest, openDatabase } from '@todo/service-kit';
+import { freshDatabase } from '@todo/testkit';
+import type { Kysely } from 'kysely';
+import pino from 'pino';
+import { createApp } from './app';
+import { RemoteSessions } from './auth';
+import { NOTIFICATION_MIGRATIONS } from './db/migrate';
+import type { Database } from './db/schema';
+import { Fanout } from './fanout';
+import { NotificationStore } from './store';
+
+const APP_TOKEN = 'test-app-token';
+const tokens = new TokenService('a-test-auth-secret-that-is-long-enough-0123456789');
+const logger = pino({ level: 'silent' });
+/** What the backend answers when asked about a session (api/auth/me). */
+let backend: () => Promise<Response> = async () => new Response('{}', { status: 200 });
+const dapr = {
+  invoke: { call: () => backend() },
+  health: { check: async () => undefined },
+} as unknown as Dapr;
+
+let database: Awaited<ReturnType<typeof freshDatabase>>;
+let db: Kysely<Database>;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  ({ db } = openDatabase<Database>(database.url, logger, 2));
+  await migrateToLatest(db, NOTIFICATION_MIGRATIONS, APP_IDS.notificationService);
+  const store = new NotificationStore(db);
+  app = createApp({
+    logger,
+    dapr,
+    db,
+    store,
+    fanout: new Fanout(store, logger),
+    sessions: new RemoteSessions(tokens, dapr),
+    appToken: APP_TOKEN,
+  });
+});
+afterAll(async () => {
+  await db?.destroy();
+  await database?.drop();
+});
+afterEach(() => {
+  backend = async () => new Response('{}', { status: 200 });
+});
+
+/** A signed-in user of their own (a fresh token, so nothing is remembered of an earlier answer). */
+const signIn = async () => {
+  const userId = randomUUID();
+  const token = await tokens.sign({ userId, sessionId: randomUUID() });
+  const call = (path: string, init: RequestInit = {}) =>
+    app.request(path, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
+  return { userId, call };
+};
+
+/** A delivery from the app's own sidecar. */
+const deliver = (route: string, id: string, data: unknown) =>
+  app.request(route, {
+    method: 'POST',
+    headers: { 'content-type': 'application/cloudevents+json', [APP_TOKEN_HEADER]: APP_TOKEN },
+    body: JSON.stringify({ specversion: '1.0', id, type: 'test', source: APP_IDS.backend, data }),
+  });
+
+const reminder = (userId: string) => ({
+  task_id: randomUUID(),
+  title: 'Call the plumber',
+  due_at: null,
+  remind_at: '2030-06-03T07:00:00.000Z',
+  user_id: userId,
+});
+
+const errorOf = async (res: Response) => ({ status: res.status, ...(await res.json()).error });
+
+describe('notifications', () => {
+  it('stores a reminder delivered twice as one unread notification, then marks it read', async () => {
+    const { userId, call } = await signIn();
+    const event = randomUUID();
+    for (let i = 0; i < 2; i++) {
+      expect(await (await deliver('/events/reminders', event, reminder(userId))).json()).toEqual({ status: 'SUCCESS' });
+    }
+    const listed = await call('/api/notifications');
+    expect(listed.status).toBe(200);
+    const { items, unread } = await listed.json();
+    expect({ count: items.length, unread, title: items[0].title }).toEqual({
+      count: 1,
+      unread: 1,
+      title: 'Call the plumber',
+    });
+
+    expect((await call(`/api/notifications/${items[0].id}/read`, { method: 'POST' })).status).toBe(204);
+    expect(await (await call('/api/notifications?unread=true')).json()).toEqual({ items: [], unread: 0 });
+  });
+
+  it("marks all of the user's notifications read and says how many", async () => {
+    const { userId, call } = await signIn();
+    for (let i = 0; i < 3; i++) await deliver('/events/reminders', randomUUID(), reminder(userId));
+    const res = await call('/api/notifications/read-all', { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ updated: 3 });
+  });
+
+  it("answers 404 NOT_FOUND for a notification that is not the user's, or not an id at all", async () => {
+    const other = await signIn();
+    await deliver('/events/reminders', randomUUID(), reminder(other.userId));
+    const [theirs] = (await (await other.call('/api/notifications')).json()).items;
+    const { call } = await signIn();
+    for (const id of [theirs.id, randomUUID(), 'not-an-id']) {
+      expect(await errorOf(await call(`/api/notifications/${id}/read`, { method: 'POST' }))).toEqual({
+        status: 404,
+        code: 'NOT_FOUND',
+        message: 'notification not found',
+      });
+    }
+  });
+
+  it('answers 400 VALIDATION_FAILED naming the query field that is wrong', async () => {
+    const { call } = await signIn();
+    expect(await errorOf(await call('/api/notifications?limit=0'))).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ path: 'limit', message: expect.any(String) }],
+    });
+    expect(await errorOf(await call('/api/notifications?unread=yes'))).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ path: 'unread' }],
+    });
+    expect(await errorOf(await call('/api/notifications?colour=red'))).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    });
+  });
+});
+
+describe('audit log', () => {
+  const taskEvent = (userId: string, taskId: string): TaskEvent => {
+    const at = '2030-06-01T10:00:00.000Z';
+    return {
+      event_type: 'created',
+      task_id: taskId,
+      user_id: userId,
+      timestamp: at,
+      task_data: {
+        id: taskId,
+        user_id: userId,
+        title: 'Water the garden',
+        description: null,
+        status: 'open',
+        priority: 'medium',
+        tags: [],
+        due_at: null,
+        remind_at: null,
+        remind_before_minutes: null,
+        recurrence: null,
+        timezone: 'Europe/Berlin',
+        series_id: null,
+        created_at: at,
+        updated_at: at,
+        completed_at: null,
+        version: 1,
+      },
+    };
+  };
+
+  it("lists a task's events once each, however often they were delivered", async () => {
+    const { userId, call } = await signIn();
+    const taskId = randomUUID();
+    const event = randomUUID();
+    await deliver('/events/task-events', event, taskEvent(userId, taskId));
+    await deliver('/events/task-events', event, taskEvent(userId, taskId));
+    await deliver('/events/task-events', randomUUID(), taskEvent(userId, randomUUID()));
+    const res = await call(`/api/audit?task_id=${taskId}`);
+    expect(res.status).toBe(200);
+    expect((await res.json()).items).toMatchObject([{ event_id: event, task_id: taskId, event_type: 'created' }]);
+  });
+
+  it('answers 400 VALIDATION_FAILED for a task id that is not one, and a time without its offset', async () => {
+    const { call } = await signIn();
+    expect(await errorOf(await call('/api/audit?task_id=nope'))).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      message: 'task_id: not a task id',
+      details: [{ path: 'task_id', message: 'not a task id' }],
+    });
+    expect(await errorOf(await call('/api/audit?from=2030-06-01T10:00:00'))).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ path: 'from' }],
+    });
+  });
+});
+
+describe('sign-in', () => {
+  it("answers 401 UNAUTHENTICATED without a token, and the token check's code for a bad one", async () => {
+    expect(await errorOf(await app.request('/api/notifications'))).toMatchObject({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+    });
+    const forged = await new TokenService('another-secret-that-is-long-enough-0123456789').sign({
+      userId: randomUUID(),
+      sessionId: randomUUID(),
+    });
+    expect(
+      await errorOf(await app.request('/api/notifications', { headers: { authorization: `Bearer ${forged}` } })),
+    ).toMatchObject({ status: 401, code: 'TOKEN_INVALID' });
+  });
+
+  it("answers the backend's 401 for a session that ended, and 503 AUTH_UNAVAILABLE when it cannot ask", async () => {
+    backend = async () =>
+      new Response(JSON.stringify({ error: { code: 'SESSION_ENDED', message: 'signed out' } }), { status: 401 });
+    expect(await errorOf(await (await signIn()).call('/api/notifications'))).toEqual({
+      status: 401,
+      code: 'SESSION_ENDED',
+      message: 'signed out',
+    });
+    backend = async () => {
+      throw new Error('fetch failed');
+    };
+    expect(await errorOf(await (await signIn()).call('/api/notifications'))).toMatchObject({
+      status: 503,
+      code: 'AUTH_UNAVAILABLE',
+    });
+  });
+});
+
+describe('sidecar routes', () => {
+  it('lists its three subscriptions, each with its dead-letter topic, to its own sidecar only', async () => {
+    const res = await app.request('/dapr/subscribe', { headers: { [APP_TOKEN_HEADER]: APP_TOKEN } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(
+      [TOPICS.reminders, TOPICS.taskEvents, TOPICS.taskUpdates].map((topic) => ({
+        pubsubname: COMPONENTS.pubsub,
+        topic,
+        route: `/events/${topic}`,
+        deadLetterTopic: deadLetterTopic(topic),
+      })),
+    );
+    expect(await errorOf(await app.request('/dapr/subscribe'))).toMatchObject({
+      status: 401,
+      code: 'APP_TOKEN_INVALID',
+    });
+    const invoked = await app.request('/dapr/subscribe', {
+      headers: { [APP_TOKEN_HEADER]: APP_TOKEN, [CALLER_APP_ID_HEADER]: APP_IDS.backend },
+    });
+    expect(await errorOf(invoked)).toMatchObject({ status: 403, code: 'NOT_FOR_INVOCATION' });
+  });
+
+  it('drops a message that fails its schema, or that has no CloudEvent id to de-duplicate by', async () => {
+    const { userId } = await signIn();
+    expect(await (await deliver('/events/reminders', randomUUID(), { title: 'no task' })).json()).toEqual({
+      status: 'DROP',
+    });
+    expect(await (await deliver('/events/reminders', '', reminder(userId))).json()).toEqual({ status: 'DROP' });
+  });
+
+  it('answers /healthz, and /readyz once the sidecar and the database answer', async () => {
+    expect((await app.request('/healthz')).status).toBe(200);
+    const ready = await app.request('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: ['sidecar', 'database'] });
+  });
+
+  it('answers 404 NOT_FOUND for a route it does not have', async () => {
+    expect(await errorOf(await app.request('/nowhere'))).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+});

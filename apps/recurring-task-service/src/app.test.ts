@@ -1,0 +1,137 @@
+// The app's answers through app.request(), no port: a completed recurring task's event asks the backend (through a
+// stand-in for the sidecar) for the next occurrence, and the backend's answer decides SUCCESS, RETRY or DROP.
+import { randomUUID } from 'node:crypto';
+import { APP_IDS, COMPONENTS, deadLetterTopic, type TaskEvent, TOPICS } from '@todo/contracts';
+import { APP_TOKEN_HEADER, CALLER_APP_ID_HEADER, type Dapr } from '@todo/dapr';
+import pino from 'pino';
+import { createApp } from './app';
+import { idempotencyKey } from './consumer';
+
+const APP_TOKEN = 'test-app-token';
+const calls: { app: string; path: string; body: unknown }[] = [];
+/** What the backend answers to the next-occurrence call. */
+let backend: () => Response = () => new Response('{}', { status: 201 });
+const dapr = {
+  invoke: {
+    call: async (app: string, path: string, init: { body: unknown }) => {
+      calls.push({ app, path, body: init.body });
+      return backend();
+    },
+  },
+  health: { check: async () => undefined },
+} as unknown as Dapr;
+const app = createApp({
+  logger: pino({ level: 'silent' }),
+  dapr,
+  appToken: APP_TOKEN,
+  now: () => new Date('2030-06-03T12:00:00Z'),
+});
+
+beforeEach(() => {
+  calls.length = 0;
+  backend = () => new Response('{}', { status: 201 });
+});
+
+const completed = (fields: Partial<TaskEvent['task_data']> = {}, eventType: TaskEvent['event_type'] = 'completed') => {
+  const id = randomUUID();
+  const at = '2030-06-03T10:00:00.000Z';
+  const task: TaskEvent['task_data'] = {
+    id,
+    user_id: 'u1',
+    title: 'Water the garden',
+    description: null,
+    status: 'completed',
+    priority: 'medium',
+    tags: [],
+    due_at: '2030-06-03T07:00:00.000Z',
+    remind_at: null,
+    remind_before_minutes: null,
+    recurrence: 'FREQ=WEEKLY',
+    timezone: 'Europe/Berlin',
+    series_id: null,
+    created_at: at,
+    updated_at: at,
+    completed_at: at,
+    version: 2,
+    ...fields,
+  };
+  return { event_type: eventType, task_id: id, task_data: task, user_id: 'u1', timestamp: at } satisfies TaskEvent;
+};
+
+/** A delivery from the app's own sidecar; answers the status it asks Dapr for. */
+const deliver = async (data: unknown) => {
+  const res = await app.request(`/events/${TOPICS.taskEvents}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/cloudevents+json', [APP_TOKEN_HEADER]: APP_TOKEN },
+    body: JSON.stringify({
+      specversion: '1.0',
+      id: randomUUID(),
+      type: 'task.completed',
+      source: APP_IDS.backend,
+      data,
+    }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { status: string }).status;
+};
+
+it("asks the backend for a completed weekly task's next occurrence, keyed by the completed task", async () => {
+  const event = completed();
+  expect(await deliver(event)).toBe('SUCCESS');
+  expect(calls).toEqual([
+    {
+      app: APP_IDS.backend,
+      path: 'internal/next-occurrence',
+      body: {
+        idempotency_key: idempotencyKey(event.task_id),
+        source_task_id: event.task_id,
+        due_at: '2030-06-10T07:00:00.000Z',
+        recurrence: 'FREQ=WEEKLY',
+      },
+    },
+  ]);
+});
+
+it('asks nothing for a task that does not recur, or an event other than completed', async () => {
+  expect(await deliver(completed({ recurrence: null }))).toBe('SUCCESS');
+  expect(await deliver(completed({}, 'updated'))).toBe('SUCCESS');
+  expect(calls).toEqual([]);
+});
+
+it('asks for redelivery when the backend fails, and drops what the backend refuses or a rule it cannot read', async () => {
+  backend = () => new Response('{}', { status: 503 });
+  expect(await deliver(completed())).toBe('RETRY');
+  backend = () => new Response('{"error":{"code":"VALIDATION_FAILED"}}', { status: 400 });
+  expect(await deliver(completed())).toBe('DROP');
+  expect(await deliver(completed({ recurrence: 'FREQ=NEVER' }))).toBe('DROP');
+  expect(await deliver({ event_type: 'completed' })).toBe('DROP');
+});
+
+it('lists its subscription, with its dead-letter topic, to its own sidecar only', async () => {
+  const res = await app.request('/dapr/subscribe', { headers: { [APP_TOKEN_HEADER]: APP_TOKEN } });
+  expect(await res.json()).toEqual([
+    {
+      pubsubname: COMPONENTS.pubsub,
+      topic: TOPICS.taskEvents,
+      route: `/events/${TOPICS.taskEvents}`,
+      deadLetterTopic: deadLetterTopic(TOPICS.taskEvents),
+    },
+  ]);
+  expect((await (await app.request('/dapr/subscribe')).json()).error.code).toBe('APP_TOKEN_INVALID');
+  const invoked = await app.request('/dapr/subscribe', {
+    headers: { [APP_TOKEN_HEADER]: APP_TOKEN, [CALLER_APP_ID_HEADER]: APP_IDS.backend },
+  });
+  expect({ status: invoked.status, code: (await invoked.json()).error.code }).toEqual({
+    status: 403,
+    code: 'NOT_FOR_INVOCATION',
+  });
+});
+
+it('answers /readyz once its sidecar answers, and 404 NOT_FOUND for a route it does not have', async () => {
+  expect(await (await app.request('/readyz')).json()).toEqual({ status: 'ready', checks: ['sidecar'] });
+  const missing = await app.request('/nowhere');
+  expect({ status: missing.status, code: (await missing.json()).error.code }).toEqual({
+    status: 404,
+    code: 'NOT_FOUND',
+  });
+});
