@@ -2,7 +2,6 @@
 // `npm start` for N minutes (30 by default); each minute the RSS of every process and the runner's heap after a
 // full GC; a table, a PNG chart, and whether the heap stayed flat. First, what fsync costs a create. Not in npm test.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +12,7 @@ import { APP_IDS, LOCAL_PORTS } from '@todo/contracts';
 import { EMBEDDED_START_PARAMS } from '../packages/local-runtime/src/database';
 import { DurableNodeFS } from '../packages/local-runtime/src/durable-fs';
 import { percentile, rssMb } from './measure';
+import { MixedLoad } from './mixed-load';
 import { writePng } from './png';
 
 const ROOT = resolve(__dirname, '..');
@@ -76,86 +76,6 @@ interface Sample {
   p99: number;
   heapMb: number;
   rss: Record<string, number>;
-}
-
-class Load {
-  latencies: number[] = [];
-  requests = 0;
-  errors = 0;
-  stopped = false;
-  failure?: unknown;
-  private readonly base = `http://127.0.0.1:${LOCAL_PORTS[APP_IDS.backend].app + OFFSET}`;
-
-  async call(path: string, token: string, init: { method?: string; body?: unknown } = {}) {
-    const started = performance.now();
-    try {
-      const res = await fetch(`${this.base}${path}`, {
-        method: init.method ?? (init.body ? 'POST' : 'GET'),
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: init.body ? JSON.stringify(init.body) : undefined,
-      });
-      const text = await res.text();
-      this.requests += 1;
-      if (!res.ok) this.errors += 1;
-      this.latencies.push(performance.now() - started);
-      return text ? JSON.parse(text) : undefined;
-    } catch {
-      this.errors += 1;
-      return undefined;
-    }
-  }
-
-  async user(n: number): Promise<void> {
-    const signUp = await this.call('/api/auth/sign-up', '', {
-      body: {
-        email: `soak-${n}-${Date.now()}@example.com`,
-        password: `Soak-${randomUUID()}`,
-        timezone: 'Europe/Berlin',
-      },
-    });
-    const token = signUp?.token as string;
-    if (!token) throw new Error(`sign-up failed: ${JSON.stringify(signUp)}`);
-    const open: string[] = [];
-    const worker = async (w: number) => {
-      for (let i = 0; !this.stopped; i++) {
-        const pick = (i * 7 + w) % 10;
-        if (pick < 5 || open.length < 10) {
-          // the case that used to leak: a user's whole list, 100 tasks with long descriptions
-          if (open.length >= 10) await this.call(`/api/tasks?limit=${KEEP_TASKS}`, token);
-          const task = await this.call('/api/tasks', token, {
-            body: { title: `soak ${n}.${w}.${i}`, description: DESCRIPTION, priority: 'medium' },
-          });
-          if (task?.id) open.push(task.id);
-        } else if (pick < 7) {
-          await this.call(`/api/tasks?q=soak&limit=20`, token);
-        } else if (pick < 9) {
-          const id = open[i % open.length];
-          if (id) await this.call(`/api/tasks/${id}`, token, { method: 'PATCH', body: { priority: 'high' } });
-        } else {
-          const id = open.shift();
-          if (id) await this.call(`/api/tasks/${id}/complete`, token, { method: 'POST' });
-        }
-        while (open.length > KEEP_TASKS) {
-          const id = open.shift();
-          if (id) await this.call(`/api/tasks/${id}`, token, { method: 'DELETE' });
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: WORKERS_PER_USER }, (_, w) => worker(w)));
-  }
-
-  take(): { requests: number; errors: number; p50: number; p99: number } {
-    const out = {
-      requests: this.requests,
-      errors: this.errors,
-      p50: percentile(this.latencies, 50),
-      p99: percentile(this.latencies, 99),
-    };
-    this.latencies = [];
-    this.requests = 0;
-    this.errors = 0;
-    return out;
-  }
 }
 
 async function heapAfterGc(runner: ChildProcess, file: string): Promise<number> {
@@ -237,7 +157,11 @@ async function main() {
     log += c;
   });
   const samples: Sample[] = [];
-  const load = new Load();
+  const load = new MixedLoad(`http://127.0.0.1:${LOCAL_PORTS[APP_IDS.backend].app + OFFSET}`, {
+    description: DESCRIPTION,
+    keepTasks: KEEP_TASKS,
+    workersPerUser: WORKERS_PER_USER,
+  });
   try {
     for (let waited = 0; !log.includes('apps ready in'); waited += 100) {
       if (runner.exitCode !== null || waited > 120_000) throw new Error(`npm start did not come up:\n${log}`);
