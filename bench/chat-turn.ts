@@ -62,7 +62,6 @@ async function timeTurns(make: MakeAgent, mcp = false): Promise<number[]> {
         const start = performance.now();
         const result = await agent.run({
           user: { id: 'u1', timezone: FIXTURE.timeZone },
-          bearer: '',
           message: turn.say,
           history: [],
           memory,

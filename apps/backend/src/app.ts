@@ -56,7 +56,7 @@ export function createApp(deps: BackendDeps): OpenAPIHono<BackendEnv> {
   app.route('/api/tasks', taskRoutes(deps.db, deps.tasks, requireUser));
   app.route('/api/chat', chatRoutes(deps.agent, deps.conversations, deps.turns, requireUser, deps.logger));
   app.route('/', sidecarRoutes(deps.tasks, deps.logger, deps.appToken));
-  app.route('/', mcpRoutes(deps.auth, deps.turns, { db: deps.db, tasks: deps.tasks }));
+  app.route('/', mcpRoutes(deps.auth, { db: deps.db, tasks: deps.tasks }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -7,10 +7,11 @@ import type { Logger } from 'pino';
 import { createApp } from './app';
 import { AuthService } from './auth/sessions';
 import { AuthThrottle } from './auth/throttle';
-import type { ChatAgent } from './chat/agent';
+import type { AgentTurnInput, ChatAgent } from './chat/agent';
 import { ConversationStore } from './chat/conversations';
 import { OfflineAgent } from './chat/offline/agent';
 import { openToolSession } from './chat/tool-session';
+import type { ToolContext } from './chat/tools';
 import { ChatTurns } from './chat/turns';
 import { BACKEND_MIGRATIONS } from './db/migrate';
 import type { Database } from './db/schema';
@@ -53,15 +54,16 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const tasks = new TaskService(db, wake);
   const turns = new ChatTurns(db, tasks, wake);
   const auth = new AuthService(db, new TokenService(secrets.authSecret), new AuthThrottle(pool), () => void wake());
+  const outsideTurn = (input: AgentTurnInput): ToolContext => ({ db, tasks, user: input.user });
   // the OpenAI Agents SDK costs about 50 MB of memory: loaded only when there is a key to use it with
   const agent: ChatAgent = secrets.openaiApiKey
     ? new (await import('./chat/openai-agent')).OpenAIAgent({
         apiKey: secrets.openaiApiKey,
         baseURL: options.openaiBaseUrl,
         model: options.openaiModel ?? 'gpt-4.1-mini',
-        mcpUrl: `http://127.0.0.1:${options.port}/mcp`,
+        context: outsideTurn,
       })
-    : new OfflineAgent((input) => openToolSession(input.turn?.context ?? { db, tasks, user: input.user }));
+    : new OfflineAgent((input) => openToolSession(input.turn?.context ?? outsideTurn(input)));
   logger.info({ agent: agent.kind }, 'chat agent');
   const conversations = new ConversationStore(dapr);
   const app = createApp({ logger, dapr, db, auth, tasks, agent, conversations, turns, appToken: options.appToken });

@@ -1,5 +1,6 @@
 // The OpenAI path against a local OpenAI-compatible server (no network): the model asks for add_task, the Agents SDK
-// calls our MCP server over HTTP as the user, the task really exists, and the model's final answer comes back.
+// calls our MCP server (linked in memory, within the turn) as the user, the task really exists, and the model's final
+// answer comes back.
 import { TestApp } from '@todo/testkit';
 import { TOOL_NAMES } from '../src/chat/tools';
 import { BackendHarness } from './harness';
@@ -18,7 +19,7 @@ beforeAll(async () => {
     const last = body.messages.at(-1);
     const created = Math.floor(Date.now() / 1000);
     const asked = String(body.messages.findLast((m: { role: string }) => m.role === 'user')?.content ?? '');
-    const title = asked.match(/^title: (.+)$/)?.[1];
+    const title = asked.match(/^title:(.*)$/)?.[1];
     if (last.role === 'tool' && failAfterTool) {
       return c.json({ error: { message: 'the model broke after the tool ran', type: 'invalid_request_error' } }, 400);
     }
@@ -52,7 +53,10 @@ beforeAll(async () => {
                 type: 'function',
                 function: {
                   name: 'add_task',
-                  arguments: title ? JSON.stringify({ title }) : '{"title":"Buy oat milk","priority":"high"}',
+                  arguments:
+                    title !== undefined
+                      ? JSON.stringify({ title: title.trim() })
+                      : '{"title":"Buy oat milk","priority":"high"}',
                 },
               },
             ],
@@ -115,17 +119,16 @@ it('runs the tools in the turn: a retried turn replays without asking the model,
   expect((await h.api('/api/tasks?q=landlord', { token })).json.items).toHaveLength(0);
 });
 
-it('refuses a tool call for a chat turn that is not open', async () => {
-  const res = await fetch(h.url('/mcp'), {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'x-chat-turn': 'not-a-turn',
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
+it('records a tool call MCP refused (isError) as not ok, with the reason the model was shown', async () => {
+  const res = await h.api('/api/chat', { token, body: { message: 'title:' } });
+  expect(res.status).toBe(200);
+  expect(res.json.tool_calls).toEqual([
+    {
+      name: 'add_task',
+      arguments: { title: '' },
+      ok: false,
+      result: expect.stringMatching(/^VALIDATION_FAILED: title/),
     },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-  });
-  expect(res.status).toBe(409);
-  expect((await res.json()).error.code).toBe('CHAT_TURN_CLOSED');
+  ]);
+  expect(String(requests.at(-1).messages.at(-1).content)).toContain('VALIDATION_FAILED');
 });

@@ -25,15 +25,13 @@ export interface AgentMemory {
 
 export interface AgentTurnInput {
   user: { id: string; timezone: string };
-  /** The caller's bearer token: an agent reaching the tools over HTTP acts as this user. */
-  bearer: string;
   message: string;
   history: ChatMessage[];
   memory: AgentMemory;
   now: Date;
   timeZone: string;
-  /** The turn's tools: in process through `context`, over HTTP with `token` in the x-chat-turn header (turns.ts). */
-  turn?: { token: string; context: ToolContext };
+  /** The turn's tools, writing in the turn's transaction (turns.ts); without it, each call commits on its own. */
+  turn?: { context: ToolContext };
 }
 
 export interface AgentTurn {
@@ -47,7 +45,7 @@ export interface ChatAgent {
   run(input: AgentTurnInput): Promise<AgentTurn>;
 }
 
-/** Calls one MCP tool; a refusal (bad input, not found) comes back as `{ ok: false }`, never as a throw. */
+/** Calls one MCP tool; a refusal (bad input, not found) comes back as `{ ok: false }` (MCP isError), never a throw. */
 export type ToolCaller = (
   name: ToolName,
   args: Record<string, unknown>,

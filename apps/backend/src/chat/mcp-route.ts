@@ -1,27 +1,16 @@
-// POST /mcp: MCP over Streamable HTTP, stateless, one server per request bound to the caller's account (or, for the
-// OpenAI agent's calls during a chat turn, to that turn's transaction).
+// POST /mcp: MCP over Streamable HTTP for MCP clients outside the backend, stateless, one server per request bound to
+// the caller's account. (Both chat agents reach the same server in memory, within their turn: tool-session.ts.)
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { ApiError } from '@todo/service-kit';
 import { Hono } from 'hono';
 import type { AuthService } from '../auth/sessions';
 import { createMcpServer } from './mcp-server';
 import type { ToolContext } from './tools';
-import { CHAT_TURN_HEADER, type ChatTurns } from './turns';
 
-export function mcpRoutes(auth: AuthService, turns: ChatTurns, deps: Omit<ToolContext, 'user'>): Hono {
+export function mcpRoutes(auth: AuthService, deps: Omit<ToolContext, 'user'>): Hono {
   const app = new Hono();
   app.all('/mcp', async (c) => {
-    const turnToken = c.req.header(CHAT_TURN_HEADER);
-    let ctx: ToolContext;
-    if (turnToken !== undefined) {
-      // the turn's token and its user's bearer: no second look-up (the turn holds a connection already)
-      const turn = turns.context(turnToken, c.req.header('authorization'));
-      if (!turn) throw new ApiError(409, 'CHAT_TURN_CLOSED', 'this chat turn is over; its tools cannot be called');
-      ctx = turn;
-    } else {
-      const user = await auth.authenticate(c.req.header('authorization'));
-      ctx = { ...deps, user: { id: user.id, timezone: user.timezone } };
-    }
+    const user = await auth.authenticate(c.req.header('authorization'));
+    const ctx: ToolContext = { ...deps, user: { id: user.id, timezone: user.timezone } };
     const server = createMcpServer(ctx);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,

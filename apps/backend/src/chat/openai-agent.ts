@@ -1,18 +1,26 @@
-// With an OpenAI key: an agent built with the OpenAI Agents SDK whose only tools are our MCP server's, reached over
-// Streamable HTTP as the signed-in user.
-import { Agent, MCPServerStreamableHttp, OpenAIChatCompletionsModel, run, setTracingDisabled } from '@openai/agents';
+// With an OpenAI key: an agent built with the OpenAI Agents SDK whose only tools are our MCP server's, linked in
+// memory and bound to the turn (its user and transaction), as the offline agent reaches them.
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  Agent,
+  type CallToolResultContent,
+  type MCPServer,
+  OpenAIChatCompletionsModel,
+  run,
+  setTracingDisabled,
+} from '@openai/agents';
 import OpenAI from 'openai';
 import type { AgentTurn, AgentTurnInput, ChatAgent, ToolCallRecord } from './agent';
-import { TOOL_NAMES, type ToolName } from './tools';
-import { CHAT_TURN_HEADER } from './turns';
+import { linkTools } from './tool-session';
+import type { ToolContext, ToolName } from './tools';
 
 export interface OpenAIAgentOptions {
   apiKey: string;
   /** An OpenAI-compatible endpoint (tests use a local one). */
   baseURL?: string;
   model: string;
-  /** The backend's own MCP endpoint. */
-  mcpUrl: string;
+  /** The tools of a turn's user outside a turn (a turn brings its own context). */
+  context: (input: AgentTurnInput) => ToolContext;
 }
 
 // traces would leave the cluster for OpenAI's servers: off unless someone turns them on deliberately
@@ -38,23 +46,13 @@ export class OpenAIAgent implements ChatAgent {
   }
 
   async run(input: AgentTurnInput): Promise<AgentTurn> {
-    const mcp = new MCPServerStreamableHttp({
-      url: this.options.mcpUrl,
-      name: 'todo-tasks',
-      requestInit: {
-        headers: {
-          authorization: `Bearer ${input.bearer}`,
-          // the tools then write in the turn's transaction (turns.ts)
-          ...(input.turn ? { [CHAT_TURN_HEADER]: input.turn.token } : {}),
-        },
-      },
-    });
-    await mcp.connect();
+    const tools = await linkTools(input.turn?.context ?? this.options.context(input));
+    const toolCalls: ToolCallRecord[] = [];
     try {
       const agent = new Agent({
         name: 'Todo assistant',
         instructions: instructions(input),
-        mcpServers: [mcp],
+        mcpServers: [recordingServer(tools.client, toolCalls)],
         model: new OpenAIChatCompletionsModel(this.client, this.options.model),
       });
       const history = input.history.slice(-12).map((m) =>
@@ -67,37 +65,37 @@ export class OpenAIAgent implements ChatAgent {
             },
       );
       const result = await run(agent, [...history, { role: 'user', content: input.message }], { maxTurns: 8 });
-      const toolCalls: ToolCallRecord[] = [];
-      const outputs = new Map<string, string>();
-      for (const item of result.newItems) {
-        if (item.type === 'tool_call_output_item') {
-          const raw = item.rawItem as { callId?: string };
-          outputs.set(raw.callId ?? '', typeof item.output === 'string' ? item.output : JSON.stringify(item.output));
-        }
-      }
-      for (const item of result.newItems) {
-        if (item.type !== 'tool_call_item') continue;
-        const raw = item.rawItem as { name?: string; arguments?: string; callId?: string };
-        if (!raw.name || !TOOL_NAMES.includes(raw.name as ToolName)) continue;
-        const output = outputs.get(raw.callId ?? '') ?? '';
-        let args: Record<string, unknown> = {};
-        try {
-          args = JSON.parse(raw.arguments ?? '{}');
-        } catch {
-          // keep empty
-        }
-        toolCalls.push({
-          name: raw.name as ToolName,
-          arguments: args,
-          ok: !/^(?:[A-Z_]+:|Error)/.test(output),
-          result: output.split('\n')[0] ?? '',
-        });
-      }
       const reply =
         typeof result.finalOutput === 'string' && result.finalOutput.trim() ? result.finalOutput.trim() : 'Done.';
       return { reply, toolCalls, memory: input.memory };
     } finally {
-      await mcp.close();
+      await tools.close();
     }
   }
+}
+
+/** Our MCP client as the Agents SDK's MCPServer, recording each call and whether MCP said it failed (isError). */
+function recordingServer(client: Client, calls: ToolCallRecord[]): MCPServer {
+  return {
+    name: 'todo-tasks',
+    cacheToolsList: true,
+    async connect() {},
+    async close() {},
+    async invalidateToolsCache() {},
+    async listTools() {
+      return (await client.listTools()).tools as Awaited<ReturnType<MCPServer['listTools']>>;
+    },
+    async callTool(name: string, args: Record<string, unknown> | null): Promise<CallToolResultContent> {
+      const result = await client.callTool({ name, arguments: args ?? {} });
+      const content = result.content as CallToolResultContent;
+      const text = content.map((c) => ('text' in c ? c.text : '')).join('\n');
+      calls.push({
+        name: name as ToolName,
+        arguments: args ?? {},
+        ok: !result.isError,
+        result: result.isError ? text : ((result.structuredContent as { summary?: string })?.summary ?? text),
+      });
+      return content;
+    },
+  };
 }

@@ -105,14 +105,13 @@ export function chatRoutes(
         .update(JSON.stringify([conversation_id ?? null, message]))
         .digest('hex');
       const user = c.var.user;
-      const bearer = (c.req.header('authorization') ?? '').replace(/^Bearer\s+/i, '');
       // turns of this conversation that were done but not stored come first, so the history is whole
       if (conversation_id) {
         for (const earlier of await turns.unsaved(user.id, conversation_id)) {
           if (earlier.key !== key) await save(user.id, earlier.key, earlier.record);
         }
       }
-      const outcome = await turns.run(user, bearer, { key, requestHash }, async (turn) => {
+      const outcome = await turns.run(user, { key, requestHash }, async (turn) => {
         const id = conversation_id ?? randomUUID();
         const existing = conversation_id ? await conversations.get(user.id, id) : undefined;
         const now = new Date();
@@ -120,7 +119,6 @@ export function chatRoutes(
         try {
           result = await agent.run({
             user: { id: user.id, timezone: user.timezone },
-            bearer,
             message,
             history: existing?.messages ?? [],
             memory: existing?.memory ?? {},

@@ -1,7 +1,7 @@
 // The task tools, defined once: their JSON schemas (for MCP and models) and what they do (the same domain
 // functions as the REST API, so events, reminders and the outbox all apply).
-import { fieldIssues, PRIORITIES, type TaskSnapshot } from '@todo/contracts';
-import { ApiError } from '@todo/service-kit';
+import { PRIORITIES, type TaskSnapshot } from '@todo/contracts';
+import { ApiError, validationFailed } from '@todo/service-kit';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema';
@@ -46,8 +46,7 @@ const describe = (task: TaskSnapshot) =>
 function validate<T>(schema: z.ZodType<T>, args: unknown): T {
   const parsed = schema.safeParse(args);
   if (parsed.success) return parsed.data;
-  const issues = fieldIssues(parsed.error);
-  throw new ApiError(400, 'VALIDATION_FAILED', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+  throw validationFailed(parsed.error);
 }
 
 const withoutTaskId = <T extends { task_id?: unknown }>(args: T) => {

@@ -1,7 +1,6 @@
 // One chat turn is one transaction: the tools' writes and the record of what the turn answered commit together,
 // under the client's message id, so a retry answers what the first attempt did instead of doing it again, and a
 // turn that fails half-way leaves the tasks as they were.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiError } from '@todo/service-kit';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema';
@@ -9,9 +8,6 @@ import type { Owner, TaskService } from '../tasks/service';
 import type { AgentMemory, ToolCallRecord } from './agent';
 import type { StoredMessage } from './conversations';
 import type { ToolContext } from './tools';
-
-/** Names the open turn a call to /mcp belongs to (the OpenAI agent reaching the tools over HTTP). */
-export const CHAT_TURN_HEADER = 'x-chat-turn';
 
 /** How long a message id answers with the turn it made. */
 const KEY_TTL = '24 hours';
@@ -35,7 +31,6 @@ export interface TurnKey {
 }
 
 export interface OpenTurn {
-  token: string;
   context: ToolContext;
 }
 
@@ -46,11 +41,7 @@ export interface TurnOutcome {
   saved: boolean;
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
-
 export class ChatTurns {
-  private readonly open = new Map<string, { bearer: Buffer; context: ToolContext }>();
-
   constructor(
     private readonly db: Kysely<Database>,
     private readonly tasks: TaskService,
@@ -61,26 +52,14 @@ export class ChatTurns {
    * Runs `work` once per key: its tool calls share this transaction with the turn's record. A retry (same key, same
    * request) gets the record back; a concurrent one waits for the first to commit (then replays) or roll back.
    */
-  async run(
-    owner: Owner,
-    bearer: string,
-    key: TurnKey,
-    work: (turn: OpenTurn) => Promise<TurnRecord>,
-  ): Promise<TurnOutcome> {
+  async run(owner: Owner, key: TurnKey, work: (turn: OpenTurn) => Promise<TurnRecord>): Promise<TurnOutcome> {
     const outcome = await this.db.transaction().execute(async (trx): Promise<TurnOutcome> => {
       const earlier = await this.claim(trx, owner.id, key);
       if (earlier) return { ...earlier, replayed: true };
       const calls = oneAtATime(trx);
       const context: ToolContext = { user: owner, db: trx, tasks: this.tasks.within(trx), atomically: calls.run };
-      const token = randomBytes(32).toString('base64url');
-      this.open.set(token, { bearer: digest(bearer), context });
-      let record: TurnRecord;
-      try {
-        record = await work({ token, context });
-        await calls.settled();
-      } finally {
-        this.open.delete(token);
-      }
+      const record = await work({ context });
+      await calls.settled();
       await trx
         .updateTable('chat_turns')
         .set({ conversation_id: record.conversation_id, result: JSON.stringify(record) })
@@ -91,13 +70,6 @@ export class ChatTurns {
     });
     if (!outcome.replayed) this.afterCommit();
     return outcome;
-  }
-
-  /** The tools of the open turn `token`, for a caller with that turn's bearer token; undefined once it is over. */
-  context(token: string, authorization: string | undefined): ToolContext | undefined {
-    const turn = this.open.get(token);
-    const bearer = (authorization ?? '').replace(/^Bearer\s+/i, '');
-    return turn && timingSafeEqual(turn.bearer, digest(bearer)) ? turn.context : undefined;
   }
 
   async markSaved(userId: string, key: string): Promise<void> {

@@ -228,7 +228,6 @@ describe('offline agent corpus', () => {
       const agent = new OfflineAgent(async () => ({ call: caller, close: async () => {} }));
       const turn = await agent.run({
         user: USER,
-        bearer: '',
         message: say,
         history: [],
         memory: {},
@@ -252,7 +251,7 @@ describe('offline agent corpus', () => {
 
 describe('conversation', () => {
   const turn = (agent: OfflineAgent, message: string, memory = {}) =>
-    agent.run({ user: USER, bearer: '', message, history: [], memory, now: NOW, timeZone: ZONE });
+    agent.run({ user: USER, message, history: [], memory, now: NOW, timeZone: ZONE });
 
   it('answers its own question: "which one?" then "the second"', async () => {
     const { caller, calls } = fakeTools();

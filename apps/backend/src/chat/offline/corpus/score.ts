@@ -39,7 +39,6 @@ export async function runItem(item: CorpusItem, make: MakeAgent): Promise<ItemRe
     const from = calls.length;
     const result = await agent.run({
       user: { id: 'u1', timezone: FIXTURE.timeZone },
-      bearer: '',
       message: turn.say,
       history: [...history],
       memory,
