@@ -8,7 +8,7 @@ import { rssMb } from './measure';
 
 const BODY_MB = Number(process.env.BENCH_BODY_MB ?? 64);
 const REQUESTS = Number(process.env.BENCH_BODY_REQUESTS ?? 8);
-const system = new LocalSystem(950, 'warn');
+const system = new LocalSystem({ logLevel: 'warn' });
 
 /** Streams `mb` MiB to `path` (chunked, or with a declared length) and resolves with the status, or 0 if cut off. */
 function send(port: number, path: string, mb: number, chunked: boolean): Promise<number> {

@@ -23,7 +23,7 @@ const { values: args } = parseArgs({
 });
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
-const system = new LocalSystem(1700, 'warn');
+const system = new LocalSystem({ logLevel: 'warn' });
 const kind = sidecarKind();
 let db: pg.Pool;
 /** Rows not yet sent, counted in the backend's database (the relay's gauge is only set when a batch starts). */

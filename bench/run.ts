@@ -9,7 +9,7 @@ import { startBaseline } from './baseline';
 import { CONNECTIONS, comparison, DURATION, type Load, load, percentile, rssMb } from './measure';
 import { reminderLateness, updateLatencies } from './stream-latency';
 
-const system = new LocalSystem(500, 'warn');
+const system = new LocalSystem({ logLevel: 'warn' });
 
 async function main() {
   await system.start();

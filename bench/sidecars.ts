@@ -26,7 +26,7 @@ function sidecarPids(system: LocalSystem): number[] {
 
 async function measure(kind: SidecarKind): Promise<Figures> {
   process.env.TODO_SIDECAR = kind;
-  const system = new LocalSystem(500, 'warn');
+  const system = new LocalSystem({ logLevel: 'warn' });
   await system.start();
   try {
     const backend = `http://127.0.0.1:${system.appPort(APP_IDS.backend)}`;

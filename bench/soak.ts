@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { APP_IDS, LOCAL_PORTS } from '@todo/contracts';
+import { claimPortOffset, systemPorts } from '@todo/testkit';
 import { EMBEDDED_START_PARAMS } from '../packages/local-runtime/src/database';
 import { DurableNodeFS } from '../packages/local-runtime/src/durable-fs';
 import { percentile, rssMb } from './measure';
@@ -28,7 +29,6 @@ const MINUTES = Number(args.minutes);
 const SAMPLE_MS = Number(args['sample-seconds']) * 1000;
 /** Heap after GC may grow this much from the first sample after warm-up to the last and still count as flat. */
 const HEAP_BOUND_MB = Number(args['heap-bound-mb']);
-const OFFSET = 1400;
 const USERS = 4;
 const WORKERS_PER_USER = 2;
 const KEEP_TASKS = 100;
@@ -131,6 +131,7 @@ async function main() {
       `on ${cost.on.toFixed(2)} ms (+${(cost.on - cost.off).toFixed(2)} ms)`,
   );
 
+  const ports = await claimPortOffset((offset) => systemPorts(offset));
   const dataDir = mkdtempSync(join(tmpdir(), 'soak-'));
   const heapFile = join(dataDir, 'heap.json');
   const { DATABASE_URL: _embedded, ...env } = process.env;
@@ -142,7 +143,7 @@ async function main() {
       env: {
         ...env,
         TODO_DATA_DIR: dataDir,
-        TODO_PORT_OFFSET: String(OFFSET),
+        TODO_PORT_OFFSET: String(ports.offset),
         LOG_LEVEL: 'warn',
         SOAK_HEAP_FILE: heapFile,
       },
@@ -157,7 +158,7 @@ async function main() {
     log += c;
   });
   const samples: Sample[] = [];
-  const load = new MixedLoad(`http://127.0.0.1:${LOCAL_PORTS[APP_IDS.backend].app + OFFSET}`, {
+  const load = new MixedLoad(`http://127.0.0.1:${LOCAL_PORTS[APP_IDS.backend].app + ports.offset}`, {
     description: DESCRIPTION,
     keepTasks: KEEP_TASKS,
     workersPerUser: WORKERS_PER_USER,
@@ -203,6 +204,7 @@ async function main() {
       });
     }
     rmSync(dataDir, { recursive: true, force: true });
+    ports.release();
   }
 
   const names = Object.keys(samples[0]?.rss ?? {});

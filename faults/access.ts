@@ -2,7 +2,14 @@
 // tasks, notifications, audit log and conversations; sidecar-only routes without the app token; and paths through
 // the frontend that try to climb out of /api to a sidecar-only route. Counts responses and leaks.
 import { request } from 'node:http';
-import { APP_IDS, type AppId } from '@todo/contracts';
+import {
+  APP_IDS,
+  type AppId,
+  CURRENT_USER_PATH,
+  jobTriggerPath,
+  NEXT_OCCURRENCE_ROUTE,
+  reminderJobName,
+} from '@todo/contracts';
 import type { LocalSystem } from '@todo/testkit';
 import type { Client } from './client';
 
@@ -62,7 +69,7 @@ function userCalls(v: Victim): [string, string, unknown?][] {
     ['POST', `/api/tasks/${task}/reopen`],
     ['DELETE', `/api/tasks/${task}`],
     ['POST', '/api/tasks', { title: 'intruder' }],
-    ['GET', '/api/auth/me'],
+    ['GET', CURRENT_USER_PATH],
     ['POST', '/api/chat', { message: 'list my tasks', conversation_id: v.conversationId }],
     ['GET', `/api/chat/${v.conversationId}`],
     ['GET', '/api/notifications'],
@@ -101,7 +108,7 @@ export async function checkAccess(
   const other = figures("another user's things → 404, or lists without them");
   for (const [method, path, body] of userCalls(victim)) {
     const answer = await intruder.once(method, path, body);
-    const own = path === '/api/tasks' || path.startsWith('/api/tasks?') || path === '/api/auth/me';
+    const own = path === '/api/tasks' || path.startsWith('/api/tasks?') || path === CURRENT_USER_PATH;
     const listing = path === '/api/notifications' || path.startsWith('/api/audit') || own;
     const created = method === 'POST' && path === '/api/tasks';
     const ok = listing || created ? answer.status < 300 : answer.status === 404;
@@ -127,13 +134,13 @@ export async function checkAccess(
     [
       APP_IDS.backend,
       'POST',
-      `/job/reminder-${victim.taskIds[0]}`,
+      jobTriggerPath(reminderJobName(victim.taskIds[0] as string)),
       { task_id: victim.taskIds[0], remind_at: new Date().toISOString() },
     ],
     [
       APP_IDS.backend,
-      'POST',
-      '/internal/next-occurrence',
+      NEXT_OCCURRENCE_ROUTE.method,
+      NEXT_OCCURRENCE_ROUTE.path,
       { idempotency_key: 'intruder-key', source_task_id: victim.taskIds[0], due_at: null },
     ],
   ];
@@ -158,21 +165,22 @@ export async function checkAccess(
   // is refused by the frontend itself (a NOT_FOUND, or a 400 from its parser), not by a later layer: the allow-list
   // never forwards them.
   const climb = figures('paths climbing out of /api through the frontend → the frontend refuses, never forwarded');
-  const target = `job/reminder-${victim.taskIds[0]}`;
+  const target = jobTriggerPath(reminderJobName(victim.taskIds[0] as string)).slice(1);
+  const next = NEXT_OCCURRENCE_ROUTE.path.slice(1);
   const climbs = [
     `/api/../${target}`,
     `/api/%2e%2e/${target}`,
     `/api/%2E%2E/${target}`,
     `/api/..%2f${target.replace('/', '%2f')}`,
     `/api/tasks/..%2f..%2f${target.replace('/', '%2f')}`,
-    '/api/%2e%2e/internal/next-occurrence',
+    `/api/%2e%2e/${next}`,
     `/api/..\\${target}`,
   ];
   // the traversal family: a dot segment split by an encoded control character (decoded by the router, dropped by a
   // URL parser downstream), mixed and double encodings, overlong UTF-8 dots; aimed at the job route, the
   // notification-service's subscription routes, the next-occurrence route and the sidecar's own API
   const escapes = ['.%09.', '.%0a.', '.%0d.', '.%00.', '.%0A.', '%2e.', '.%2e', '%252e%252e', '%c0%ae%c0%ae', '.%20.'];
-  const aims = [target, 'internal/next-occurrence', 'events/reminders', 'events/task-events', 'v1.0/metadata'];
+  const aims = [target, next, 'events/reminders', 'events/task-events', 'v1.0/metadata'];
   for (const dots of escapes) {
     for (const aim of aims) {
       climbs.push(`/api/${dots}/${aim}`, `/api/notifications/${dots}/${dots}/${aim}`);

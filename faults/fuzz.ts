@@ -4,7 +4,14 @@
 // huge numbers, and `Expect: 100-continue` (sent with node:http: fetch refuses it). Nothing may answer 5xx, and every
 // 4xx must say what was wrong.
 import { request as httpRequest } from 'node:http';
-import { APP_IDS, type AppId } from '@todo/contracts';
+import {
+  APP_IDS,
+  type AppId,
+  CURRENT_USER_PATH,
+  jobTriggerPath,
+  NEXT_OCCURRENCE_ROUTE,
+  reminderJobName,
+} from '@todo/contracts';
 import type { LocalSystem } from '@todo/testkit';
 import fc from 'fast-check';
 import { CreateTaskSchema } from '../apps/backend/src/tasks/input';
@@ -183,11 +190,11 @@ export async function fuzz(
     fc.constantFrom(
       ['POST', '/api/auth/sign-up'],
       ['POST', '/api/auth/sign-in'],
-      ['GET', '/api/auth/me'],
+      ['GET', CURRENT_USER_PATH],
       ['POST', '/api/chat'],
       ['POST', '/api/notifications/read-all'],
       ['GET', '/api/nothing-here'],
-      ['DELETE', '/api/auth/me'],
+      ['DELETE', CURRENT_USER_PATH],
     ),
     id.map((i) => ['GET', `/api/chat/${i}`]),
     query.map((q) => ['GET', `/api/notifications${q}`]),
@@ -320,9 +327,9 @@ export async function fuzz(
       arbitrary: fc
         .record({
           route: fc.oneof(
-            id.map((i) => [APP_IDS.backend, `/job/reminder-${i}`]),
-            fc.string({ maxLength: 20 }).map((s) => [APP_IDS.backend, `/job/${encodeURIComponent(s) || 'x'}`]),
-            fc.constant([APP_IDS.backend, '/internal/next-occurrence']),
+            id.map((i) => [APP_IDS.backend, jobTriggerPath(reminderJobName(i))]),
+            fc.string({ maxLength: 20 }).map((s) => [APP_IDS.backend, jobTriggerPath(encodeURIComponent(s) || 'x')]),
+            fc.constant([APP_IDS.backend, NEXT_OCCURRENCE_ROUTE.path]),
             fc.constantFrom(...subscriptions),
           ),
           body: fc.oneof(

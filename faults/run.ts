@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { APP_IDS, type AppId } from '@todo/contracts';
-import { LocalSystem } from '@todo/testkit';
+import { freePortIn, LocalSystem } from '@todo/testkit';
 import { checkAccess, subscriptionRoutes } from './access';
 import { Client } from './client';
 import { fuzz } from './fuzz';
@@ -20,8 +20,6 @@ const CHANGES = Number(process.env.FAULTS_CHANGES ?? 500);
 const CHANGES_PER_SECOND = Number(process.env.FAULTS_RATE ?? 6);
 const FUZZ_RUNS = Number(process.env.FAULTS_FUZZ_RUNS ?? 1_000);
 const SEED = Number(process.env.FAULTS_SEED ?? Date.now() % 2 ** 31);
-const PORT_OFFSET = 600;
-const PG_PORT = Number(process.env.FAULTS_PG_PORT ?? 5499);
 /** Two replicas of the apps that scale out: invocations and the messages of their consumer group are shared. */
 const REPLICAS = { [APP_IDS.backend]: 2, [APP_IDS.notificationService]: 2 };
 
@@ -43,15 +41,21 @@ function seeded(seed: number): () => number {
 async function main(): Promise<boolean> {
   const started = Date.now();
   log(`faults: seed ${SEED} (FAULTS_SEED=${SEED} repeats this run), ${CHANGES} changes at ${CHANGES_PER_SECOND}/s`);
-  const postgres = new PrivatePostgres(PG_PORT);
+  // below Linux's ephemeral ports: nothing outgoing takes it while Postgres is down between a crash and its restart
+  const pgPort = process.env.FAULTS_PG_PORT ? Number(process.env.FAULTS_PG_PORT) : await freePortIn(5400, 5999);
+  const postgres = new PrivatePostgres(pgPort);
   postgres.init();
   postgres.start();
-  const system = new LocalSystem(PORT_OFFSET, process.env.FAULTS_LOG_LEVEL ?? 'warn', postgres.adminUrl, REPLICAS);
+  const system = new LocalSystem({
+    logLevel: process.env.FAULTS_LOG_LEVEL ?? 'warn',
+    adminUrl: postgres.adminUrl,
+    replicas: REPLICAS,
+  });
   let ok = false;
   try {
     await system.start();
     log(
-      `system up (${system.sidecarKind === 'daprd' ? 'real daprd + Kafka' : 'stand-in sidecar'}) on Postgres at 127.0.0.1:${PG_PORT} (${postgres.dir}), ports offset by ${PORT_OFFSET}`,
+      `system up (${system.sidecarKind === 'daprd' ? 'real daprd + Kafka' : 'stand-in sidecar'}) on Postgres at 127.0.0.1:${pgPort} (${postgres.dir}), ports offset by ${system.portOffset}`,
     );
     const frontend = new Client(`http://127.0.0.1:${system.appPort(APP_IDS.frontend)}`);
     const users: Client[] = [];

@@ -7,8 +7,10 @@ import {
   daprConfigName,
   INVOCATIONS,
   JOB_APP_IDS,
+  jobTriggerPath,
   NAMESPACE,
   parseAccessControl,
+  reminderJobName,
   TRUST_DOMAIN,
 } from '@todo/contracts';
 import { runStack, type StackRun } from './run-stack.test-helper';
@@ -45,7 +47,7 @@ it('every invocation the apps make is allowed by its callee, and nothing reaches
   }
   for (const callee of ALL_APP_IDS) {
     for (const caller of ALL_APP_IDS) {
-      for (const path of ['/job/reminder-1', '/events/task-events', '/dapr/subscribe']) {
+      for (const path of [jobTriggerPath(reminderJobName('1')), '/events/task-events', '/dapr/subscribe']) {
         expect(acl[callee]?.allows(id(caller), path, 'POST')).toBe(false);
       }
     }

@@ -2,7 +2,7 @@
 // and dashboards that query only series the apps or Dapr export.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ALL_APP_IDS } from '@todo/contracts';
+import { ALL_APP_IDS, NAMESPACE } from '@todo/contracts';
 import { registry } from '@todo/service-kit';
 import '../../apps/backend/src/metrics';
 import { DAPR_METRICS } from '../monitoring/dapr-metrics';
@@ -39,9 +39,7 @@ it('scrapes the sidecars and the apps of every app pod, and the Dapr control pla
   expect(
     aks.one('kubernetes:monitoring.coreos.com/v1:PodMonitor', 'dapr-control-plane').inputs.metadata.namespace,
   ).toBe('dapr-system');
-  for (const d of aks
-    .of('kubernetes:apps/v1:Deployment')
-    .filter((x) => x.inputs.metadata.namespace === 'todo-chatbot')) {
+  for (const d of aks.of('kubernetes:apps/v1:Deployment').filter((x) => x.inputs.metadata.namespace === NAMESPACE)) {
     const container = d.inputs.spec.template.spec.containers[0];
     expect(container.ports).toContainEqual({ name: 'metrics', containerPort: 9464 });
     expect(container.env).toContainEqual({ name: 'METRICS_PORT', value: '9464' });

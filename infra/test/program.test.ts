@@ -13,6 +13,7 @@ import {
   KAFKA_CREDENTIALS_SECRET,
   NAMESPACE,
   SECRET,
+  STATE_TABLE,
   TOPICS,
 } from '@todo/contracts';
 import { addResource, type Resources } from '@todo/local-sidecar';
@@ -231,7 +232,7 @@ describe.each(['local', 'aks', 'gke'] as const)('stack %s', (stack) => {
       name: 'connectionString',
       secretKeyRef: { name: SECRET.name, key: SECRET.keys.databaseUrl },
     });
-    expect(statestore.spec.metadata).toContainEqual({ name: 'tableName', value: 'dapr_state' });
+    expect(statestore.spec.metadata).toContainEqual({ name: 'tableName', value: STATE_TABLE });
     expect(
       JSON.stringify(
         run()
@@ -330,7 +331,7 @@ describe('clusters and registries', () => {
     expect(pull.roleDefinitionId).toContain('7f951dda-4ed3-4680-a7ca-43fe172d538d');
     expect(pull.principalId).toBe('kubelet-object-id');
     const image = run.of('docker-build:index:Image').find((i) => i.name === 'backend-image')?.inputs;
-    expect(image).toMatchObject({ push: true, buildArgs: { APP: 'backend' } });
+    expect(image).toMatchObject({ push: true, buildArgs: { APP: APP_IDS.backend } });
     expect(image.tags[0]).toMatch(/\.azurecr\.io\/todo-chatbot\/backend:aks$/);
     expect(run.one(DEPLOYMENT, APP_IDS.backend).inputs.spec.template.spec.containers[0].image).toMatch(/@sha256:/);
   });

@@ -17,7 +17,8 @@ import type { Database } from './db/schema';
 import { docsPage } from './http/docs';
 import type { BackendEnv } from './http/env';
 import { rejectControlCharacters } from './http/text-guard';
-import { sidecarRoutes } from './reminders/routes';
+import { reminderRoutes } from './reminders/routes';
+import { nextOccurrenceRoutes } from './tasks/next-occurrence-route';
 import { taskRoutes } from './tasks/routes';
 import type { TaskService } from './tasks/service';
 
@@ -55,7 +56,8 @@ export function createApp(deps: BackendDeps): OpenAPIHono<BackendEnv> {
   app.route('/api/auth', authRoutes(deps.auth, requireUser));
   app.route('/api/tasks', taskRoutes(deps.db, deps.tasks, requireUser));
   app.route('/api/chat', chatRoutes(deps.agent, deps.conversations, deps.turns, requireUser, deps.logger));
-  app.route('/', sidecarRoutes(deps.tasks, deps.logger, deps.appToken));
+  app.route('/', reminderRoutes(deps.tasks, deps.logger, deps.appToken));
+  app.route('/', nextOccurrenceRoutes(deps.tasks, deps.appToken));
   app.route('/', mcpRoutes(deps.auth, { db: deps.db, tasks: deps.tasks }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

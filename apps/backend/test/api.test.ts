@@ -1,3 +1,4 @@
+import { CURRENT_USER_PATH, TOKEN_ISSUER } from '@todo/contracts';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import { AUTH_SECRET, BackendHarness } from './harness';
@@ -57,12 +58,12 @@ describe('accounts', () => {
     const { json } = await h.api('/api/auth/sign-in', {
       body: { email: 'bob@example.com', password: 'correct horse battery' },
     });
-    expect((await h.api('/api/auth/me', { token: json.token })).status).toBe(200);
+    expect((await h.api(CURRENT_USER_PATH, { token: json.token })).status).toBe(200);
     expect((await h.api('/api/auth/sign-out', { method: 'POST', token: json.token })).status).toBe(204);
-    const after = await h.api('/api/auth/me', { token: json.token });
+    const after = await h.api(CURRENT_USER_PATH, { token: json.token });
     expect(after.status).toBe(401);
     expect(after.json.error.code).toBe('SESSION_ENDED');
-    expect((await h.api('/api/auth/me', { token: bob })).status).toBe(200);
+    expect((await h.api(CURRENT_USER_PATH, { token: bob })).status).toBe(200);
   });
 
   it('answers 401 without a token, with a forged one and with an expired one', async () => {
@@ -70,7 +71,7 @@ describe('accounts', () => {
     const forged = await new SignJWT({ sid: 'x' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('someone')
-      .setIssuer('todo-chatbot')
+      .setIssuer(TOKEN_ISSUER)
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode('not-the-secret-not-the-secret-not-the-secret'));
     const forgedRes = await h.api('/api/tasks', { token: forged });
@@ -79,7 +80,7 @@ describe('accounts', () => {
     const expired = await new SignJWT({ sid: 'x' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('someone')
-      .setIssuer('todo-chatbot')
+      .setIssuer(TOKEN_ISSUER)
       .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
       .sign(new TextEncoder().encode(AUTH_SECRET));

@@ -1,5 +1,6 @@
 // A chat turn is all or nothing and idempotent by the client's message id, even when the state store fails after the
 // tools ran: the answer says what was done, and the retry answers the same without doing it again.
+import { COMPONENTS } from '@todo/contracts';
 import { type Dapr, DaprUnreachableError } from '@todo/dapr';
 import { BackendHarness } from './harness';
 
@@ -12,7 +13,10 @@ class FlakyStateStore extends BackendHarness {
     dapr.state.save = async (...args: Parameters<typeof save>) => {
       if (this.failSaves > 0) {
         this.failSaves -= 1;
-        throw new DaprUnreachableError({ block: 'state', target: 'statestore', operation: 'save' }, 'simulated');
+        throw new DaprUnreachableError(
+          { block: 'state', target: COMPONENTS.stateStore, operation: 'save' },
+          'simulated',
+        );
       }
       return save(...args);
     };

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { TOPICS } from '@todo/contracts';
 import { eventually } from '@todo/testkit';
+import pg from 'pg';
 import { APP_TOKEN, BackendHarness } from './harness';
 
 const h = new BackendHarness();
@@ -30,6 +31,20 @@ function startProcess(relay: 'on' | 'off'): Promise<void> {
   );
 }
 
+/** The outbox rows, how many sent; and the stand-in's deliveries not yet answered. */
+async function pending(): Promise<{ rows: number; sent: number; undelivered: number }> {
+  const client = new pg.Client({ connectionString: h.db.url });
+  await client.connect();
+  const { rows } = await client
+    .query(
+      `select (select count(*) from outbox)::int as rows,
+              (select count(*) from outbox where published_at is not null)::int as sent,
+              (select count(*) from dapr_standin.deliveries where status = 'pending')::int as undelivered`,
+    )
+    .finally(() => client.end());
+  return rows[0];
+}
+
 const kill9 = () =>
   new Promise<void>((resolve) => {
     child?.once('exit', () => resolve());
@@ -51,8 +66,8 @@ it('delivers the events of changes committed before a kill -9, once per id, afte
     ids.push(json.id);
   }
   await h.api(`/api/tasks/${ids[0]}/complete`, { method: 'POST', token });
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  expect(h.delivered).toHaveLength(0); // committed, not published
+  expect(await pending()).toEqual({ rows: 8, sent: 0, undelivered: 0 }); // committed, not published
+  expect(h.delivered).toHaveLength(0);
 
   await kill9();
   await startProcess('on');
@@ -60,7 +75,8 @@ it('delivers the events of changes committed before a kill -9, once per id, afte
     expect(h.eventsOn(TOPICS.taskEvents)).toHaveLength(4);
     expect(h.eventsOn(TOPICS.taskUpdates)).toHaveLength(4);
   }, 10_000);
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  // every row sent and every message answered: nothing more can arrive
+  await eventually(async () => expect(await pending()).toEqual({ rows: 8, sent: 8, undelivered: 0 }), 10_000);
   const events = h.eventsOn(TOPICS.taskEvents);
   expect(events).toHaveLength(4);
   expect(new Set(h.delivered.map((d) => d.id)).size).toBe(h.delivered.length);

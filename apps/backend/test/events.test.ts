@@ -1,5 +1,17 @@
-import { ReminderEventSchema, reminderJobName, TaskEventSchema, TaskUpdateSchema, TOPICS } from '@todo/contracts';
+import {
+  APP_IDS,
+  jobTriggerPath,
+  NEXT_OCCURRENCE_ROUTE,
+  nextOccurrenceKey,
+  ReminderEventSchema,
+  type ReminderJobData,
+  reminderJobName,
+  TaskEventSchema,
+  TaskUpdateSchema,
+  TOPICS,
+} from '@todo/contracts';
 import { eventually } from '@todo/testkit';
+import pg from 'pg';
 import { APP_TOKEN, BackendHarness } from './harness';
 
 const h = new BackendHarness();
@@ -11,9 +23,21 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => h.stop());
 
-const job = async (taskId: string) =>
-  h.dapr().jobs.get<{ task_id: string; remind_at: string }>(reminderJobName(taskId));
+const job = async (taskId: string) => h.dapr().jobs.get<ReminderJobData>(reminderJobName(taskId));
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+
+/** The backend's outbox rows publishing to `topic` about one task, and whether each has been sent. */
+async function outboxRows(topic: string, taskId: string): Promise<{ sent: boolean }[]> {
+  const client = new pg.Client({ connectionString: h.db.url });
+  await client.connect();
+  const { rows } = await client
+    .query("select published_at is not null as sent from outbox where topic = $1 and payload::jsonb->>'task_id' = $2", [
+      topic,
+      taskId,
+    ])
+    .finally(() => client.end());
+  return rows;
+}
 
 describe('events through the outbox', () => {
   it('delivers a task event that parses with the contract schema, and a task update, for a new task', async () => {
@@ -127,7 +151,7 @@ describe('reminders through the Jobs API', () => {
     const remindAt = inSeconds(3600);
     const { json: task } = await h.api('/api/tasks', { token, body: { title: 'Twice', remind_at: remindAt } });
     const trigger = (data: unknown) =>
-      fetch(h.url(`/job/${reminderJobName(task.id)}`), {
+      fetch(h.url(jobTriggerPath(reminderJobName(task.id))), {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'dapr-api-token': APP_TOKEN },
         body: JSON.stringify(data),
@@ -136,35 +160,41 @@ describe('reminders through the Jobs API', () => {
     expect(await trigger(data)).toEqual({ status: 'published' });
     expect(await trigger(data)).toEqual({ status: 'already-sent' });
     expect(await trigger({ ...data, remind_at: inSeconds(60) })).toEqual({ status: 'stale' });
+    // one reminder in the outbox, sent: the second and the stale trigger wrote none, so none can arrive later
+    expect(await outboxRows(TOPICS.reminders, task.id)).toHaveLength(1);
+    await eventually(async () => expect(await outboxRows(TOPICS.reminders, task.id)).toEqual([{ sent: true }]));
     await eventually(() => expect(h.eventsOn(TOPICS.reminders, task.id)).toHaveLength(1));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(h.eventsOn(TOPICS.reminders, task.id)).toHaveLength(1);
   });
 
   it('refuses a job trigger without the app token', async () => {
-    const res = await fetch(h.url('/job/reminder-x'), { method: 'POST', body: '{}' });
+    const res = await fetch(h.url(jobTriggerPath(reminderJobName('x'))), { method: 'POST', body: '{}' });
     expect(res.status).toBe(401);
   });
 
   it('refuses a job trigger that came by service invocation, even with the app token: nothing fires early', async () => {
     const remindAt = inSeconds(3600);
     const { json: task } = await h.api('/api/tasks', { token, body: { title: 'Not yet', remind_at: remindAt } });
-    const res = await fetch(h.url(`/job/${reminderJobName(task.id)}`), {
+    const res = await fetch(h.url(jobTriggerPath(reminderJobName(task.id))), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'dapr-api-token': APP_TOKEN, 'dapr-caller-app-id': 'frontend' },
+      headers: {
+        'content-type': 'application/json',
+        'dapr-api-token': APP_TOKEN,
+        'dapr-caller-app-id': APP_IDS.frontend,
+      },
       body: JSON.stringify({ task_id: task.id, remind_at: new Date(remindAt).toISOString() }),
     });
     expect(res.status).toBe(403);
     expect((await res.json()).error.code).toBe('NOT_FOR_INVOCATION');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // refused before anything was written: nothing in the outbox to publish later
+    expect(await outboxRows(TOPICS.reminders, task.id)).toEqual([]);
     expect(h.eventsOn(TOPICS.reminders, task.id)).toHaveLength(0);
   });
 });
 
 describe('next occurrence', () => {
-  const call = (body: unknown, caller = 'recurring-task-service') =>
-    fetch(h.url('/internal/next-occurrence'), {
-      method: 'POST',
+  const call = (body: unknown, caller: string = APP_IDS.recurringTaskService) =>
+    fetch(h.url(NEXT_OCCURRENCE_ROUTE.path), {
+      method: NEXT_OCCURRENCE_ROUTE.method,
       headers: { 'content-type': 'application/json', 'dapr-api-token': APP_TOKEN, 'dapr-caller-app-id': caller },
       body: JSON.stringify(body),
     });
@@ -181,7 +211,7 @@ describe('next occurrence', () => {
       },
     });
     const body = {
-      idempotency_key: `${source.id}:2030-01-14T08:00:00.000Z`,
+      idempotency_key: nextOccurrenceKey(source.id),
       source_task_id: source.id,
       due_at: '2030-01-14T08:00:00.000Z',
     };
@@ -212,7 +242,7 @@ describe('next occurrence', () => {
     });
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.code).toBe('SOURCE_NOT_FOUND');
-    const other = await call({ idempotency_key: 'x:12345678', source_task_id: 'x', due_at: null }, 'frontend');
+    const other = await call({ idempotency_key: 'x:12345678', source_task_id: 'x', due_at: null }, APP_IDS.frontend);
     expect(other.status).toBe(403);
   });
 });

@@ -1,5 +1,6 @@
 // Tasks as a person expects them through the API: no lost update (ETag / If-Match / 412), reminders in days on the
 // wall clock across a clock change, every task reachable by cursor, tags as the form takes them, forgiving search.
+import { CURRENT_USER_PATH } from '@todo/contracts';
 import { BackendHarness } from './harness';
 
 const h = new BackendHarness();
@@ -90,17 +91,21 @@ describe('preconditions', () => {
 });
 
 describe('the account zone', () => {
-  it('changes with PATCH /api/auth/me; new tasks take it; a zone that is not one is a 400 naming the field', async () => {
+  it('changes with PATCH on the signed-in user; new tasks take it; a zone that is not one is a 400 naming the field', async () => {
     const zed = await h.signUp('zed@example.com', 'America/New_York');
-    const changed = await h.api('/api/auth/me', { method: 'PATCH', token: zed, body: { timezone: 'Europe/Berlin' } });
+    const changed = await h.api(CURRENT_USER_PATH, {
+      method: 'PATCH',
+      token: zed,
+      body: { timezone: 'Europe/Berlin' },
+    });
     expect(changed.status).toBe(200);
     expect(changed.json.timezone).toBe('Europe/Berlin');
-    expect((await h.api('/api/auth/me', { token: zed })).json.timezone).toBe('Europe/Berlin');
+    expect((await h.api(CURRENT_USER_PATH, { token: zed })).json.timezone).toBe('Europe/Berlin');
     expect((await add(zed, { title: 'Later' })).json.timezone).toBe('Europe/Berlin');
-    const bad = await h.api('/api/auth/me', { method: 'PATCH', token: zed, body: { timezone: 'Mars/Olympus' } });
+    const bad = await h.api(CURRENT_USER_PATH, { method: 'PATCH', token: zed, body: { timezone: 'Mars/Olympus' } });
     expect(bad.status).toBe(400);
     expect(bad.json.error.details.map((d: { path: string }) => d.path)).toEqual(['timezone']);
-    expect((await h.api('/api/auth/me', { token: zed })).json.timezone).toBe('Europe/Berlin');
+    expect((await h.api(CURRENT_USER_PATH, { token: zed })).json.timezone).toBe('Europe/Berlin');
   });
 });
 

@@ -1,7 +1,7 @@
 // The forwarding edge: what the browser gets when the sidecar, or the app behind it, cannot be reached.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLIENT_ADDRESS_HEADER } from '@todo/contracts';
+import { CLIENT_ADDRESS_HEADER, jobTriggerPath, NEXT_OCCURRENCE_ROUTE, reminderJobName } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
 import { startApp } from '@todo/service-kit';
 import pino from 'pino';
@@ -58,11 +58,11 @@ it('forwards only the browser API, by the path it validated, and never a path th
     assets: { script: asset, styles: asset },
   });
   const attacks = [
-    '/api/%2e%2e/job/reminder-1',
+    `/api/%2e%2e${jobTriggerPath(reminderJobName('1'))}`,
     '/api/..%2fjob%2freminder-1',
     '/api/tasks/..%2F..%2Fjob',
     // a dot segment with an encoded tab, LF or CR: decoded by the router, dropped by a URL parser downstream
-    '/api/.%09./job/reminder-0b6f7a52-5d3e-4c1f-9a55-1f2f7f1c9e10',
+    `/api/.%09.${jobTriggerPath(reminderJobName('0b6f7a52-5d3e-4c1f-9a55-1f2f7f1c9e10'))}`,
     '/api/notifications/.%09./.%09./events/reminders',
     '/api/.%09./.%09./.%09./.%09./.%09./v1.0/metadata',
     '/api/.%0a./job/x',
@@ -70,7 +70,7 @@ it('forwards only the browser API, by the path it validated, and never a path th
     '/api/.%00./job/x',
     '/api/%252e%252e/job/x',
     '/api/tasks/%2e%09%2e/complete',
-    '/api/internal/next-occurrence',
+    `/api${NEXT_OCCURRENCE_ROUTE.path}`,
   ];
   for (const path of attacks) {
     for (const method of ['GET', 'POST']) {

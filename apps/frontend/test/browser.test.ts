@@ -4,7 +4,7 @@ import { eventually, LocalSystem } from '@todo/testkit';
 import type { BrowserContext, Page } from 'playwright-core';
 import { pageSuite, SHOTS } from './page.test-helper';
 
-const system = new LocalSystem(300);
+const system = new LocalSystem();
 // a ceiling, not a wait: each step waits for what the page shows, and a loaded 2-core machine is slow to paint
 jest.setTimeout(30_000);
 const suite = pageSuite(system);

@@ -4,7 +4,7 @@ import { LocalSystem } from '@todo/testkit';
 import type { Page } from 'playwright-core';
 import { pageSuite } from './page.test-helper';
 
-const system = new LocalSystem(2600);
+const system = new LocalSystem();
 const suite = pageSuite(system, 60_000);
 const signUp = (page: Page, email: string) => suite.signIn(page, email, true);
 

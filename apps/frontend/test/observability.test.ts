@@ -1,10 +1,10 @@
 // Observability of the running system: every named series has a value after a task-with-reminder flow and a chat
 // turn, and one request carries one trace id through the frontend's and the backend's log lines.
 import { randomBytes } from 'node:crypto';
-import { ALL_APP_IDS, APP_IDS, type AppId } from '@todo/contracts';
+import { ALL_APP_IDS, APP_IDS, type AppId, TOPICS } from '@todo/contracts';
 import { eventually, LocalSystem } from '@todo/testkit';
 
-const system = new LocalSystem(400, 'info');
+const system = new LocalSystem({ logLevel: 'info' });
 let token: string;
 const traceId = randomBytes(16).toString('hex');
 
@@ -82,16 +82,16 @@ it('fills every named series after a task with a reminder and a chat turn', asyn
       ).toBeGreaterThan(0);
       expect(
         await series(APP_IDS.notificationService, 'todo_pubsub_messages_total', {
-          topic: 'reminders',
+          topic: TOPICS.reminders,
           outcome: 'success',
         }),
       ).toBeGreaterThan(0);
       expect(
-        await series(APP_IDS.notificationService, 'todo_pubsub_handle_seconds_count', { topic: 'task-updates' }),
+        await series(APP_IDS.notificationService, 'todo_pubsub_handle_seconds_count', { topic: TOPICS.taskUpdates }),
       ).toBeGreaterThan(0);
       expect(
         await series(APP_IDS.recurringTaskService, 'todo_pubsub_messages_total', {
-          topic: 'task-events',
+          topic: TOPICS.taskEvents,
           outcome: 'success',
         }),
       ).toBeGreaterThan(0);

@@ -1,11 +1,12 @@
 // Tasks and time as a person meets them in the page (headless Chromium against the npm start system): every task
 // reachable, no lost edit, times in the account's zone, far dates, overdue without a reload, errors in sentences.
 import { join } from 'node:path';
+import { CURRENT_USER_PATH } from '@todo/contracts';
 import { eventually, LocalSystem } from '@todo/testkit';
 import type { BrowserContext, Page } from 'playwright-core';
 import { pageSuite, SHOTS } from './page.test-helper';
 
-const system = new LocalSystem(3200);
+const system = new LocalSystem();
 jest.setTimeout(30_000);
 const suite = pageSuite(system);
 const { newContext, signIn } = suite;
@@ -37,7 +38,7 @@ describe('tasks and time in the page', () => {
 
   it("takes the browser's zone for a new account and shows it", async () => {
     await page.locator('#zone-name', { hasText: 'Europe/Berlin' }).waitFor();
-    expect((await asUser(page, '/api/auth/me')).json.timezone).toBe('Europe/Berlin');
+    expect((await asUser(page, CURRENT_USER_PATH)).json.timezone).toBe('Europe/Berlin');
   });
 
   it('changes the account zone in the page: times are then shown in it, and new tasks take it', async () => {
@@ -52,7 +53,7 @@ describe('tasks and time in the page', () => {
     await ny.locator('#zone-name', { hasText: 'Europe/Berlin' }).waitFor();
     await ny.locator('#zone-browser', { hasText: 'this browser is in America/New_York' }).waitFor();
     await item(ny, 'Standup').locator('.due', { hasText: 'Mon, 3 Jun 2030, 15:00' }).waitFor();
-    expect((await asUser(ny, '/api/auth/me')).json.timezone).toBe('Europe/Berlin');
+    expect((await asUser(ny, CURRENT_USER_PATH)).json.timezone).toBe('Europe/Berlin');
     const { json } = await asUser(ny, '/api/tasks', { body: { title: 'Later' } });
     expect(json.timezone).toBe('Europe/Berlin');
     await other.close();

@@ -18,7 +18,7 @@ import { NotificationStore } from './store';
 const APP_TOKEN = 'test-app-token';
 const tokens = new TokenService('a-test-auth-secret-that-is-long-enough-0123456789');
 const logger = pino({ level: 'silent' });
-/** What the backend answers when asked about a session (api/auth/me). */
+/** What the backend answers when asked about a session (SESSION_CHECK_ROUTE). */
 let backend: () => Promise<Response> = async () => new Response('{}', { status: 200 });
 const dapr = {
   invoke: { call: () => backend() },

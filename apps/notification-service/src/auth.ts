@@ -2,7 +2,7 @@
 // Dapr service invocation) and remembered briefly, so a sign-out takes effect within SESSION_CACHE_MS (at once when
 // its session-ended event arrives, and streams always ask afresh).
 import { TokenError, type TokenService } from '@todo/auth';
-import { APP_IDS } from '@todo/contracts';
+import { APP_IDS, type ApiErrorBody, SESSION_CHECK_ROUTE } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
 import { ApiError } from '@todo/service-kit';
 
@@ -38,7 +38,8 @@ export class RemoteSessions {
     if (!options.fresh && cached && cached.until > Date.now()) return { id: cached.userId, sessionId };
     let response: Response;
     try {
-      response = await this.dapr.invoke.call(APP_IDS.backend, 'api/auth/me', {
+      response = await this.dapr.invoke.call(APP_IDS.backend, SESSION_CHECK_ROUTE.path, {
+        method: SESSION_CHECK_ROUTE.method,
         headers: { authorization: `Bearer ${token}` },
         timeoutMs: 5_000,
       });
@@ -47,7 +48,7 @@ export class RemoteSessions {
     }
     if (response.status === 401) {
       this.cache.delete(token);
-      const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+      const body = (await response.json().catch(() => ({}))) as Partial<ApiErrorBody>;
       throw new ApiError(401, body.error?.code ?? 'SESSION_ENDED', body.error?.message ?? 'this sign-in has ended');
     }
     if (!response.ok)

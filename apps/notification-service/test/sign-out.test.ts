@@ -7,7 +7,7 @@ import pg from 'pg';
 // short, so the second layer is seen in the test; the first must beat it by far
 const RECHECK_MS = 4_000;
 process.env.STREAM_RECHECK_MS = String(RECHECK_MS);
-const system = new LocalSystem(750);
+const system = new LocalSystem();
 const PASSWORD = 'correct horse battery';
 const backend = (path: string) => `http://127.0.0.1:${system.appPort(APP_IDS.backend)}${path}`;
 const notifications = (path: string) => `http://127.0.0.1:${system.appPort(APP_IDS.notificationService)}${path}`;

@@ -3,7 +3,7 @@ import { APP_IDS, COMPONENTS, deadLetterTopic, TOPICS } from '@todo/contracts';
 import { eventually, LocalSystem } from '@todo/testkit';
 import pg from 'pg';
 
-const system = new LocalSystem(100);
+const system = new LocalSystem();
 let token: string;
 
 beforeAll(async () => {
@@ -55,6 +55,10 @@ function openStream(path = '/api/stream', headers: Record<string, string> = {}) 
   return { events, close: () => controller.abort(), done };
 }
 
+/** Messages of `topic` notification-service has acknowledged (stored). */
+const deliveries = (topic: string) =>
+  `todo_pubsub_messages_total{app="${APP_IDS.notificationService}",topic="${topic}",outcome="success"}`;
+
 const notificationsFor = async (taskId: string) => {
   const { json } = await system.call(APP_IDS.notificationService, '/api/notifications', { token });
   return (json.items as { task_id: string }[]).filter((n) => n.task_id === taskId);
@@ -88,7 +92,14 @@ it('turns a reminder into exactly one notification that reaches an open stream w
   });
   stream.close();
 
-  // the same reminder event delivered again (same CloudEvent id) makes no second notification
+  // the same reminder event delivered again (same CloudEvent id) makes no second notification: counted once the
+  // consumer has acknowledged it, after the reminder itself
+  const handled = () => system.metric(APP_IDS.notificationService, deliveries(TOPICS.reminders));
+  const before = await eventually(async () => {
+    const n = await handled();
+    expect(n).toBeGreaterThanOrEqual(1);
+    return n;
+  });
   const client = new pg.Client({ connectionString: system.databaseUrl });
   await client.connect();
   const { rows } = await client.query('select event_id from notifications where task_id = $1', [task.id]);
@@ -112,7 +123,7 @@ it('turns a reminder into exactly one notification that reaches an open stream w
     }),
   });
   expect(again.status).toBe(204);
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  await eventually(async () => expect(await handled()).toBeGreaterThan(before), 10_000, 100);
   expect(await notificationsFor(task.id)).toHaveLength(1);
   const [notification] = (await notificationsFor(task.id)) as unknown as { id: string }[];
   expect(
@@ -165,7 +176,22 @@ it('pushes task updates to the stream and replays what a reconnecting browser mi
   }, 5_000);
   stream.close();
   await system.call(APP_IDS.backend, `/api/tasks/${task.id}/complete`, { method: 'POST', token });
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  // stored while no stream is open, so the completion can only come back as a replay
+  await eventually(
+    async () => {
+      const client = new pg.Client({ connectionString: system.databaseUrl });
+      await client.connect();
+      const { rows } = await client
+        .query(
+          "select 1 from user_events where kind = 'task-update' and payload::jsonb->>'task_id' = $1 and payload::jsonb->'task'->>'status' = 'completed'",
+          [task.id],
+        )
+        .finally(() => client.end());
+      expect(rows).toHaveLength(1);
+    },
+    10_000,
+    100,
+  );
   const resumed = openStream('/api/stream', { 'last-event-id': first.id as string });
   const missed = await eventually(() => {
     const found = resumed.events.find(

@@ -1,11 +1,20 @@
 // The app's answers through app.request(), no port: a completed recurring task's event asks the backend (through a
 // stand-in for the sidecar) for the next occurrence, and the backend's answer decides SUCCESS, RETRY or DROP.
 import { randomUUID } from 'node:crypto';
-import { APP_IDS, COMPONENTS, deadLetterTopic, type TaskEvent, TOPICS } from '@todo/contracts';
+import {
+  APP_IDS,
+  COMPONENTS,
+  deadLetterTopic,
+  NEXT_OCCURRENCE_ROUTE,
+  NextOccurrenceRequestSchema,
+  nextOccurrenceKey,
+  type TaskEvent,
+  TOPICS,
+} from '@todo/contracts';
 import { APP_TOKEN_HEADER, CALLER_APP_ID_HEADER, type Dapr } from '@todo/dapr';
+import { registry } from '@todo/service-kit';
 import pino from 'pino';
 import { createApp } from './app';
-import { idempotencyKey } from './consumer';
 
 const APP_TOKEN = 'test-app-token';
 const calls: { app: string; path: string; body: unknown }[] = [];
@@ -75,21 +84,22 @@ const deliver = async (data: unknown) => {
   return ((await res.json()) as { status: string }).status;
 };
 
-it("asks the backend for a completed weekly task's next occurrence, keyed by the completed task", async () => {
+it("asks the backend for a completed weekly task's next occurrence, keyed by the completed task, in the body the backend reads", async () => {
   const event = completed();
   expect(await deliver(event)).toBe('SUCCESS');
   expect(calls).toEqual([
     {
       app: APP_IDS.backend,
-      path: 'internal/next-occurrence',
+      path: NEXT_OCCURRENCE_ROUTE.path,
       body: {
-        idempotency_key: idempotencyKey(event.task_id),
+        idempotency_key: nextOccurrenceKey(event.task_id),
         source_task_id: event.task_id,
         due_at: '2030-06-10T07:00:00.000Z',
         recurrence: 'FREQ=WEEKLY',
       },
     },
   ]);
+  expect(NextOccurrenceRequestSchema.parse(calls[0]?.body)).toEqual(calls[0]?.body);
 });
 
 it('asks nothing for a task that does not recur, or an event other than completed', async () => {
@@ -105,6 +115,19 @@ it('asks for redelivery when the backend fails, and drops what the backend refus
   expect(await deliver(completed())).toBe('DROP');
   expect(await deliver(completed({ recurrence: 'FREQ=NEVER' }))).toBe('DROP');
   expect(await deliver({ event_type: 'completed' })).toBe('DROP');
+});
+
+it('counts a redelivery whose next task the backend had already made (200, not 201) on the metrics port', async () => {
+  const counted = async () =>
+    (await registry.getSingleMetric('todo_pubsub_duplicates_total')?.get())?.values.find(
+      (v) => v.labels.topic === TOPICS.taskEvents,
+    )?.value ?? 0;
+  const before = await counted();
+  expect(await deliver(completed())).toBe('SUCCESS');
+  expect(await counted()).toBe(before);
+  backend = () => new Response('{}', { status: 200 });
+  expect(await deliver(completed())).toBe('SUCCESS');
+  expect(await counted()).toBe(before + 1);
 });
 
 it('lists its subscription, with its dead-letter topic, to its own sidecar only', async () => {

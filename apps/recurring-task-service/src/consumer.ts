@@ -1,12 +1,27 @@
 // task-events -> the next task of a completed recurring task, created by the backend through Dapr invocation.
 // The idempotency key is derived from the completed task, so a redelivered event never makes two.
-import { APP_IDS, COMPONENTS, deadLetterTopic, TaskEventSchema, TOPICS } from '@todo/contracts';
+import {
+  APP_IDS,
+  COMPONENTS,
+  deadLetterTopic,
+  NEXT_OCCURRENCE_ROUTE,
+  type NextOccurrenceRequest,
+  nextOccurrenceKey,
+  TaskEventSchema,
+  TOPICS,
+} from '@todo/contracts';
 import { type Dapr, DropEvent, subscription } from '@todo/dapr';
-import { currentTraceparent } from '@todo/service-kit';
+import { currentTraceparent, prom, registry } from '@todo/service-kit';
 import type { Logger } from 'pino';
 import { nextOccurrence } from './next-occurrence';
 
-export const idempotencyKey = (completedTaskId: string) => `next-of:${completedTaskId}`;
+// redeliveries are normal (at-least-once): counted, so they show on the metrics port and a test can wait for one
+const duplicates = new prom.Counter({
+  name: 'todo_pubsub_duplicates_total',
+  help: 'Delivered messages the app had already handled (a redelivery changed nothing), by topic',
+  labelNames: ['topic'],
+  registers: [registry],
+});
 
 export const recurringConsumer = (dapr: Dapr, logger: Logger, now: () => Date = () => new Date()) =>
   subscription({
@@ -29,19 +44,21 @@ export const recurringConsumer = (dapr: Dapr, logger: Logger, now: () => Date = 
         logger.info({ taskId: task.id }, 'the series has ended: no next occurrence');
         return;
       }
-      const response = await dapr.invoke.call(APP_IDS.backend, 'internal/next-occurrence', {
-        method: 'POST',
-        body: {
-          idempotency_key: idempotencyKey(task.id),
-          source_task_id: task.id,
-          due_at: task.due_at ? next.due.toISOString() : null,
-          recurrence: next.rule,
-        },
+      const body: NextOccurrenceRequest = {
+        idempotency_key: nextOccurrenceKey(task.id),
+        source_task_id: task.id,
+        due_at: task.due_at ? next.due.toISOString() : null,
+        recurrence: next.rule,
+      };
+      const response = await dapr.invoke.call(APP_IDS.backend, NEXT_OCCURRENCE_ROUTE.path, {
+        method: NEXT_OCCURRENCE_ROUTE.method,
+        body,
         timeoutMs: 15_000,
         traceparent: currentTraceparent(),
       });
       const text = await response.text();
       if (response.status === 200 || response.status === 201) {
+        if (response.status === 200) duplicates.inc({ topic: TOPICS.taskEvents });
         logger.info(
           { taskId: task.id, next: next.due.toISOString(), created: response.status === 201 },
           'next occurrence',

@@ -2,17 +2,19 @@ import {
   type AccessControlSpec,
   accessControlFor,
   daprOperations,
-  INVOCATIONS,
   LOCAL_NAMESPACE,
   parseAccessControl,
   sharedAccessControl,
   TRUST_DOMAIN,
 } from './access-control';
+import { INVOCATIONS, NEXT_OCCURRENCE_ROUTE } from './invocations';
+import { jobTriggerPath, reminderJobName } from './jobs';
 import { ALL_APP_IDS, APP_IDS, type AppId, NAMESPACE } from './names';
 
 const id = (appId: string, namespace = LOCAL_NAMESPACE) => ({ appId, namespace, trustDomain: TRUST_DOMAIN });
 const VERBS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const SIDECAR_ONLY = ['/job/reminder-1', '/events/task-events', '/dapr/subscribe', '/internal/next-occurrence'];
+const NEXT = NEXT_OCCURRENCE_ROUTE.path;
+const SIDECAR_ONLY = [jobTriggerPath(reminderJobName('1')), '/events/task-events', '/dapr/subscribe', NEXT];
 const callee = (app: AppId) => parseAccessControl(accessControlFor(app, LOCAL_NAMESPACE));
 const shared = parseAccessControl(sharedAccessControl(NAMESPACE));
 const sample = (path: string) => path.replace(/:[^/]+/g, '5b7c1e2a-0000-4000-8000-000000000001');
@@ -27,7 +29,7 @@ it('every invocation the apps make is allowed by its callee, alone and in the sh
 it('no caller reaches a sidecar-only route of any app, whatever the verb or case', () => {
   for (const acl of [...ALL_APP_IDS.map(callee), shared]) {
     for (const caller of ALL_APP_IDS) {
-      for (const path of SIDECAR_ONLY.filter((p) => caller !== APP_IDS.recurringTaskService || !p.startsWith('/int'))) {
+      for (const path of SIDECAR_ONLY.filter((p) => caller !== APP_IDS.recurringTaskService || p !== NEXT)) {
         for (const verb of VERBS) {
           expect([caller, path, verb, acl.allows(id(caller), path, verb)]).toEqual([caller, path, verb, false]);
           expect(acl.allows(id(caller, NAMESPACE), path.toUpperCase(), verb)).toBe(false);
@@ -40,10 +42,10 @@ it('no caller reaches a sidecar-only route of any app, whatever the verb or case
 it('recurring-task-service may only create next occurrences on the backend', () => {
   const backend = callee(APP_IDS.backend);
   const rts = id(APP_IDS.recurringTaskService);
-  expect(backend.allows(rts, '/internal/next-occurrence', 'POST')).toBe(true);
-  expect(backend.allows(rts, '/internal/next-occurrence', 'GET')).toBe(false);
+  expect(backend.allows(rts, NEXT, 'POST')).toBe(true);
+  expect(backend.allows(rts, NEXT, 'GET')).toBe(false);
   expect(backend.allows(rts, '/api/tasks', 'GET')).toBe(false);
-  expect(callee(APP_IDS.notificationService).allows(rts, '/internal/next-occurrence', 'POST')).toBe(false);
+  expect(callee(APP_IDS.notificationService).allows(rts, NEXT, 'POST')).toBe(false);
 });
 
 it('nobody may call the frontend or recurring-task-service, and the backend calls nobody', () => {

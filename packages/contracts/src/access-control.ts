@@ -1,30 +1,10 @@
 // Who may invoke what on whom: Dapr's access control, the second wall behind the apps' own guards on sidecar-only
 // routes. The callee's daprd checks the caller's SPIFFE id (from mTLS) against it; anything not listed is denied.
 import { type AccessControlSpec, type AppPolicy, parseAccessControl } from './dapr-acl';
-import { ALL_APP_IDS, APP_IDS, type AppId } from './names';
-import { BROWSER_ROUTES, type HttpMethod } from './routes';
+import { INVOCATIONS, type Invocation } from './invocations';
+import { ALL_APP_IDS, type AppId } from './names';
 
 export * from './dapr-acl';
-
-export interface Invocation {
-  caller: AppId;
-  callee: AppId;
-  method: HttpMethod;
-  /** Literal segments and `:name` parameters, as Hono writes them. */
-  path: string;
-}
-
-/** The backend route recurring-task-service invokes to create a next occurrence. */
-export const NEXT_OCCURRENCE_ROUTE = { method: 'POST', path: '/internal/next-occurrence' } as const;
-
-/** Every service invocation the system makes: the policy allows these and nothing else. */
-export const INVOCATIONS: readonly Invocation[] = [
-  // the frontend forwards exactly the browser API
-  ...BROWSER_ROUTES.map(({ method, path, app }) => ({ caller: APP_IDS.frontend, callee: app, method, path })),
-  { caller: APP_IDS.recurringTaskService, callee: APP_IDS.backend, ...NEXT_OCCURRENCE_ROUTE },
-  // notification-service asks whether a stream's sign-in is still live
-  { caller: APP_IDS.notificationService, callee: APP_IDS.backend, method: 'GET', path: '/api/auth/me' },
-];
 
 /** SPIFFE trust domain of app identities: Dapr's default, given by sentry when no Configuration names another. */
 export const TRUST_DOMAIN = 'public';

@@ -1,5 +1,6 @@
 export * from './access-control';
 export * from './events';
+export * from './invocations';
 export * from './jobs';
 export * from './kafka';
 export * from './names';

@@ -1,7 +1,19 @@
-// Names live in this package only: no other source file spells a topic, component or app id as a literal.
+// Names and cross-app paths live in this package only: no other source file spells a topic, component or app id, or
+// a path one app calls on another, as a literal — so a rename here is a compile error there, never a silent drift.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ALL_APP_IDS, COMPONENTS, deadLetterTopic, NAMESPACE, SECRET, TOPICS } from './index';
+import {
+  ALL_APP_IDS,
+  APP_IDS,
+  COMPONENTS,
+  deadLetterTopic,
+  INVOCATIONS,
+  jobTriggerPath,
+  NAMESPACE,
+  reminderJobName,
+  SECRET,
+  TOPICS,
+} from './index';
 
 const root = join(__dirname, '..', '..', '..');
 const names = [
@@ -12,18 +24,36 @@ const names = [
   NAMESPACE,
   SECRET.name,
 ];
-const literal = new RegExp(`(['"\`])(${names.map((n) => n.replace(/-/g, '\\-')).join('|')})\\1`);
+const asPattern = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+const quotedName = new RegExp(`(['"\`])(${names.map(asPattern).join('|')})\\1`);
+
+/**
+ * What one app invokes on another (the frontend's forwarding is the browser API, checked against the route tables
+ * instead) and where a reminder job triggers, with or without the leading slash, whole or as a prefix (up to a
+ * parameter, or the job name's task id).
+ */
+const contractPaths = [
+  ...INVOCATIONS.filter((i) => i.caller !== APP_IDS.frontend).map((i) => i.path),
+  jobTriggerPath(reminderJobName(':id')),
+].map((path) => {
+  const [fixed = '', ...params] = path.slice(1).split(':');
+  return params.length ? asPattern(fixed) : `${asPattern(fixed)}(?![\\w-])`;
+});
+const pathLiteral = new RegExp(`(?<![\\w.-])(${[...new Set(contractPaths)].join('|')})`);
+
+const isTest = (file: string) => /\.test(-helper)?\.tsx?$|test-helper\.ts$/.test(file);
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
     const path = join(dir, entry);
     if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) return [];
     if (statSync(path).isDirectory()) return sources(path);
-    return /\.(ts|tsx)$/.test(entry) && !/\.test(-helper)?\.tsx?$|test-helper\.ts$/.test(entry) ? [path] : [];
+    return /\.(ts|tsx)$/.test(entry) ? [path] : [];
   });
 }
 
-it('no TypeScript source outside packages/contracts spells a shared name as a string literal', () => {
+/** Every TypeScript file of the tree outside the packages named. */
+function filesOutside(...packages: string[]): string[] {
   const dirs = ['apps', 'packages', 'infra', 'stacks', 'bench', 'faults', 'tools']
     .map((d) => join(root, d))
     .filter((d) => {
@@ -33,16 +63,44 @@ it('no TypeScript source outside packages/contracts spells a shared name as a st
         return false;
       }
     });
-  const files = dirs.flatMap(sources).filter((f) => !f.startsWith(join(root, 'packages', 'contracts')));
-  expect(files.length).toBeGreaterThan(5);
-  const offenders = files.flatMap((file) =>
+  const skipped = packages.map((p) => join(root, 'packages', p));
+  return dirs.flatMap(sources).filter((f) => !skipped.some((dir) => f.startsWith(dir)));
+}
+
+/** `file:line: code` of each code line (comments aside) that `pattern` finds. */
+function offenders(files: string[], pattern: RegExp): string[] {
+  return files.flatMap((file) =>
     readFileSync(file, 'utf8')
       .split('\n')
       .flatMap((line, i) => {
         const code = line.trim();
         const isComment = code.startsWith('//') || code.startsWith('*') || code.startsWith('/*');
-        return !isComment && literal.test(code) ? [`${relative(root, file)}:${i + 1}: ${code}`] : [];
+        return !isComment && pattern.test(code) ? [`${relative(root, file)}:${i + 1}: ${code}`] : [];
       }),
   );
-  expect(offenders).toEqual([]);
+}
+
+it('no TypeScript source outside packages/contracts spells a shared name as a string literal', () => {
+  const files = filesOutside('contracts').filter((f) => !isTest(f));
+  expect(files.length).toBeGreaterThan(5);
+  expect(offenders(files, quotedName)).toEqual([]);
+});
+
+// The stand-in plays daprd, which knows no app's routes: its tests schedule and invoke apps of their own.
+it('no TypeScript file outside packages/contracts, tests included, spells a path one app calls on another', () => {
+  expect(contractPaths.length).toBeGreaterThanOrEqual(3);
+  const files = filesOutside('contracts', 'local-sidecar');
+  expect(files.filter(isTest).length).toBeGreaterThan(5);
+  expect(offenders(files, pathLiteral)).toEqual([]);
+});
+
+it('finds a contract path however it is spelled, and not a path that only begins like one', () => {
+  const found = (code: string) => pathLiteral.test(code);
+  expect(found(`dapr.invoke.call(backend, 'internal/next-occurrence', {`)).toBe(true);
+  expect(found(`h.api('/api/auth/me', { token })`)).toBe(true);
+  expect(found(`fetch(h.url(\`/job/reminder-\${id}\`))`)).toBe(true);
+  expect(found(`'/api/%2e%2e/internal/next-occurrence'`)).toBe(true);
+  expect(found(`h.api('/api/auth/members')`)).toBe(false);
+  expect(found(`'/api/tasks'`)).toBe(false);
+  expect(found(`fetch(h.url(\`/job/\${reminderJobName(id)}\`))`)).toBe(false);
 });

@@ -12,6 +12,9 @@ export interface BrowserRoute {
   app: AppId;
 }
 
+/** The signed-in user: the browser reads and changes it, notification-service asks it whether a sign-in is live. */
+export const CURRENT_USER_PATH = '/api/auth/me';
+
 const route = (method: HttpMethod, path: string, app: AppId): BrowserRoute => ({ method, path, app });
 const backend = APP_IDS.backend;
 const notifications = APP_IDS.notificationService;
@@ -20,8 +23,8 @@ export const BROWSER_ROUTES: readonly BrowserRoute[] = [
   route('POST', '/api/auth/sign-up', backend),
   route('POST', '/api/auth/sign-in', backend),
   route('POST', '/api/auth/sign-out', backend),
-  route('GET', '/api/auth/me', backend),
-  route('PATCH', '/api/auth/me', backend),
+  route('GET', CURRENT_USER_PATH, backend),
+  route('PATCH', CURRENT_USER_PATH, backend),
   route('GET', '/api/tasks', backend),
   route('POST', '/api/tasks', backend),
   route('GET', '/api/tasks/:id', backend),

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { DURABLE_SETTINGS, DurableNodeFS, syncTree } from './durable-fs';
 import { readOrCreatePassword } from './password-file';
@@ -31,10 +32,10 @@ export async function startEmbeddedPostgres(dataDir: string, port = 0): Promise<
     fresh = !existsSync(join(dataDir, 'PG_VERSION'));
     fs = new DurableNodeFS(dataDir);
   }
-  // pg_trgm: the backend's forgiving task search (migration 0008)
+  // pg_trgm and btree_gin: the backend's forgiving task search, per user (migrations 0008 and 0011)
   const db = await PGlite.create({
     ...(fs ? { fs } : { dataDir }),
-    extensions: { pg_trgm },
+    extensions: { pg_trgm, btree_gin },
     startParams: EMBEDDED_START_PARAMS,
   });
   // initdb wrote the new cluster without a working fsync: flush it all once, so a power cut cannot leave half of it

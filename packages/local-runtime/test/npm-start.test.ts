@@ -1,20 +1,30 @@
-// `npm start` with nothing but Node: embedded Postgres, the stand-in, four apps ready; data kept across runs.
+// `npm start` with nothing but Node: embedded Postgres, the stand-in, four apps ready; data kept across runs. On ports
+// found free at run time (TODO_PORT_OFFSET), so it passes beside a developer's own `npm start`.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ALL_APP_IDS, APP_IDS, LOCAL_PORTS, SECRET } from '@todo/contracts';
+import { ALL_APP_IDS, APP_IDS, type AppId, LOCAL_PORTS, SECRET } from '@todo/contracts';
+import { claimPortOffset, type PortClaim, systemPorts } from '@todo/testkit';
 import pg from 'pg';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+let ports: PortClaim;
+beforeAll(async () => {
+  ports = await claimPortOffset((offset) => systemPorts(offset));
+});
+afterAll(() => {
+  ports?.release();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+const appPort = (id: AppId) => LOCAL_PORTS[id].app + ports.offset;
 
 function start(): { child: ChildProcess; output: () => string } {
   const { DATABASE_URL: _ignored, ...env } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'packages/local-runtime/src/main.ts'], {
     cwd: ROOT,
-    env: { ...env, TODO_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: { ...env, TODO_DATA_DIR: dataDir, TODO_PORT_OFFSET: String(ports.offset), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -32,7 +42,7 @@ async function allReady(timeoutMs: number): Promise<number> {
   for (;;) {
     const statuses = await Promise.all(
       ALL_APP_IDS.map((id) =>
-        fetch(`http://127.0.0.1:${LOCAL_PORTS[id].app}/readyz`)
+        fetch(`http://127.0.0.1:${appPort(id)}/readyz`)
           .then((r) => r.status)
           .catch(() => 0),
       ),
@@ -66,7 +76,7 @@ it('brings all four apps to ready within 60 s, stops cleanly on Ctrl-C, and keep
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(first.output()).toContain('all 4 apps ready');
-    expect(first.output()).toContain('open http://localhost:3000');
+    expect(first.output()).toContain(`open http://localhost:${appPort(APP_IDS.frontend)}`);
     const client = new pg.Client({ connectionString: databaseUrl() });
     await client.connect();
     await client.query('create table if not exists kept (v text)');
@@ -79,7 +89,7 @@ it('brings all four apps to ready within 60 s, stops cleanly on Ctrl-C, and keep
   expect(await stop(first.child)).toBe(0);
   const portsFree = await Promise.all(
     ALL_APP_IDS.map((id) =>
-      fetch(`http://127.0.0.1:${LOCAL_PORTS[id].app}/healthz`).then(
+      fetch(`http://127.0.0.1:${appPort(id)}/healthz`).then(
         () => false,
         () => true,
       ),

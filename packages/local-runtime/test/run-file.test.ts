@@ -60,7 +60,11 @@ it("TODO_REPLICAS adds copies of an app after the run file's own, each on ports 
     'notification-service-3',
   ]);
   const copies = apps.filter((a) => a.replica > 1);
-  expect(copies.map((a) => a.appId)).toEqual(['backend', 'notification-service', 'notification-service']);
+  expect(copies.map((a) => a.appId)).toEqual([
+    APP_IDS.backend,
+    APP_IDS.notificationService,
+    APP_IDS.notificationService,
+  ]);
   const ports = apps.flatMap((a) => [a.appPort, a.daprHttpPort]);
   expect(new Set(ports).size).toBe(ports.length);
   expect(copies[0]?.command).toEqual(apps[1]?.command);

@@ -6,15 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ALL_APP_IDS, APP_IDS, LOCAL_PORTS, SECRET } from '@todo/contracts';
+import { claimPortOffset, type PortClaim, systemPorts } from '@todo/testkit';
 import pg from 'pg';
 import { running } from '../src/leftovers';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const OFFSET = 1300;
 const dataDir = mkdtempSync(join(tmpdir(), 'runner-killed-'));
 let runner: ChildProcess | undefined;
 let output = '';
+let ports: PortClaim;
 
+beforeAll(async () => {
+  ports = await claimPortOffset((offset) => systemPorts(offset));
+});
 afterAll(async () => {
   if (runner && runner.exitCode === null && runner.signalCode === null) {
     await new Promise((resolve) => {
@@ -22,6 +26,7 @@ afterAll(async () => {
       runner?.kill('SIGINT');
     });
   }
+  ports?.release();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -30,7 +35,7 @@ async function start(): Promise<ChildProcess> {
   output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'packages/local-runtime/src/main.ts'], {
     cwd: ROOT,
-    env: { ...env, TODO_DATA_DIR: dataDir, TODO_PORT_OFFSET: String(OFFSET), LOG_LEVEL: 'warn' },
+    env: { ...env, TODO_DATA_DIR: dataDir, TODO_PORT_OFFSET: String(ports.offset), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk) => {
@@ -55,7 +60,7 @@ const databaseUrl = () =>
   ] as string;
 
 const readyz = (id: (typeof ALL_APP_IDS)[number]) =>
-  fetch(`http://127.0.0.1:${LOCAL_PORTS[id].app + OFFSET}/readyz`).then(
+  fetch(`http://127.0.0.1:${LOCAL_PORTS[id].app + ports.offset}/readyz`).then(
     (r) => r.status,
     () => 0,
   );
@@ -110,7 +115,7 @@ it('ends what a dead runner left holding a port, as its pids.json says, instead 
     runner?.once('exit', resolve);
     runner?.kill('SIGINT');
   });
-  const port = LOCAL_PORTS[APP_IDS.frontend].app + OFFSET;
+  const port = LOCAL_PORTS[APP_IDS.frontend].app + ports.offset;
   // an orphan of a runner that died where the kernel does not end children with it (macOS, or a lost race)
   const orphan = spawn(
     process.execPath,

@@ -36,6 +36,8 @@ export interface RuntimeOptions {
   subscriptionRefreshMs?: number;
   /** Each app's `spec.accessControl` (from its Configuration file): who may invoke it. None: anyone may. */
   accessControl?: Record<string, Partial<AccessControlSpec>>;
+  /** The clock jobs come due by: the real one unless a test moves its own. */
+  now?: () => Date;
 }
 
 interface Scoped<T> {
@@ -175,6 +177,7 @@ export class Runtime {
       (id) => this.instances(id),
       this.options.appToken,
       logger.child({ block: 'jobs' }),
+      this.options.now,
     );
 
     for (const instance of this.options.instances) {

@@ -7,6 +7,8 @@ import {
   sidecarUrl,
   TestApp,
 } from '@todo/testkit';
+import pg from 'pg';
+import { SCHEMA } from '../src/db';
 import type { Runtime } from '../src/runtime';
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -94,6 +96,20 @@ afterAll(async () => {
   await db.drop();
 });
 
+/** What the stand-in has recorded for one message (by CloudEvent id) and one consumer group. */
+async function deliveryStatus(eventId: string, group: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  const { rows } = await client
+    .query(
+      `select d.status from ${SCHEMA}.deliveries d join ${SCHEMA}.messages m on m.id = d.message_id
+       where m.body->>'id' = $1 and d.group_name = $2`,
+      [eventId, group],
+    )
+    .finally(() => client.end());
+  return rows[0]?.status;
+}
+
 const publish = (topic: string, body: unknown, contentType = 'application/json', query = '') =>
   fetch(`${sidecarUrl(runtime, 'publisher')}/v1.0/publish/kafka-pubsub/${topic}${query}`, {
     method: 'POST',
@@ -166,7 +182,8 @@ describe('delivery outcomes', () => {
     await eventually(() => {
       expect(consumer.on('/orders').filter((r) => JSON.parse(r.body).id === 'retry-1')).toHaveLength(3);
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // the SUCCESS is recorded: nothing is left to redeliver
+    await eventually(async () => expect(await deliveryStatus('retry-1', 'consumer')).toBe('delivered'));
     expect(consumer.on('/orders').filter((r) => JSON.parse(r.body).id === 'retry-1')).toHaveLength(3);
   });
 

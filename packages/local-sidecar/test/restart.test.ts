@@ -4,6 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, freePort, freshDatabase, TestApp } from '@todo/testkit';
+import pg from 'pg';
+import { SCHEMA } from '../src/db';
 
 const MAIN = join(__dirname, '..', 'src', 'main.ts');
 
@@ -131,7 +133,23 @@ it('fires jobs and delivers messages that were pending when the stand-in was kil
     expect(app.on('/urgent').map((r) => JSON.parse(r.body).id)).toEqual(['m2']);
   }, 10_000);
   await eventually(() => expect(app.on('/job/reminder-future')).toHaveLength(1), 10_000);
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  // done, as the stand-in's own tables say: every job fired and removed, every message marked delivered
+  await eventually(
+    async () => {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      const left = await client
+        .query(
+          `select (select count(*) from ${SCHEMA}.jobs)::int as jobs,
+                  (select count(*) from ${SCHEMA}.deliveries where status <> 'delivered')::int as undelivered,
+                  (select count(*) from ${SCHEMA}.deliveries)::int as deliveries`,
+        )
+        .finally(() => client.end());
+      expect(left.rows[0]).toEqual({ jobs: 0, undelivered: 0, deliveries: 3 });
+    },
+    10_000,
+    100,
+  );
   expect(app.on('/job/reminder-late')).toHaveLength(1);
   expect(app.on('/job/reminder-future')).toHaveLength(1);
   expect(app.on('/work')).toHaveLength(2);

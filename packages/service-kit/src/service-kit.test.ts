@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
-import { APP_IDS, LOCAL_PORTS, ReminderEventSchema } from '@todo/contracts';
+import { APP_IDS, COMPONENTS, LOCAL_PORTS, ReminderEventSchema } from '@todo/contracts';
 import { DaprUnreachableError } from '@todo/dapr';
 import { Hono } from 'hono';
 import pino from 'pino';
@@ -51,7 +51,7 @@ describe('logger', () => {
         done();
       },
     });
-    const logger = createLogger('backend', { destination });
+    const logger = createLogger(APP_IDS.backend, { destination });
     logger.info(
       {
         password: 'hunter2',
@@ -63,7 +63,7 @@ describe('logger', () => {
     );
     const text = lines.join('');
     const line = JSON.parse(text);
-    expect(line).toMatchObject({ app: 'backend', level: 'info', msg: 'hello' });
+    expect(line).toMatchObject({ app: APP_IDS.backend, level: 'info', msg: 'hello' });
     for (const secret of ['hunter2', 'postgres://user:pw', 'Bearer abc', 'tok"', 'sk-123']) {
       expect(text).not.toContain(secret);
     }
@@ -112,7 +112,7 @@ describe('error answers', () => {
     throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
   });
   app.get('/sidecar-down', () => {
-    throw new DaprUnreachableError({ block: 'state', target: 'statestore', operation: 'get' }, 'fetch failed');
+    throw new DaprUnreachableError({ block: 'state', target: COMPONENTS.stateStore, operation: 'get' }, 'fetch failed');
   });
   app.get('/unique-violation', () => {
     throw pgError('23505');

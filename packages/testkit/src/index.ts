@@ -103,7 +103,7 @@ export function runtimeFor(
   databaseUrl: string,
   apps: { appId: string; appPort?: number }[],
   resources: Resources,
-  extra: { apiToken?: string; appToken?: string; baseDir?: string } = {},
+  extra: { apiToken?: string; appToken?: string; baseDir?: string; now?: () => Date } = {},
 ): Runtime {
   return new Runtime({
     instances: apps.map((a) => ({ appId: a.appId, appPort: a.appPort, channelAddress: '127.0.0.1', daprHttpPort: 0 })),
@@ -114,6 +114,7 @@ export function runtimeFor(
     appToken: extra.appToken,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     subscriptionRefreshMs: 200,
+    now: extra.now,
   });
 }
 
@@ -158,9 +159,10 @@ export const secretFileComponent = (name: string, file: string) => ({
   },
 });
 export { BundleSystem } from './bundle-system';
-export { LocalSystem, type SidecarKind, sidecarKind } from './local-system';
+export { LocalSystem, type LocalSystemOptions, type SidecarKind, sidecarKind } from './local-system';
 export { freePortIn } from './port-in';
 export { apiRoutesOf } from './routes';
+export { claimPortOffset, type PortClaim, systemPorts } from './system-ports';
 
 /** The components the apps use, as resources/ declares them: pub/sub (a consumer group per app id, from the oldest
  * message), the secret store reading `secretsFile` (relative to the runtime's baseDir), the state store. */

@@ -1,4 +1,4 @@
-// The whole system as `npm start` runs it, on a fresh Postgres database and shifted ports, for system tests.
+// The whole system as `npm start` runs it, on a fresh Postgres database and ports found free at start, for system tests.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import pg from 'pg';
 import { readTopic } from '../../../tools/kafka/read-topic';
 import { kafkaPorts } from '../../local-runtime/src/daprd/ports';
 import { freshDatabase } from './index';
+import { claimPortOffset, type PortClaim, systemPorts } from './system-ports';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -26,35 +27,57 @@ type ProcessName =
   | `daprd-${AppId}`
   | `daprd-${AppId}-${number}`;
 
+export interface LocalSystemOptions {
+  /** LOG_LEVEL of every process (TEST_LOG_LEVEL, else warn). */
+  logLevel?: string;
+  /** The Postgres server to make the system's database on (the test server by default). */
+  adminUrl?: string;
+  /** Copies of apps to run beside the first (TODO_REPLICAS), e.g. `{ backend: 2 }`. */
+  replicas?: Partial<Record<AppId, number>>;
+}
+
 export class LocalSystem {
   readonly sidecarKind = sidecarKind();
   readonly apiToken = `api-${Math.random().toString(36).slice(2)}`;
   readonly appToken = `app-${Math.random().toString(36).slice(2)}`;
   readonly dataDir = mkdtempSync(join(tmpdir(), 'system-'));
+  readonly replicas: Partial<Record<AppId, number>>;
+  private readonly logLevel: string;
+  private readonly adminUrl?: string;
   private process?: ChildProcess;
   private db?: Awaited<ReturnType<typeof freshDatabase>>;
+  private ports?: PortClaim;
   private log = '';
   private runApps?: RunApp[];
 
-  constructor(
-    private readonly portOffset: number,
-    private readonly logLevel = process.env.TEST_LOG_LEVEL ?? 'warn',
-    /** The Postgres server to make the system's database on (the test server by default). */
-    private readonly adminUrl?: string,
-    /** Copies of apps to run beside the first (TODO_REPLICAS), e.g. `{ backend: 2 }`. */
-    readonly replicas: Partial<Record<AppId, number>> = {},
-  ) {}
+  constructor(options: LocalSystemOptions = {}) {
+    this.logLevel = options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'warn';
+    this.adminUrl = options.adminUrl;
+    this.replicas = options.replicas ?? {};
+  }
+
+  private get replicaCounts(): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.replicas).map(([id, n]) => [id, n ?? 1]));
+  }
 
   private get replicasText(): string {
-    return Object.entries(this.replicas)
+    return Object.entries(this.replicaCounts)
       .map(([id, n]) => `${id}=${n}`)
       .join(',');
   }
 
+  /** What every port of the system is shifted by (TODO_PORT_OFFSET): chosen at start, where all of them are free. */
+  get portOffset(): number {
+    if (!this.ports) throw new Error('start the system first: its ports are found then');
+    return this.ports.offset;
+  }
+
   /** Every app process the system runs, replicas included, with its ports (as the runner reads dapr.yaml). */
   get apps(): RunApp[] {
-    const replicas = Object.fromEntries(Object.entries(this.replicas).map(([id, n]) => [id, n ?? 1]));
-    this.runApps ??= readRunFile(join(ROOT, 'dapr.yaml'), { portOffset: this.portOffset, replicas }).apps;
+    this.runApps ??= readRunFile(join(ROOT, 'dapr.yaml'), {
+      portOffset: this.portOffset,
+      replicas: this.replicaCounts,
+    }).apps;
     return this.runApps;
   }
 
@@ -89,6 +112,9 @@ export class LocalSystem {
   }
 
   async start(timeoutMs = 90_000): Promise<void> {
+    this.ports = await claimPortOffset((offset) =>
+      systemPorts(offset, this.replicaCounts, this.sidecarKind === 'daprd'),
+    );
     this.db = await freshDatabase(this.adminUrl);
     this.process = spawn(process.execPath, ['--import', 'tsx', 'packages/local-runtime/src/main.ts'], {
       cwd: ROOT,
@@ -126,6 +152,7 @@ export class LocalSystem {
         proc.kill('SIGINT');
       });
     }
+    this.ports?.release();
     await this.db?.drop();
     rmSync(this.dataDir, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   CLOUD_EVENT_TYPES,
   type ReminderEvent,
+  type ReminderJobData,
   reminderJobName,
   SESSION_ENDED_OP,
   type SessionEndedUpdate,
@@ -75,11 +76,8 @@ export function reminderRow(reminder: ReminderEvent): OutboxRow {
   return outboxRow('publish', TOPICS.reminders, CLOUD_EVENT_TYPES.reminder, reminder.task_id, reminder);
 }
 
-/** What the reminder job carries back to POST /job/reminder-<id>. */
-export interface ReminderJobData {
-  task_id: string;
-  remind_at: string;
-}
+// tasks/service.ts still imports the type from here; this line goes when it imports it from @todo/contracts
+export type { ReminderJobData };
 
 /** Schedule (a time) or delete (null) job reminder-<taskId>. */
 export function reminderJobRow(taskId: string, remindAt: string | null): OutboxRow {

@@ -1,5 +1,6 @@
 // Boot: signed out -> the sign-in form; signed in -> tasks and assistant side by side, kept live by the feed.
 // A sign-in that ends elsewhere (another tab, the server) brings every tab back to the form, saying so.
+import { CURRENT_USER_PATH } from '@todo/contracts/src/routes';
 import { api, session, TOKEN_KEY } from './api';
 import { renderAuth } from './auth';
 import { renderChat } from './chat';
@@ -26,7 +27,7 @@ async function signedIn(): Promise<void> {
   isSignedIn = true;
   let me: { email: string };
   try {
-    me = await api('/api/auth/me');
+    me = await api(CURRENT_USER_PATH);
   } catch {
     signedOut();
     return;

@@ -1,6 +1,7 @@
 // The task list: search, filters, sort, every task reachable (more on scroll), overdue as it happens, and the
 // actions on each task (sent with If-Match, so a change made elsewhere is never overwritten).
 import type { TaskSnapshot } from '@todo/contracts';
+import { CURRENT_USER_PATH } from '@todo/contracts/src/routes';
 import { TASK_CHANGED, taskEtag } from '@todo/contracts/src/task-version';
 import { ApiFailure, api } from './api';
 import { displayZone, formatWhen, h, replace, setDisplayZone } from './dom';
@@ -161,7 +162,7 @@ export class TaskList {
   /** The account's zone: every time in the list and the form is in it, and it says so. */
   private async loadZone(): Promise<void> {
     try {
-      const me = await api<{ timezone: string }>('/api/auth/me');
+      const me = await api<{ timezone: string }>(CURRENT_USER_PATH);
       setDisplayZone(me.timezone);
     } catch {
       // the browser's zone stays; the list says which one it shows
@@ -181,7 +182,7 @@ export class TaskList {
     picker.value = displayZone();
     picker.addEventListener('change', async () => {
       try {
-        const me = await api<{ timezone: string }>('/api/auth/me', {
+        const me = await api<{ timezone: string }>(CURRENT_USER_PATH, {
           method: 'PATCH',
           body: { timezone: picker.value },
         });

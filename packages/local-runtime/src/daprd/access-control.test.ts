@@ -11,7 +11,11 @@ import {
   APP_IDS,
   type AppId,
   accessControlFor,
+  jobTriggerPath,
   LOCAL_NAMESPACE,
+  NEXT_OCCURRENCE_ROUTE,
+  reminderJobName,
+  SESSION_CHECK_ROUTE,
   TRUST_DOMAIN,
 } from '@todo/contracts';
 import { Runtime, readConfiguration, readRunFile } from '@todo/local-sidecar';
@@ -177,6 +181,8 @@ const sentryAddressPort = (offset: number) => Number(sentryAddress(offset).split
 
 const TASK = '5b7c1e2a-0000-4000-8000-000000000001';
 const { frontend, backend, notificationService: notifications, recurringTaskService: recurring } = APP_IDS;
+const NEXT = NEXT_OCCURRENCE_ROUTE.path;
+const REMINDER = jobTriggerPath(reminderJobName('1'));
 /** [caller, callee, verb, path, allowed] */
 const CALLS: [AppId, AppId, string, string, boolean][] = [
   [frontend, backend, 'GET', '/api/tasks', true],
@@ -185,13 +191,13 @@ const CALLS: [AppId, AppId, string, string, boolean][] = [
   [frontend, backend, 'POST', `/api/tasks/${TASK}/complete`, true],
   [frontend, notifications, 'POST', '/api/notifications/read-all', true],
   [frontend, notifications, 'POST', `/api/notifications/${TASK}/read`, true],
-  [recurring, backend, 'POST', '/internal/next-occurrence', true],
-  [notifications, backend, 'GET', '/api/auth/me', true],
-  [frontend, backend, 'POST', '/job/reminder-1', false],
-  [frontend, backend, 'POST', '/internal/next-occurrence', false],
+  [recurring, backend, NEXT_OCCURRENCE_ROUTE.method, NEXT, true],
+  [notifications, backend, SESSION_CHECK_ROUTE.method, SESSION_CHECK_ROUTE.path, true],
+  [frontend, backend, 'POST', REMINDER, false],
+  [frontend, backend, 'POST', NEXT, false],
   [frontend, backend, 'POST', '/events/task-events', false],
   [frontend, backend, 'GET', '/dapr/subscribe', false],
-  [frontend, backend, 'POST', '/api/tasks/%2e%2e/%2e%2e/job/reminder-1', false],
+  [frontend, backend, 'POST', `/api/tasks/%2e%2e/%2e%2e${REMINDER}`, false],
   [frontend, notifications, 'GET', '/api/tasks', false],
   [recurring, backend, 'GET', '/api/tasks', false],
   [backend, frontend, 'GET', '/healthz', false],

@@ -1,4 +1,5 @@
 // The stand-in's scheduler: jobs persisted in Postgres, fired at POST /job/<name> on the app that scheduled them.
+// Time comes from an injected clock (the real one by default), so tests move it instead of waiting.
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { type AppInstance, appHeaders, appUrl, isConnectionRefused } from '../app-instance';
@@ -35,13 +36,15 @@ const retryOf = (spec: StoredJobSpec): { intervalMs: number; maxRetries: number 
 
 export class JobScheduler {
   private timer?: NodeJS.Timeout;
-  private running = false;
+  private pass?: Promise<void>;
+  private nextPass?: Promise<void>;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly instances: (appId: string) => AppInstance[],
     private readonly appToken: string | undefined,
     private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async start(intervalMs = 100): Promise<void> {
@@ -58,7 +61,7 @@ export class JobScheduler {
   async schedule(appId: string, name: string, spec: StoredJobSpec): Promise<void> {
     let timing: ReturnType<typeof firstTiming>;
     try {
-      timing = firstTiming(spec, new Date());
+      timing = firstTiming(spec, this.now());
     } catch (error) {
       throw new DaprApiError(400, 'ERR_MALFORMED_REQUEST', (error as Error).message);
     }
@@ -99,30 +102,45 @@ export class JobScheduler {
     await this.pool.query(`delete from ${SCHEMA}.jobs where app_id = $1 and name = $2`, [appId, name]);
   }
 
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+  /**
+   * Fires every job due by the clock's time; resolves once a pass that began after this call has ended (a call while
+   * one runs waits for the next), so a test that moved the clock knows every job due by then has been fired.
+   */
+  tick(): Promise<void> {
+    if (!this.pass) {
+      this.pass = this.fireDue().finally(() => {
+        this.pass = undefined;
+      });
+      return this.pass;
+    }
+    this.nextPass ??= this.pass.then(() => {
+      this.nextPass = undefined;
+      return this.tick();
+    });
+    return this.nextPass;
+  }
+
+  private async fireDue(): Promise<void> {
     try {
       const { rows } = await this.pool.query<JobRow>(
         `with due as (
            select app_id, name from ${SCHEMA}.jobs
-           where next_due_at <= now() and (leased_until is null or leased_until < now())
+           where next_due_at <= $1 and (leased_until is null or leased_until < $1)
            order by next_due_at limit 50 for update skip locked)
-         update ${SCHEMA}.jobs j set leased_until = now() + make_interval(secs => ${LEASE_MS / 1000})
+         update ${SCHEMA}.jobs j set leased_until = $1::timestamptz + make_interval(secs => ${LEASE_MS / 1000})
          from due where j.app_id = due.app_id and j.name = due.name
          returning j.app_id, j.name, j.spec, j.fired, j.failures, j.expires_at, j.next_due_at`,
+        [this.now()],
       );
       await Promise.all(rows.map((row) => this.fire(row)));
     } catch (error) {
       this.logger.error({ err: error }, 'job scheduler tick failed');
-    } finally {
-      this.running = false;
     }
   }
 
   private async fire(job: JobRow): Promise<void> {
     const log = this.logger.child({ appId: job.app_id, job: job.name });
-    if (job.expires_at && job.expires_at < new Date()) {
+    if (job.expires_at && job.expires_at < this.now()) {
       await this.remove(job);
       return;
     }
@@ -130,21 +148,22 @@ export class JobScheduler {
     const result = target ? await this.trigger(target, job) : 'app-down';
     if (result === 'app-down') {
       // the scheduler only streams jobs to a connected app: wait for it, without spending retries
-      await this.reschedule(job, new Date(Date.now() + 1_000), job.fired, job.failures);
+      await this.reschedule(job, new Date(this.now().getTime() + 1_000), job.fired, job.failures);
       return;
     }
     if (result !== 'ok') {
       const retry = retryOf(job.spec);
       if (retry.maxRetries < 0 || job.failures < retry.maxRetries) {
         log.warn({ reason: result, failures: job.failures + 1 }, 'job trigger failed; retrying');
-        await this.reschedule(job, new Date(Date.now() + retry.intervalMs), job.fired, job.failures + 1);
+        await this.reschedule(job, new Date(this.now().getTime() + retry.intervalMs), job.fired, job.failures + 1);
         return;
       }
       log.warn({ reason: result }, 'job trigger failed; failure policy exhausted');
     }
     const fired = job.fired + 1;
     const next = nextTiming(job.spec, job.next_due_at, fired, job.expires_at ?? undefined);
-    if (next) await this.reschedule(job, next < new Date() ? new Date() : next, fired, 0);
+    // a late firing: the next one is due now, not in the past
+    if (next) await this.reschedule(job, new Date(Math.max(next.getTime(), this.now().getTime())), fired, 0);
     else await this.remove(job);
   }
 
