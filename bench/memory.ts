@@ -2,13 +2,13 @@
 // other bundles and the stand-in) under mixed load — creates, lists, searches, updates, completes, deletes and chat
 // turns — for N minutes; its RSS every 10 s against the 200 MB target; then, if over it or growing (or --snapshots), a
 // heap snapshot diff over one more minute naming what grew. Build first (`npm run build`). Not in npm test.
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ALL_APP_IDS, APP_IDS } from '@todo/contracts';
 import { BundleSystem } from '@todo/testkit';
-import { heapGrowth } from './heap-diff';
+import { heapByConstructor, heapGrowth } from './heap-diff';
 import { rssMb } from './measure';
 import { MixedLoad } from './mixed-load';
 
@@ -43,12 +43,24 @@ async function snapshot(system: BundleSystem): Promise<string> {
   throw new Error('the backend wrote no heap snapshot');
 }
 
+/** The node flags the image runs the apps with (the Dockerfile's CMD), so the bundle runs here as it runs deployed. */
+function deployedNodeArgs(): string[] {
+  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(__dirname, '..', 'Dockerfile'), 'utf8'))?.[1];
+  if (!cmd) throw new Error('no CMD in the Dockerfile');
+  const argv = JSON.parse(cmd) as string[];
+  return argv.slice(1, -1);
+}
+
 async function main() {
+  const nodeArgs = deployedNodeArgs();
+  console.log(`node flags from the Dockerfile: ${nodeArgs.join(' ')}`);
   const system = new BundleSystem();
   await system.start();
   try {
     for (const id of ALL_APP_IDS) {
-      await system.startApp(id, id === APP_IDS.backend ? { nodeArgs: ['--heapsnapshot-signal=SIGUSR2'] } : {});
+      await system.startApp(id, {
+        nodeArgs: id === APP_IDS.backend ? [...nodeArgs, '--heapsnapshot-signal=SIGUSR2'] : nodeArgs,
+      });
     }
     const backend = system.pid(APP_IDS.backend);
     const idle = rssMb(backend);
@@ -91,6 +103,8 @@ async function main() {
       const last = await snapshot(system);
       console.log('\nheap growth over one more minute of load, by constructor (self size):');
       console.log('| constructor | grew KB | grew count | size at end KB |\n|---|---|---|---|');
+      const live = [...heapByConstructor(last).values()].reduce((n, e) => n + e.size, 0);
+      console.log(`live heap at the end (the snapshot collects garbage first): ${(live / 2 ** 20).toFixed(1)} MB`);
       for (const g of heapGrowth(first, last)) {
         console.log(
           `| ${g.name} | ${(g.grewBytes / 1024).toFixed(0)} | ${g.grewCount} | ${(g.size / 1024).toFixed(0)} |`,
