@@ -1,13 +1,14 @@
 // The baseline: a raw node:http + pg server doing the same SQL as the backend for the same requests (session lookup,
-// then the insert with its outbox rows in one transaction, or the filtered list, or the search) — no framework, no
-// validation, no Dapr. What the backend does beyond this is what the ratio measures.
-import { randomUUID } from 'node:crypto';
+// then the create as one statement, with the Idempotency-Key's claim when the request has one, or the filtered list,
+// or the search) — no framework, no validation, no Dapr. What the backend does beyond this is what the ratio measures.
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { TOPICS } from '@todo/contracts';
 import pg from 'pg';
 import { TASK_COLUMNS } from '../apps/backend/src/db/schema';
 
 const COLUMNS = TASK_COLUMNS.join(', ');
+const INSERTED = 'id, user_id, title, description, status, priority, tags, timezone, created_at, updated_at, version';
 
 export async function startBaseline(
   databaseUrl: string,
@@ -20,6 +21,88 @@ export async function startBaseline(
       'select u.id from sessions s join users u on u.id = s.user_id where s.id = $1 and s.revoked_at is null',
       [sessionId],
     );
+
+  /** As the backend does: the task and its two outbox rows in one statement; with a key, inserted from its claim. */
+  async function create(title: string, key: string | undefined, requestHash: string) {
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    const task = {
+      id,
+      user_id: userId,
+      title,
+      description: null,
+      status: 'open',
+      priority: 'medium',
+      tags: [],
+      timezone: 'UTC',
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    };
+    const events = [TOPICS.taskEvents, TOPICS.taskUpdates].map((topic) => ({
+      id: randomUUID(),
+      kind: 'publish',
+      topic,
+      event_type: 'task.created',
+      partition_key: id,
+      payload: task,
+    }));
+    const values = [id, userId, title, null, 'open', 'medium', [], 'UTC', now, now, 1];
+    if (!key) {
+      await pool.query(
+        `with task as (insert into tasks (${INSERTED}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id)
+         insert into outbox (id, kind, topic, event_type, partition_key, payload)
+         values ($12, 'publish', $13, 'task.created', $1, $14), ($15, 'publish', $16, 'task.created', $1, $14)`,
+        [...values, events[0]?.id, TOPICS.taskEvents, JSON.stringify(task), events[1]?.id, TOPICS.taskUpdates],
+      );
+      return { status: 201, body: task };
+    }
+    const { rows } = await pool.query(
+      `with expired as (
+         delete from task_create_keys where user_id = $2 and key <> $12 and created_at < now() - '24 hours'::interval),
+       claim as (
+         insert into task_create_keys (user_id, key, request_hash, task) values ($2, $12, $13, $14)
+         on conflict (user_id, key) do update
+           set request_hash = excluded.request_hash, task = excluded.task, created_at = excluded.created_at
+           where task_create_keys.created_at < now() - '24 hours'::interval
+         returning key),
+       task as (
+         insert into tasks (${INSERTED}) select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 from claim returning id),
+       events as (
+         insert into outbox (id, kind, topic, event_type, partition_key, payload)
+         select r.id, r.kind, r.topic, r.event_type, r.partition_key, r.payload
+         from task, jsonb_populate_recordset(null::outbox, $15) r)
+       select id from task`,
+      [...values, key, requestHash, JSON.stringify(task), JSON.stringify(events)],
+    );
+    if (rows.length) return { status: 201, body: task };
+    const earlier = await pool.query(
+      'select request_hash, task from task_create_keys where user_id = $1 and key = $2',
+      [userId, key],
+    );
+    return earlier.rows[0]?.request_hash === requestHash
+      ? { status: 201, body: earlier.rows[0].task }
+      : { status: 422, body: { error: { code: 'IDEMPOTENCY_KEY_REUSED' } } };
+  }
+
+  /** As the backend does: a statement with a typo test runs in a transaction of its own that sets the threshold. */
+  async function statement(text: string, params: unknown[], typo: boolean) {
+    if (!typo) return pool.query(text, params);
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(`select set_config('pg_trgm.word_similarity_threshold', $1, true)`, ['0.5']);
+      const result = await client.query(text, params);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   const server: Server = createServer(async (req, res) => {
     try {
       await session();
@@ -28,45 +111,45 @@ export async function startBaseline(
         let body = '';
         for await (const chunk of req) body += chunk;
         const input = JSON.parse(body) as { title: string };
-        const client = await pool.connect();
-        try {
-          await client.query('begin');
-          const id = randomUUID();
-          const now = new Date();
-          const { rows } = await client.query(
-            `insert into tasks (id, user_id, title, description, status, priority, tags, timezone, created_at, updated_at, version)
-             values ($1, $2, $3, null, 'open', 'medium', '{}', 'UTC', $4, $4, 1) returning ${COLUMNS}`,
-            [id, userId, input.title, now],
-          );
-          // as the backend does: the change's outbox rows in one INSERT
-          await client.query(
-            `insert into outbox (id, kind, topic, event_type, partition_key, payload)
-             values ($1, 'publish', $2, 'task.created', $3, $4), ($5, 'publish', $6, 'task.created', $3, $4)`,
-            [randomUUID(), TOPICS.taskEvents, id, JSON.stringify(rows[0]), randomUUID(), TOPICS.taskUpdates],
-          );
-          await client.query('commit');
-          res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify(rows[0]));
-        } finally {
-          client.release();
-        }
+        const key = req.headers['idempotency-key'];
+        const { status, body: answer } = await create(
+          input.title,
+          typeof key === 'string' ? key : undefined,
+          createHash('sha256').update(body).digest('hex'),
+        );
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
         return;
       }
-      const q = url.searchParams.get('q');
-      const where = q
-        ? `user_id = $1 and status = 'open' and search @@ to_tsquery('english', $2)`
-        : `user_id = $1 and status = 'open' and priority = any($2::text[])`;
-      const param = q ? `${q}:*` : ['high', 'medium'];
-      const order = q
-        ? `ts_rank(search, to_tsquery('english', $2)) desc, created_at desc, id`
+      // the search's words as the backend matches them: a stem's beginning, a part of a word, a typo
+      const words =
+        url.searchParams
+          .get('q')
+          ?.toLowerCase()
+          .match(/[\p{L}\p{N}]+/gu) ?? [];
+      const params: unknown[] = [userId];
+      const param = (value: unknown) => `$${params.push(value)}`;
+      const where = [`user_id = $1 and status = 'open'`];
+      if (!words.length) where.push(`priority = any(${param(['high', 'medium'])}::text[])`);
+      for (const w of words) {
+        const word = param(w);
+        where.push(
+          `((search_lexemes like '% ' || (tsvector_to_array(to_tsvector('english', ${word})))[1] || '%' and search @@ to_tsquery('english', ${param(`${w}:*`)})) or search_text like ${param(`%${w}%`)}${w.length >= 3 ? ` or ${word} <% search_text` : ''})`,
+        );
+      }
+      const counted = [...params];
+      const tsquery = words.length ? `to_tsquery('english', ${param(words.map((w) => `${w}:*`).join(' & '))})` : '';
+      const order = words.length
+        ? `search @@ ${tsquery} desc, ts_rank(search, ${tsquery}) desc, word_similarity(${param(words.join(' '))}, search_text) desc, created_at desc, id`
         : 'due_at asc nulls last, id';
-      // as the backend does: the count beside the page, every column but the search vector
+      const typo = words.some((w) => w.length >= 3);
+      // as the backend does: the count beside the page, every column but the search columns
       const [count, { rows }] = await Promise.all([
-        pool.query(`select count(*) from tasks where ${where}`, [userId, param]),
-        pool.query(`select ${COLUMNS} from tasks where ${where} order by ${order} limit 50`, [userId, param]),
+        statement(`select count(*) from tasks where ${where.join(' and ')}`, counted, typo),
+        statement(`select ${COLUMNS} from tasks where ${where.join(' and ')} order by ${order} limit 51`, params, typo),
       ]);
       res
         .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ items: rows, total: Number(count.rows[0].count) }));
+        .end(JSON.stringify({ items: rows.slice(0, 50), total: Number(count.rows[0].count) }));
     } catch (error) {
       res.writeHead(500).end(String(error));
     }

@@ -7,7 +7,18 @@ export interface Series {
   points: [number, number, number][];
 }
 
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#17becf', '#bcbd22'];
+const COLORS = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#9467bd',
+  '#ff7f0e',
+  '#8c564b',
+  '#17becf',
+  '#bcbd22',
+  '#e377c2',
+  '#7f7f7f',
+];
 
 export function scaleChart(title: string, series: Series[]): string {
   const w = 760;
@@ -38,7 +49,9 @@ export function scaleChart(title: string, series: Series[]): string {
     return `<polyline points="${path}" fill="none" stroke="${color}" stroke-width="2"/>${dots}
       <text x="${w - pad + 10}" y="${pad + i * 18}" font-size="12" fill="${color}">${s.name}</text>`;
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w + 220}" height="${h}" font-family="sans-serif">
+  // the legend as wide as its longest name
+  const legend = 20 + 7 * Math.max(...series.map((s) => s.name.length));
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w + legend}" height="${h}" font-family="sans-serif">
     <rect width="100%" height="100%" fill="white"/>
     <text x="${pad}" y="24" font-size="15">${title}</text>
     ${ticks.join('')}${xTicks.join('')}${lines.join('')}

@@ -54,7 +54,7 @@ export function createApp(deps: BackendDeps): OpenAPIHono<BackendEnv> {
   );
   app.use('/api/*', rejectControlCharacters);
   app.route('/api/auth', authRoutes(deps.auth, requireUser));
-  app.route('/api/tasks', taskRoutes(deps.db, deps.tasks, requireUser));
+  app.route('/api/tasks', taskRoutes(deps.tasks, requireUser));
   app.route('/api/chat', chatRoutes(deps.agent, deps.conversations, deps.turns, requireUser, deps.logger));
   app.route('/', reminderRoutes(deps.tasks, deps.logger, deps.appToken));
   app.route('/', nextOccurrenceRoutes(deps.tasks, deps.appToken));

@@ -6,7 +6,6 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema';
 import { CreateTaskSchema, ListTasksQuerySchema, SORT_FIELDS, UpdateTaskSchema } from '../tasks/input';
-import { listTasks } from '../tasks/query';
 import type { Owner, TaskService } from '../tasks/service';
 
 export interface ToolContext {
@@ -102,7 +101,7 @@ export const TOOLS = {
         overdue: raw.overdue === undefined ? undefined : String(raw.overdue),
         limit: raw.limit ?? 20,
       });
-      const page = await listTasks(ctx.db, ctx.user.id, query);
+      const page = await ctx.tasks.list(ctx.user.id, query);
       return { summary: `${page.total} task${page.total === 1 ? '' : 's'} found.`, data: page };
     },
   },

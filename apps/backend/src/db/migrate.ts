@@ -8,6 +8,7 @@ import * as chatTurns from './migrations/0005_chat_turns';
 import * as taskTrigramSearch from './migrations/0008_task_trigram_search';
 import * as outboxRelayLease from './migrations/0009_outbox_relay_lease';
 import * as taskListIndexes from './migrations/0010_task_list_indexes';
+import * as perUserIndexes from './migrations/0011_per_user_indexes';
 
 export const BACKEND_MIGRATIONS: Record<string, Migration> = {
   '0001_init': init,
@@ -18,4 +19,5 @@ export const BACKEND_MIGRATIONS: Record<string, Migration> = {
   '0008_task_trigram_search': taskTrigramSearch,
   '0009_outbox_relay_lease': outboxRelayLease,
   '0010_task_list_indexes': taskListIndexes,
+  '0011_per_user_indexes': perUserIndexes,
 };

@@ -76,9 +76,6 @@ export function reminderRow(reminder: ReminderEvent): OutboxRow {
   return outboxRow('publish', TOPICS.reminders, CLOUD_EVENT_TYPES.reminder, reminder.task_id, reminder);
 }
 
-// tasks/service.ts still imports the type from here; this line goes when it imports it from @todo/contracts
-export type { ReminderJobData };
-
 /** Schedule (a time) or delete (null) job reminder-<taskId>. */
 export function reminderJobRow(taskId: string, remindAt: string | null): OutboxRow {
   const name = reminderJobName(taskId);

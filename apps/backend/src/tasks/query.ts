@@ -51,7 +51,10 @@ function decode(text: string, sort: SortField): Cursor {
   ]);
 }
 
-/** How alike a query word and a word of the task must be (pg_trgm word_similarity) to count a typo as a match. */
+/**
+ * How alike a query word and a word of the task must be (pg_trgm word_similarity) to count a typo as a match: `<%`
+ * reads it from pg_trgm.word_similarity_threshold (0.6 unless set), which each search sets for its own transaction.
+ */
 const TYPO_SIMILARITY = 0.5;
 
 const queryWords = (q: string) => q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -61,12 +64,31 @@ const prefixQuery = (words: string[]) => words.map((w) => `${w}:*`).join(' & ');
 
 /**
  * Every word of the query must be found somewhere in the task: as a word or its beginning (the tsvector), inside a
- * word, stop words too (the trigram index serves the LIKE), or, for a word of three letters or more, as a typo.
+ * word, stop words too, or, for a word of three letters or more, as a typo. Each of the three is served by the
+ * index on (user_id, search_text, search_lexemes) (migration 0011): a lexeme beginning with the word's stem is first
+ * a LIKE on the lexemes as text (the word has letters and digits only, nothing LIKE would read as a wildcard), then
+ * the tsvector decides.
  */
 function wordMatches(word: string): RawBuilder<SqlBool> {
   const like = `%${word.replace(/[\\%_]/g, '\\$&')}%`;
-  const typo = word.length >= 3 ? sql`or word_similarity(${word}, search_text) >= ${TYPO_SIMILARITY}` : sql``;
-  return sql<SqlBool>`(search @@ to_tsquery('english', ${`${word}:*`}) or search_text like ${like} ${typo})`;
+  const stem = sql`(tsvector_to_array(to_tsvector('english', ${word})))[1]`;
+  const prefix = sql`(search_lexemes like '% ' || ${stem} || '%' and search @@ to_tsquery('english', ${`${word}:*`}))`;
+  const typo = word.length >= 3 ? sql`or ${word} <% search_text` : sql``;
+  return sql<SqlBool>`(${prefix} or search_text like ${like} ${typo})`;
+}
+
+/**
+ * Runs a search's statement in a transaction of its own that sets the typo threshold (or in the caller's): one
+ * setting for the whole pool would have to be made wherever a pool is.
+ */
+function withTypoThreshold<T>(db: Kysely<Database>, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  const set = (trx: Kysely<Database>) =>
+    sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_SIMILARITY)}, true)`.execute(trx);
+  if (db.isTransaction) return set(db).then(() => work(db));
+  return db.transaction().execute(async (trx) => {
+    await set(trx);
+    return work(trx);
+  });
 }
 
 export async function listTasks(db: Kysely<Database>, userId: string, query: ListTasksQuery): Promise<TaskPage> {
@@ -89,33 +111,39 @@ export async function listTasks(db: Kysely<Database>, userId: string, query: Lis
     return eb.and(parts);
   };
 
+  // a typo test needs the threshold set where the statement runs
+  const statement = <T>(work: (db: Kysely<Database>) => Promise<T>) =>
+    words.some((w) => w.length >= 3) ? withTypoThreshold(db, work) : work(db);
   // the count runs beside the page's query, on its own connection
   const counting = () =>
-    db
-      .selectFrom('tasks')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where(filters)
-      .executeTakeFirst()
-      .then((row) => Number(row?.n ?? 0));
+    statement((db) =>
+      db
+        .selectFrom('tasks')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where(filters)
+        .executeTakeFirst(),
+    ).then((row) => Number(row?.n ?? 0));
   const cursor = query.cursor ? decode(query.cursor, query.sort ?? 'due') : undefined;
 
   // relevance order (a search without an explicit sort): ranks shift as tasks change, so page by offset
   if (tsquery && !query.sort) {
     const offset = cursor && 'o' in cursor ? cursor.o : 0;
     const [rows, total] = await Promise.all([
-      db
-        .selectFrom('tasks')
-        .select(TASK_COLUMNS)
-        .where(filters)
-        // whole words (ranked, title above description) before parts of words and typos (by likeness)
-        .orderBy(sql`search @@ ${tsquery}`, 'desc')
-        .orderBy(sql`ts_rank(search, ${tsquery})`, 'desc')
-        .orderBy(sql`word_similarity(${words.join(' ')}, search_text)`, 'desc')
-        .orderBy('created_at', 'desc')
-        .orderBy('id')
-        .offset(offset)
-        .limit(query.limit + 1)
-        .execute(),
+      statement((db) =>
+        db
+          .selectFrom('tasks')
+          .select(TASK_COLUMNS)
+          .where(filters)
+          // whole words (ranked, title above description) before parts of words and typos (by likeness)
+          .orderBy(sql`search @@ ${tsquery}`, 'desc')
+          .orderBy(sql`ts_rank(search, ${tsquery})`, 'desc')
+          .orderBy(sql`word_similarity(${words.join(' ')}, search_text)`, 'desc')
+          .orderBy('created_at', 'desc')
+          .orderBy('id')
+          .offset(offset)
+          .limit(query.limit + 1)
+          .execute(),
+      ),
       counting(),
     ]);
     const more = rows.length > query.limit;
@@ -129,28 +157,30 @@ export async function listTasks(db: Kysely<Database>, userId: string, query: Lis
   const sort = SORTS[query.sort ?? 'due'];
   const direction = query.order ?? sort.natural;
   const cmp = direction === 'asc' ? sql`>` : sql`<`;
-  let rowsQuery = db
-    .selectFrom('tasks')
-    .select(TASK_COLUMNS)
-    .select(sql<string | number | Date | null>`${sort.key}`.as('sort_key'))
-    .where(filters);
+  let after: RawBuilder<SqlBool> | undefined;
   if (cursor && 'id' in cursor) {
     const value = cursor.k;
     // keyset: after (value, id) in this order, with nulls last in both directions
-    const after =
+    after =
       value === null
         ? sql<SqlBool>`(${sort.key} is null and id > ${cursor.id})`
         : sql<SqlBool>`(${sort.key} ${cmp} ${value} or (${sort.key} = ${value} and id > ${cursor.id})${
             sort.nullable ? sql` or ${sort.key} is null` : sql``
           })`;
-    rowsQuery = rowsQuery.where(after);
   }
   const [rows, total] = await Promise.all([
-    rowsQuery
-      .orderBy(sql`${sort.key} ${sql.raw(direction)} nulls last`)
-      .orderBy('id')
-      .limit(query.limit + 1)
-      .execute(),
+    statement((db) =>
+      db
+        .selectFrom('tasks')
+        .select(TASK_COLUMNS)
+        .select(sql<string | number | Date | null>`${sort.key}`.as('sort_key'))
+        .where(filters)
+        .$call((qb) => (after ? qb.where(after) : qb))
+        .orderBy(sql`${sort.key} ${sql.raw(direction)} nulls last`)
+        .orderBy('id')
+        .limit(query.limit + 1)
+        .execute(),
+    ),
     counting(),
   ]);
   const page = rows.slice(0, query.limit);

@@ -3,13 +3,10 @@ import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { idempotencyKey, TaskSnapshotSchema } from '@todo/contracts';
 import type { MiddlewareHandler } from 'hono';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema';
 import type { BackendEnv } from '../http/env';
 import { openApiApp } from '../http/openapi';
 import { CreateTaskSchema, ListTasksQuerySchema, UpdateTaskSchema } from './input';
 import { expectedVersion, IfMatchHeaders, withEtag } from './preconditions';
-import { listTasks } from './query';
 import type { TaskService } from './service';
 
 // the contracts' schema as it is: the API returns exactly what events carry
@@ -34,7 +31,7 @@ const tagged = { etag: { description: "The task's version, for If-Match", schema
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
 const secured = { security: [{ bearer: [] }] };
 
-export function taskRoutes(db: Kysely<Database>, tasks: TaskService, requireUser: MiddlewareHandler<BackendEnv>) {
+export function taskRoutes(tasks: TaskService, requireUser: MiddlewareHandler<BackendEnv>) {
   const app = openApiApp<BackendEnv>();
   app.use('*', requireUser);
 
@@ -51,7 +48,7 @@ export function taskRoutes(db: Kysely<Database>, tasks: TaskService, requireUser
       responses: { 200: { ...json(TaskPage), description: 'One page of tasks' }, 400: error, 401: error },
       ...secured,
     }),
-    async (c) => c.json(await listTasks(db, c.var.user.id, c.req.valid('query')), 200),
+    async (c) => c.json(await tasks.list(c.var.user.id, c.req.valid('query')), 200),
   );
 
   app.openapi(

@@ -1,14 +1,21 @@
 // The task domain: every write goes through here (REST, MCP tools, next occurrences, reminders), in one transaction
 // with its outbox rows, so an event or a reminder job exists exactly when the change does.
 import { randomUUID } from 'node:crypto';
-import type { ReminderEvent, TaskEventType, TaskSnapshot } from '@todo/contracts';
+import type {
+  NextOccurrenceRequest,
+  ReminderEvent,
+  ReminderJobData,
+  TaskEventType,
+  TaskSnapshot,
+} from '@todo/contracts';
 import { ApiError, notFound } from '@todo/service-kit';
 import { minutesBeforeOnWall } from '@todo/zoned-time';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Database, TASK_COLUMNS, type TaskRow } from '../db/schema';
-import { type ReminderJobData, reminderJobRow, reminderRow, taskChangeRows, writeOutbox } from '../outbox/outbox';
-import { type CreateTaskInput, crossFieldIssues, type UpdateTaskInput } from './input';
+import { reminderJobRow, reminderRow, taskChangeRows, writeOutbox } from '../outbox/outbox';
+import { type CreateTaskInput, crossFieldIssues, type ListTasksQuery, type UpdateTaskInput } from './input';
 import { checkVersion, type ExpectedVersion } from './preconditions';
+import { listTasks, type TaskPage } from './query';
 import { effectiveRemindAt, toSnapshot } from './snapshot';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -27,13 +34,6 @@ export interface CreateKey {
 
 /** How long a create key answers with the task it made. */
 const CREATE_KEY_TTL = '24 hours';
-
-export interface NextOccurrenceInput {
-  idempotency_key: string;
-  source_task_id: string;
-  due_at: string | null;
-  recurrence?: string;
-}
 
 /** The reminder job to schedule (a time), delete (null), or leave alone (undefined) after a change. */
 function reminderJobChange(before: TaskRow | null, after: TaskRow | null): string | null | undefined {
@@ -96,6 +96,11 @@ export class TaskService {
     await writeOutbox(trx, this.outboxRows(type, before, after));
   }
 
+  /** A page of the user's tasks: filtered, searched, sorted (query.ts); the REST list and list_tasks both read here. */
+  list(userId: string, query: ListTasksQuery): Promise<TaskPage> {
+    return listTasks(this.db, userId, query);
+  }
+
   async get(userId: string, id: string): Promise<TaskSnapshot> {
     if (!UUID.test(id)) throw notFound('task');
     const row = await this.db
@@ -146,22 +151,7 @@ export class TaskService {
     };
     const remindAt = effectiveRemindAt(fields, row.timezone);
     row.remind_at = remindAt ? new Date(remindAt) : null;
-    if (!key) return this.insertWithOutbox(row);
-    return this.write(async (trx) => {
-      const earlier = await this.claimCreateKey(trx, owner.id, key);
-      if (earlier) return { ...earlier, replayed: true as const };
-      const { priority_rank: _generated, ...values } = row;
-      const inserted = await trx.insertInto('tasks').values(values).returning(TASK_COLUMNS).executeTakeFirstOrThrow();
-      await this.record(trx, 'created', null, inserted);
-      const snapshot = toSnapshot(inserted);
-      await trx
-        .updateTable('task_create_keys')
-        .set({ task: JSON.stringify(snapshot) })
-        .where('user_id', '=', owner.id)
-        .where('key', '=', key.key)
-        .execute();
-      return snapshot;
-    });
+    return key ? this.insertWithKey(row, key) : this.insertWithOutbox(row);
   }
 
   /**
@@ -181,26 +171,78 @@ export class TaskService {
   }
 
   /**
-   * Takes the key in this transaction, or answers the task an earlier request with it made. A concurrent request with
-   * the same key waits on the row until the first commits (then replays) or rolls back (then takes it).
+   * A create with a key, in one statement too: the key is claimed (inserted, or taken over once it expired), and the
+   * task and its outbox rows are inserted from that claim, so all three commit together or not at all and a key that
+   * is taken inserts nothing. A concurrent create with the same key waits on the key's row until the first commits
+   * (then it claims nothing and replays) or rolls back (then it claims the key). Only a replay or a refusal reads the
+   * key, in a second statement: this one's snapshot is older than the commit it waited for.
    */
-  private async claimCreateKey(trx: Transaction<Database>, userId: string, key: CreateKey) {
-    await trx
-      .deleteFrom('task_create_keys')
-      .where('user_id', '=', userId)
-      .where('created_at', '<', sql<Date>`now() - ${CREATE_KEY_TTL}::interval`)
-      .execute();
-    const claimed = await trx
-      .insertInto('task_create_keys')
-      .values({ user_id: userId, key: key.key, request_hash: key.requestHash, task: null })
-      .onConflict((oc) => oc.doNothing())
-      .returning('key')
+  private async insertWithKey(row: TaskRow, key: CreateKey): Promise<TaskSnapshot & { replayed?: true }> {
+    const { priority_rank: _generated, ...values } = row;
+    const snapshot = toSnapshot(row);
+    const expired = sql<Date>`now() - ${CREATE_KEY_TTL}::interval`;
+    const events = this.outboxRows('created', null, row);
+    const eventColumns = Object.keys(events[0] ?? {}) as (keyof (typeof events)[number])[];
+    const created = await this.db
+      .with('expired', (db) =>
+        db
+          .deleteFrom('task_create_keys')
+          .where('user_id', '=', row.user_id)
+          .where('key', '<>', key.key)
+          .where('created_at', '<', expired),
+      )
+      .with('claim', (db) =>
+        db
+          .insertInto('task_create_keys')
+          .values({ user_id: row.user_id, key: key.key, request_hash: key.requestHash, task: JSON.stringify(snapshot) })
+          .onConflict((oc) =>
+            oc
+              .columns(['user_id', 'key'])
+              .doUpdateSet((eb) => ({
+                request_hash: eb.ref('excluded.request_hash'),
+                task: eb.ref('excluded.task'),
+                created_at: eb.ref('excluded.created_at'),
+              }))
+              .where('task_create_keys.created_at', '<', expired),
+          )
+          .returning('key'),
+      )
+      .with('task', (db) =>
+        db
+          .insertInto('tasks')
+          .columns(Object.keys(values) as (keyof typeof values)[])
+          .expression((eb) =>
+            eb.selectFrom('claim').select(Object.entries(values).map(([column, value]) => eb.val(value).as(column))),
+          )
+          .returning('id'),
+      )
+      .with('events', (db) =>
+        db
+          .insertInto('outbox')
+          .columns(eventColumns)
+          .expression((eb) =>
+            eb
+              .selectFrom([
+                'task',
+                // the rows typed by the table's own row type; payload is JSON inside the JSON
+                sql`jsonb_populate_recordset(null::outbox, ${JSON.stringify(
+                  events.map((event) => ({ ...event, payload: JSON.parse(event.payload) })),
+                )})`.as('r'),
+              ])
+              .select(eventColumns.map((column) => sql.ref(`r.${column}`).as(column))),
+          ),
+      )
+      .selectFrom('task')
+      .select('id')
       .executeTakeFirst();
-    if (claimed) return undefined;
-    const earlier = await trx
+    if (created) {
+      if (!this.db.isTransaction) this.afterCommit();
+      return snapshot;
+    }
+    const earlier = await this.db
       .selectFrom('task_create_keys')
-      .selectAll()
-      .where('user_id', '=', userId)
+      .select(['request_hash', 'task'])
+      .where('user_id', '=', row.user_id)
       .where('key', '=', key.key)
       .executeTakeFirstOrThrow();
     if (earlier.request_hash !== key.requestHash || !earlier.task) {
@@ -210,7 +252,7 @@ export class TaskService {
         'this Idempotency-Key was already used for a different task; use a new key for a new task',
       );
     }
-    return earlier.task;
+    return { ...earlier.task, replayed: true };
   }
 
   /** `expected`: the versions the caller saw (If-Match); another one is refused with TaskChanged. */
@@ -304,7 +346,7 @@ export class TaskService {
   }
 
   /** The next task of a series; the same idempotency key always gives the same task. */
-  async createNextOccurrence(input: NextOccurrenceInput): Promise<{ task: TaskSnapshot; created: boolean }> {
+  async createNextOccurrence(input: NextOccurrenceRequest): Promise<{ task: TaskSnapshot; created: boolean }> {
     const existing = await this.db
       .selectFrom('tasks')
       .select(TASK_COLUMNS)
