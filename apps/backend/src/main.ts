@@ -2,8 +2,14 @@
 import { TokenService } from '@todo/auth';
 import { APP_IDS } from '@todo/contracts';
 import { Dapr } from '@todo/dapr';
-import { appPorts, connectThroughSidecar, createLogger, type RunningApp, startApp } from '@todo/service-kit';
-import type { Logger } from 'pino';
+import {
+  type AppOptions,
+  appPorts,
+  connectThroughSidecar,
+  createLogger,
+  type RunningApp,
+  startApp,
+} from '@todo/service-kit';
 import { createApp } from './app';
 import { AuthService } from './auth/sessions';
 import { AuthThrottle } from './auth/throttle';
@@ -18,18 +24,11 @@ import type { Database } from './db/schema';
 import { OutboxRelay } from './outbox/relay';
 import { TaskService } from './tasks/service';
 
-export interface BackendOptions {
-  dapr: Dapr;
-  logger: Logger;
-  port: number;
-  hostname?: string;
-  metricsPort?: number;
-  appToken?: string;
+export interface BackendOptions extends AppOptions {
   /** Run migrations before serving (the cluster also runs them as a Job). */
   migrate: boolean;
   /** Send outbox rows from this process. */
   relay: boolean;
-  handleSignals?: boolean;
   /** An OpenAI-compatible endpoint and model for the chat agent (used only when OPENAI_API_KEY is in the secrets). */
   openaiBaseUrl?: string;
   openaiModel?: string;

@@ -2,19 +2,12 @@
 import { join } from 'node:path';
 import { APP_IDS } from '@todo/contracts';
 import { Dapr } from '@todo/dapr';
-import { appPorts, createLogger, type RunningApp, startApp } from '@todo/service-kit';
-import type { Logger } from 'pino';
+import { type AppOptions, appPorts, createLogger, type RunningApp, startApp } from '@todo/service-kit';
 import { createApp, type FrontendDeps } from './app';
 import { buildAssets, prebuiltAssets } from './assets';
 
-export interface FrontendOptions {
-  dapr: Dapr;
-  logger: Logger;
+export interface FrontendOptions extends AppOptions {
   assets: FrontendDeps['assets'];
-  port: number;
-  hostname?: string;
-  metricsPort?: number;
-  handleSignals?: boolean;
 }
 
 export async function startFrontend(options: FrontendOptions): Promise<RunningApp> {

@@ -2,8 +2,14 @@
 import { TokenService } from '@todo/auth';
 import { APP_IDS } from '@todo/contracts';
 import { Dapr } from '@todo/dapr';
-import { appPorts, connectThroughSidecar, createLogger, type RunningApp, startApp } from '@todo/service-kit';
-import type { Logger } from 'pino';
+import {
+  type AppOptions,
+  appPorts,
+  connectThroughSidecar,
+  createLogger,
+  type RunningApp,
+  startApp,
+} from '@todo/service-kit';
 import { createApp } from './app';
 import { RemoteSessions } from './auth';
 import { NOTIFICATION_MIGRATIONS } from './db/migrate';
@@ -11,15 +17,8 @@ import type { Database } from './db/schema';
 import { Fanout } from './fanout';
 import { NotificationStore } from './store';
 
-export interface NotificationOptions {
-  dapr: Dapr;
-  logger: Logger;
-  port: number;
-  hostname?: string;
-  metricsPort?: number;
-  appToken?: string;
+export interface NotificationOptions extends AppOptions {
   migrate: boolean;
-  handleSignals?: boolean;
   streamRecheckMs?: number;
 }
 

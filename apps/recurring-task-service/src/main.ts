@@ -1,19 +1,10 @@
 // The recurring-task-service process: wait for the sidecar, serve.
 import { APP_IDS } from '@todo/contracts';
 import { Dapr } from '@todo/dapr';
-import { appPorts, createLogger, type RunningApp, startApp } from '@todo/service-kit';
-import type { Logger } from 'pino';
+import { type AppOptions, appPorts, createLogger, type RunningApp, startApp } from '@todo/service-kit';
 import { createApp } from './app';
 
-export interface RecurringOptions {
-  dapr: Dapr;
-  logger: Logger;
-  port: number;
-  hostname?: string;
-  metricsPort?: number;
-  appToken?: string;
-  handleSignals?: boolean;
-}
+export type RecurringOptions = AppOptions;
 
 export async function startRecurringTaskService(options: RecurringOptions): Promise<RunningApp> {
   const { dapr, logger } = options;

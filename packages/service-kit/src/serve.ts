@@ -2,11 +2,24 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { type AppId, LOCAL_PORTS } from '@todo/contracts';
+import type { Dapr } from '@todo/dapr';
 import type { Logger } from 'pino';
 import { limitBodies } from './body-limit';
 import { answerClientErrors } from './client-errors';
 import { listenHost } from './listen-host';
 import { serveMetrics } from './metrics';
+
+/** What every app's start<App>() takes besides its own options: its sidecar, logger, ports and app token. */
+export interface AppOptions {
+  dapr: Dapr;
+  logger: Logger;
+  port: number;
+  hostname?: string;
+  metricsPort?: number;
+  /** The token the sidecar presents on calls to the app (dapr.io/app-token-secret). */
+  appToken?: string;
+  handleSignals?: boolean;
+}
 
 export interface RunningApp {
   port: number;
