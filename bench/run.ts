@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { ALL_APP_IDS, APP_IDS, type AppId } from '@todo/contracts';
-import { BundleSystem, LocalSystem } from '@todo/testkit';
+import { BundleSystem, LocalSystem, sidecarKind } from '@todo/testkit';
 import { startBaseline } from './baseline';
 import { CONNECTIONS, comparison, DURATION, type Load, load, percentile, rssMb } from './measure';
 import { reminderLateness, updateLatencies } from './stream-latency';
@@ -112,7 +112,7 @@ async function main() {
   const lateness = await reminderLateness(system, token);
 
   console.log(
-    `\n## Benchmarks (${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, real Postgres 15, stand-in sidecar, ${DURATION} s per run, ${CONNECTIONS} connections)\n`,
+    `\n## Benchmarks (${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, real Postgres 15, ${sidecarKind() === 'daprd' ? 'daprd + Kafka (the request-path table: stand-in)' : 'stand-in sidecar'}, ${DURATION} s per run, ${CONNECTIONS} connections)\n`,
   );
   console.log('| scenario | req/s | p50 / p99 ms | baseline req/s | baseline p50 / p99 ms | ratio | errors |');
   console.log('|---|---|---|---|---|---|---|');
