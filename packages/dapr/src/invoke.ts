@@ -33,8 +33,11 @@ const NOT_FORWARDED = new Set([
 
 const ANY_STATUS = Array.from({ length: 500 }, (_, i) => i + 100);
 
+/** `api/tasks` and `/api/tasks` name the same method. */
+const bare = (method: string) => method.replace(/^\/+/, '');
+
 const invokePath = (appId: string, method: string) =>
-  `/v1.0/invoke/${encodeURIComponent(appId)}/method/${method.replace(/^\/+/, '')}`;
+  `/v1.0/invoke/${encodeURIComponent(appId)}/method/${bare(method)}`;
 
 export class InvokeClient {
   constructor(private readonly http: SidecarHttp) {}
@@ -42,7 +45,7 @@ export class InvokeClient {
   /** Calls `method` (a path such as `api/tasks`) on `appId` and returns its response, whatever its status. */
   async call(appId: string, method: string, options: InvokeOptions = {}): Promise<Response> {
     return this.http.send({
-      context: { block: 'invoke', target: appId, operation: `${options.method ?? 'GET'} /${method}` },
+      context: { block: 'invoke', target: appId, operation: `${options.method ?? 'GET'} /${bare(method)}` },
       method: options.method ?? 'GET',
       path: invokePath(appId, method),
       query: options.query,
@@ -73,7 +76,7 @@ export class InvokeClient {
     for (const [key, value] of Object.entries(ownHeaders)) headers[key.toLowerCase()] = value;
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null;
     const url = `${this.http.url(invokePath(appId, method))}${new URL(request.url).search}`;
-    const context = { block: 'invoke' as const, target: appId, operation: `${request.method} /${method}` };
+    const context = { block: 'invoke' as const, target: appId, operation: `${request.method} /${bare(method)}` };
     const init: RequestInit & { duplex?: 'half' } = {
       method: request.method,
       headers,
