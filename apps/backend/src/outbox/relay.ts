@@ -106,7 +106,9 @@ export class OutboxRelay {
       const lanes = new Map<string, Row[]>();
       for (const row of rows) {
         const key = row.partition_key ?? row.id;
-        lanes.set(key, [...(lanes.get(key) ?? []), row]);
+        const lane = lanes.get(key);
+        if (lane) lane.push(row);
+        else lanes.set(key, [row]);
       }
       // wave n holds the n-th row of every lane still going, so a lane has at most one row in flight: a row that
       // fails stops its lane, and nothing after it in that lane goes out before it
@@ -139,8 +141,9 @@ export class OutboxRelay {
     const topics = new Map<string, Row[]>();
     const jobs: Row[] = [];
     for (const row of rows) {
-      if (row.kind === 'publish') topics.set(row.topic as string, [...(topics.get(row.topic as string) ?? []), row]);
-      else jobs.push(row);
+      if (row.kind !== 'publish') jobs.push(row);
+      else if (topics.has(row.topic as string)) topics.get(row.topic as string)?.push(row);
+      else topics.set(row.topic as string, [row]);
     }
     const publishes = [...topics].map(async ([topic, group]) => {
       try {
@@ -170,7 +173,10 @@ export class OutboxRelay {
   /** Counts a failed attempt on each row (one UPDATE per reason) and backs the relay off. */
   private async recordFailures(failures: { row: Row; reason: string }[]): Promise<void> {
     const byReason = new Map<string, Row[]>();
-    for (const { row, reason } of failures) byReason.set(reason, [...(byReason.get(reason) ?? []), row]);
+    for (const { row, reason } of failures) {
+      if (byReason.has(reason)) byReason.get(reason)?.push(row);
+      else byReason.set(reason, [row]);
+    }
     for (const [reason, rows] of byReason) {
       await this.db
         .updateTable('outbox')
