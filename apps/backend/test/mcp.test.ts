@@ -131,6 +131,46 @@ it('answers a bad argument with a tool error that names the field', async () => 
   expect(JSON.stringify(result.content)).toContain('due_at');
 });
 
+it("validates each call once, with the schema tools/list publishes: the API's own fields and error body", async () => {
+  const { tools } = await alice.listTools();
+  const update = tools.find((t) => t.name === 'update_task');
+  expect(update?.inputSchema).toMatchObject({ additionalProperties: false, required: ['task_id'] });
+  expect(Object.keys(update?.inputSchema.properties ?? {})).toEqual([
+    'task_id',
+    'title',
+    'description',
+    'priority',
+    'tags',
+    'due_at',
+    'recurrence',
+  ]);
+
+  // the API's transforms apply: a trimmed title, tags without # in lower case, the default priority
+  const tidy = await call(alice, 'add_task', { title: '  Tidy the shed  ', tags: ['#Home'] });
+  expect(tidy).toMatchObject({ title: 'Tidy the shed', tags: ['home'], priority: 'medium' });
+  // typed filters: arrays and booleans, not query-string text
+  const listed = await call(alice, 'list_tasks', { q: 'shed', priority: ['medium'], overdue: false, limit: 1 });
+  expect(listed.items.map((t: { id: string }) => t.id)).toEqual([tidy.id]);
+
+  const refusals: [string, Record<string, unknown>, string, string][] = [
+    ['add_task', { title: 'x', priority: 'urgent' }, 'priority', 'high'],
+    ['add_task', { title: 'x', colour: 'red' }, '(root)', 'colour'],
+    ['update_task', { task_id: tidy.id }, '(root)', 'at least one field'],
+    ['set_reminder', { task_id: tidy.id }, '(root)', 'remind_at or remind_before_minutes'],
+    ['list_tasks', { priority: 'high' }, 'priority', 'array'],
+    ['complete_task', {}, 'task_id', ''],
+  ];
+  for (const [name, args, path, words] of refusals) {
+    const result = await alice.callTool({ name, arguments: args });
+    expect(result.isError).toBe(true);
+    const body = result.structuredContent as { error: { code: string; message: string; details: { path: string }[] } };
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+    expect(body.error.details.map((d) => d.path)).toContain(path);
+    expect(body.error.message).toContain(words);
+  }
+  expect((await call(alice, 'list_tasks', { q: 'shed' })).items[0]).toMatchObject({ id: tidy.id, version: 1 });
+});
+
 it('refuses a client without a token', async () => {
   const res = await fetch(h.url('/mcp'), {
     method: 'POST',
