@@ -5,7 +5,10 @@ import { MAX_BODY_BYTES } from './body-limit';
 import { listenHost } from './listen-host';
 import { startApp } from './serve';
 
-const app = new Hono().post('/echo', async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }));
+const app = new Hono()
+  .post('/echo', async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }))
+  .post('/read', async (c) => c.json({ text: await c.req.text(), raw: await c.req.raw.clone().text() }))
+  .delete('/read', (c) => c.json({ deleted: true }));
 
 let running: Awaited<ReturnType<typeof startApp>>;
 beforeAll(async () => {
@@ -18,9 +21,10 @@ function send(
   body: Buffer,
   headers: Record<string, string>,
   writeAll = true,
+  path = '/echo',
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: running.port, path: '/echo', method: 'POST', headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port: running.port, path, method: 'POST', headers }, (res) => {
       let text = '';
       res.on('data', (chunk) => {
         text += chunk;
@@ -71,4 +75,40 @@ it('passes a body at the limit to the app, chunked or not, with or without Expec
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text)).toEqual({ bytes: MAX_BODY_BYTES });
   }
+});
+
+it('hands the app the body as Request.text() would decode it, to c.req.text() and to a Request built from it', async () => {
+  const body = Buffer.concat([
+    Buffer.from([0xef, 0xbb, 0xbf]), // a BOM, which text() drops
+    Buffer.from('{"title":"Grüße \u{1F600}"}'),
+    Buffer.from([0xff]), // not UTF-8: a replacement character
+  ]);
+  const expected = await new Request('http://x', { method: 'POST', body }).text();
+  for (const headers of [{ 'content-length': String(body.length) }, { 'transfer-encoding': 'chunked' }]) {
+    const res = await send(body, headers, true, '/read');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text)).toEqual({ text: expected, raw: expected });
+  }
+  const deleted = await fetch(`http://127.0.0.1:${running.port}/read`, { method: 'DELETE' });
+  expect(await deleted.json()).toEqual({ deleted: true });
+});
+
+it('lets a client leave half-way through its body, and goes on serving', async () => {
+  await new Promise<void>((resolve) => {
+    const req = request({
+      host: '127.0.0.1',
+      port: running.port,
+      path: '/read',
+      method: 'POST',
+      headers: { 'content-length': '1000' },
+    });
+    req.on('error', () => resolve());
+    req.write('{"title":');
+    setTimeout(() => {
+      req.destroy();
+      resolve();
+    }, 50);
+  });
+  const res = await send(Buffer.from('{"ok":true}'), { 'content-length': '11' }, true, '/read');
+  expect(JSON.parse(res.text)).toEqual({ text: '{"ok":true}', raw: '{"ok":true}' });
 });
