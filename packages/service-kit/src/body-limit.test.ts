@@ -84,7 +84,11 @@ it('hands the app the body as Request.text() would decode it, to c.req.text() an
     Buffer.from([0xff]), // not UTF-8: a replacement character
   ]);
   const expected = await new Request('http://x', { method: 'POST', body }).text();
-  for (const headers of [{ 'content-length': String(body.length) }, { 'transfer-encoding': 'chunked' }]) {
+  const variants: Record<string, string>[] = [
+    { 'content-length': String(body.length) },
+    { 'transfer-encoding': 'chunked' },
+  ];
+  for (const headers of variants) {
     const res = await send(body, headers, true, '/read');
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text)).toEqual({ text: expected, raw: expected });
