@@ -256,11 +256,7 @@ export class Runtime {
       partitionKey?: string;
     },
   ): Promise<void> {
-    const component = this.pubsubs.get(pubsub);
-    if (!component || !inScope(component.scopes, appId)) {
-      throw new DaprApiError(404, 'ERR_PUBSUB_NOT_FOUND', `pubsub ${pubsub} not found`);
-    }
-    if (!topic) throw new DaprApiError(404, 'ERR_TOPIC_NAME_EMPTY', 'topic is empty');
+    const wrap = this.publisher(appId, pubsub, topic);
     if (message.ttlSeconds !== undefined && !(Number.isInteger(message.ttlSeconds) && message.ttlSeconds > 0)) {
       throw new DaprApiError(
         400,
@@ -268,14 +264,7 @@ export class Runtime {
         'metadata.ttlInSeconds must be a positive whole number',
       );
     }
-    let stored: ReturnType<typeof envelope>;
-    try {
-      stored = envelope({ appId, pubsub, topic, ...message });
-    } catch (error) {
-      if (error instanceof NotACloudEvent) throw new DaprApiError(500, 'ERR_PUBSUB_CLOUD_EVENTS_SER', error.message);
-      throw error;
-    }
-    await this.broker.publish(pubsub, topic, stored, message.ttlSeconds, message.partitionKey);
+    await this.broker.publish(pubsub, topic, wrap(message), message.ttlSeconds, message.partitionKey);
   }
 
   /**
@@ -289,34 +278,38 @@ export class Runtime {
     entries: BulkEntry[],
     requestMetadata: Record<string, string>,
   ): Promise<void> {
+    const wrap = this.publisher(appId, pubsub, topic);
+    const rawPayload = requestMetadata.rawPayload === 'true';
+    const items = entries.map((entry) => {
+      const metadata = { ...requestMetadata, ...entry.metadata };
+      const ttl = metadata.ttlInSeconds ? Number(metadata.ttlInSeconds) : undefined;
+      return {
+        message: wrap({ contentType: entry.contentType, rawBody: entry.rawBody, rawPayload }),
+        ttlSeconds: ttl !== undefined && Number.isInteger(ttl) && ttl > 0 ? ttl : undefined,
+        partitionKey: metadata.partitionKey || undefined,
+      };
+    });
+    await this.broker.publishMany(pubsub, topic, items);
+  }
+
+  /**
+   * daprd's checks before any publish, single or bulk (the component in the app's scope, a topic), and the wrapping
+   * of each message then published: a body that cannot become a CloudEvent is its 500.
+   */
+  private publisher(appId: string, pubsub: string, topic: string) {
     const component = this.pubsubs.get(pubsub);
     if (!component || !inScope(component.scopes, appId)) {
       throw new DaprApiError(404, 'ERR_PUBSUB_NOT_FOUND', `pubsub ${pubsub} not found`);
     }
     if (!topic) throw new DaprApiError(404, 'ERR_TOPIC_NAME_EMPTY', 'topic is empty');
-    const rawPayload = requestMetadata.rawPayload === 'true';
-    const items = entries.map((entry) => {
-      const metadata = { ...requestMetadata, ...entry.metadata };
-      const ttl = metadata.ttlInSeconds ? Number(metadata.ttlInSeconds) : undefined;
+    return (message: Omit<Parameters<typeof envelope>[0], 'appId' | 'pubsub' | 'topic'>) => {
       try {
-        return {
-          message: envelope({
-            appId,
-            pubsub,
-            topic,
-            contentType: entry.contentType,
-            rawBody: entry.rawBody,
-            rawPayload,
-          }),
-          ttlSeconds: ttl !== undefined && Number.isInteger(ttl) && ttl > 0 ? ttl : undefined,
-          partitionKey: metadata.partitionKey || undefined,
-        };
+        return envelope({ appId, pubsub, topic, ...message });
       } catch (error) {
         if (error instanceof NotACloudEvent) throw new DaprApiError(500, 'ERR_PUBSUB_CLOUD_EVENTS_SER', error.message);
         throw error;
       }
-    });
-    await this.broker.publishMany(pubsub, topic, items);
+    };
   }
 
   async metadata(appId: string) {
