@@ -9,6 +9,8 @@ import {
   jobTriggerPath,
   NEXT_OCCURRENCE_ROUTE,
   reminderJobName,
+  subscriptionRoute,
+  TOPICS,
 } from '@todo/contracts';
 import type { LocalSystem } from '@todo/testkit';
 import type { Client } from './client';
@@ -180,7 +182,8 @@ export async function checkAccess(
   // URL parser downstream), mixed and double encodings, overlong UTF-8 dots; aimed at the job route, the
   // notification-service's subscription routes, the next-occurrence route and the sidecar's own API
   const escapes = ['.%09.', '.%0a.', '.%0d.', '.%00.', '.%0A.', '%2e.', '.%2e', '%252e%252e', '%c0%ae%c0%ae', '.%20.'];
-  const aims = [target, next, 'events/reminders', 'events/task-events', 'v1.0/metadata'];
+  const subscriptions = [TOPICS.reminders, TOPICS.taskEvents].map((topic) => subscriptionRoute(topic).slice(1));
+  const aims = [target, next, ...subscriptions, 'v1.0/metadata'];
   for (const dots of escapes) {
     for (const aim of aims) {
       climbs.push(`/api/${dots}/${aim}`, `/api/notifications/${dots}/${dots}/${aim}`);

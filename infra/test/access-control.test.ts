@@ -11,6 +11,8 @@ import {
   NAMESPACE,
   parseAccessControl,
   reminderJobName,
+  subscriptionRoute,
+  TOPICS,
   TRUST_DOMAIN,
 } from '@todo/contracts';
 import { runStack, type StackRun } from './run-stack.test-helper';
@@ -47,7 +49,11 @@ it('every invocation the apps make is allowed by its callee, and nothing reaches
   }
   for (const callee of ALL_APP_IDS) {
     for (const caller of ALL_APP_IDS) {
-      for (const path of [jobTriggerPath(reminderJobName('1')), '/events/task-events', '/dapr/subscribe']) {
+      for (const path of [
+        jobTriggerPath(reminderJobName('1')),
+        subscriptionRoute(TOPICS.taskEvents),
+        '/dapr/subscribe',
+      ]) {
         expect(acl[callee]?.allows(id(caller), path, 'POST')).toBe(false);
       }
     }

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { APP_IDS, COMPONENTS, SECRET, TOPICS } from '@todo/contracts';
+import { APP_IDS, COMPONENTS, SECRET, SUBSCRIPTION_ROUTE, subscriptionRoute, TOPICS } from '@todo/contracts';
 import { Dapr } from '@todo/dapr';
 import type { Runtime } from '@todo/local-sidecar';
 import { freePort, freshDatabase, runtimeFor, sidecarUrl, systemResources, TestApp } from '@todo/testkit';
@@ -46,10 +46,14 @@ export class BackendHarness {
     );
     this.subscriber.hono.get('/dapr/subscribe', (c) =>
       c.json(
-        Object.values(TOPICS).map((topic) => ({ pubsubname: COMPONENTS.pubsub, topic, route: `/events/${topic}` })),
+        Object.values(TOPICS).map((topic) => ({
+          pubsubname: COMPONENTS.pubsub,
+          topic,
+          route: subscriptionRoute(topic),
+        })),
       ),
     );
-    this.subscriber.hono.post('/events/:topic', async (c) => {
+    this.subscriber.hono.post(SUBSCRIPTION_ROUTE.path, async (c) => {
       const event = await c.req.json();
       this.delivered.push({
         topic: c.req.param('topic'),

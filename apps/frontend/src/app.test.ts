@@ -1,7 +1,14 @@
 // The forwarding edge: what the browser gets when the sidecar, or the app behind it, cannot be reached.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLIENT_ADDRESS_HEADER, jobTriggerPath, NEXT_OCCURRENCE_ROUTE, reminderJobName } from '@todo/contracts';
+import {
+  CLIENT_ADDRESS_HEADER,
+  jobTriggerPath,
+  NEXT_OCCURRENCE_ROUTE,
+  reminderJobName,
+  subscriptionRoute,
+  TOPICS,
+} from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
 import { startApp } from '@todo/service-kit';
 import pino from 'pino';
@@ -63,7 +70,7 @@ it('forwards only the browser API, by the path it validated, and never a path th
     '/api/tasks/..%2F..%2Fjob',
     // a dot segment with an encoded tab, LF or CR: decoded by the router, dropped by a URL parser downstream
     `/api/.%09.${jobTriggerPath(reminderJobName('0b6f7a52-5d3e-4c1f-9a55-1f2f7f1c9e10'))}`,
-    '/api/notifications/.%09./.%09./events/reminders',
+    `/api/notifications/.%09./.%09.${subscriptionRoute(TOPICS.reminders)}`,
     '/api/.%09./.%09./.%09./.%09./.%09./v1.0/metadata',
     '/api/.%0a./job/x',
     '/api/.%0d./job/x',

@@ -1,7 +1,7 @@
 // Observability of the running system: every named series has a value after a task-with-reminder flow and a chat
 // turn, and one request carries one trace id through the frontend's and the backend's log lines.
 import { randomBytes } from 'node:crypto';
-import { ALL_APP_IDS, APP_IDS, type AppId, TOPICS } from '@todo/contracts';
+import { ALL_APP_IDS, APP_IDS, type AppId, subscriptionRoute, TOPICS } from '@todo/contracts';
 import { eventually, LocalSystem } from '@todo/testkit';
 
 const system = new LocalSystem({ logLevel: 'info' });
@@ -119,8 +119,8 @@ it('follows one create under one trace id from the frontend to the backend and o
     expect.arrayContaining([
       `${APP_IDS.frontend} POST /api/*`,
       `${APP_IDS.backend} POST /api/tasks`,
-      expect.stringMatching(new RegExp(`^${APP_IDS.notificationService} POST /events/`)),
-      expect.stringMatching(new RegExp(`^${APP_IDS.recurringTaskService} POST /events/`)),
+      `${APP_IDS.notificationService} POST ${subscriptionRoute(TOPICS.taskEvents)}`,
+      `${APP_IDS.recurringTaskService} POST ${subscriptionRoute(TOPICS.taskEvents)}`,
     ]),
   );
 });

@@ -2,7 +2,15 @@
 // and a stand-in for the sidecar (the backend's session answer, invocation refusals).
 import { randomUUID } from 'node:crypto';
 import { TokenService } from '@todo/auth';
-import { APP_IDS, COMPONENTS, deadLetterTopic, type TaskEvent, TOPICS } from '@todo/contracts';
+import {
+  APP_IDS,
+  COMPONENTS,
+  deadLetterTopic,
+  subscriptionRoute,
+  type TaskEvent,
+  TOPICS,
+  type Topic,
+} from '@todo/contracts';
 import { APP_TOKEN_HEADER, CALLER_APP_ID_HEADER, type Dapr } from '@todo/dapr';
 import { migrateToLatest, openDatabase } from '@todo/service-kit';
 import { freshDatabase } from '@todo/testkit';
@@ -61,9 +69,9 @@ const signIn = async () => {
   return { userId, call };
 };
 
-/** A delivery from the app's own sidecar. */
-const deliver = (route: string, id: string, data: unknown) =>
-  app.request(route, {
+/** A delivery of `topic` from the app's own sidecar. */
+const deliver = (topic: Topic, id: string, data: unknown) =>
+  app.request(subscriptionRoute(topic), {
     method: 'POST',
     headers: { 'content-type': 'application/cloudevents+json', [APP_TOKEN_HEADER]: APP_TOKEN },
     body: JSON.stringify({ specversion: '1.0', id, type: 'test', source: APP_IDS.backend, data }),
@@ -84,7 +92,7 @@ describe('notifications', () => {
     const { userId, call } = await signIn();
     const event = randomUUID();
     for (let i = 0; i < 2; i++) {
-      expect(await (await deliver('/events/reminders', event, reminder(userId))).json()).toEqual({ status: 'SUCCESS' });
+      expect(await (await deliver(TOPICS.reminders, event, reminder(userId))).json()).toEqual({ status: 'SUCCESS' });
     }
     const listed = await call('/api/notifications');
     expect(listed.status).toBe(200);
@@ -101,7 +109,7 @@ describe('notifications', () => {
 
   it("marks all of the user's notifications read and says how many", async () => {
     const { userId, call } = await signIn();
-    for (let i = 0; i < 3; i++) await deliver('/events/reminders', randomUUID(), reminder(userId));
+    for (let i = 0; i < 3; i++) await deliver(TOPICS.reminders, randomUUID(), reminder(userId));
     const res = await call('/api/notifications/read-all', { method: 'POST' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ updated: 3 });
@@ -109,7 +117,7 @@ describe('notifications', () => {
 
   it("answers 404 NOT_FOUND for a notification that is not the user's, or not an id at all", async () => {
     const other = await signIn();
-    await deliver('/events/reminders', randomUUID(), reminder(other.userId));
+    await deliver(TOPICS.reminders, randomUUID(), reminder(other.userId));
     const [theirs] = (await (await other.call('/api/notifications')).json()).items;
     const { call } = await signIn();
     for (const id of [theirs.id, randomUUID(), 'not-an-id']) {
@@ -174,9 +182,9 @@ describe('audit log', () => {
     const { userId, call } = await signIn();
     const taskId = randomUUID();
     const event = randomUUID();
-    await deliver('/events/task-events', event, taskEvent(userId, taskId));
-    await deliver('/events/task-events', event, taskEvent(userId, taskId));
-    await deliver('/events/task-events', randomUUID(), taskEvent(userId, randomUUID()));
+    await deliver(TOPICS.taskEvents, event, taskEvent(userId, taskId));
+    await deliver(TOPICS.taskEvents, event, taskEvent(userId, taskId));
+    await deliver(TOPICS.taskEvents, randomUUID(), taskEvent(userId, randomUUID()));
     const res = await call(`/api/audit?task_id=${taskId}`);
     expect(res.status).toBe(200);
     expect((await res.json()).items).toMatchObject([{ event_id: event, task_id: taskId, event_type: 'created' }]);
@@ -239,7 +247,7 @@ describe('sidecar routes', () => {
       [TOPICS.reminders, TOPICS.taskEvents, TOPICS.taskUpdates].map((topic) => ({
         pubsubname: COMPONENTS.pubsub,
         topic,
-        route: `/events/${topic}`,
+        route: subscriptionRoute(topic),
         deadLetterTopic: deadLetterTopic(topic),
       })),
     );
@@ -255,10 +263,10 @@ describe('sidecar routes', () => {
 
   it('drops a message that fails its schema, or that has no CloudEvent id to de-duplicate by', async () => {
     const { userId } = await signIn();
-    expect(await (await deliver('/events/reminders', randomUUID(), { title: 'no task' })).json()).toEqual({
+    expect(await (await deliver(TOPICS.reminders, randomUUID(), { title: 'no task' })).json()).toEqual({
       status: 'DROP',
     });
-    expect(await (await deliver('/events/reminders', '', reminder(userId))).json()).toEqual({ status: 'DROP' });
+    expect(await (await deliver(TOPICS.reminders, '', reminder(userId))).json()).toEqual({ status: 'DROP' });
   });
 
   it('answers /healthz, and /readyz once the sidecar and the database answer', async () => {

@@ -4,6 +4,7 @@ import {
   COMPONENTS,
   deadLetterTopic,
   ReminderEventSchema,
+  subscriptionRoute,
   TaskEventSchema,
   TaskUpdateSchema,
   TOPICS,
@@ -20,7 +21,7 @@ export const consumers = (store: NotificationStore) => [
   subscription({
     pubsubname: COMPONENTS.pubsub,
     topic: TOPICS.reminders,
-    route: '/events/reminders',
+    route: subscriptionRoute(TOPICS.reminders),
     deadLetterTopic: deadLetterTopic(TOPICS.reminders),
     schema: ReminderEventSchema,
     handle: async (reminder, event) => {
@@ -30,7 +31,7 @@ export const consumers = (store: NotificationStore) => [
   subscription({
     pubsubname: COMPONENTS.pubsub,
     topic: TOPICS.taskEvents,
-    route: '/events/task-events',
+    route: subscriptionRoute(TOPICS.taskEvents),
     deadLetterTopic: deadLetterTopic(TOPICS.taskEvents),
     schema: TaskEventSchema,
     handle: async (taskEvent, event) => {
@@ -40,7 +41,7 @@ export const consumers = (store: NotificationStore) => [
   subscription({
     pubsubname: COMPONENTS.pubsub,
     topic: TOPICS.taskUpdates,
-    route: '/events/task-updates',
+    route: subscriptionRoute(TOPICS.taskUpdates),
     deadLetterTopic: deadLetterTopic(TOPICS.taskUpdates),
     schema: TaskUpdateSchema,
     handle: async (update, event) => {

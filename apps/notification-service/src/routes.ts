@@ -1,5 +1,5 @@
 // /api/notifications, /api/audit and /api/stream (server-sent events, resumable with Last-Event-ID).
-import { isoDateTime, SESSION_ENDED_STREAM_EVENT } from '@todo/contracts';
+import { isoDateTime, type NotificationPage, SESSION_ENDED_STREAM_EVENT } from '@todo/contracts';
 import { ApiError, notFound, validationFailed } from '@todo/service-kit';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
@@ -70,7 +70,7 @@ export function userRoutes(
       store.listNotifications(c.var.user.id, query),
       store.unreadCount(c.var.user.id),
     ]);
-    return c.json({ items, unread });
+    return c.json({ items, unread } satisfies NotificationPage);
   });
 
   app.post('/api/notifications/read-all', async (c) => c.json({ updated: await store.markAllRead(c.var.user.id) }));

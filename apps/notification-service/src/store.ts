@@ -1,19 +1,14 @@
 // Durable, de-duplicated writes of what arrives from pub/sub, and the reads behind the API.
 import { randomUUID } from 'node:crypto';
-import { type ReminderEvent, SESSION_ENDED_OP, type TaskEvent, type TaskUpdate } from '@todo/contracts';
+import {
+  type NotificationView,
+  type ReminderEvent,
+  SESSION_ENDED_OP,
+  type TaskEvent,
+  type TaskUpdate,
+} from '@todo/contracts';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './db/schema';
-
-export interface NotificationView {
-  id: string;
-  task_id: string;
-  kind: 'reminder';
-  title: string;
-  due_at: string | null;
-  remind_at: string;
-  created_at: string;
-  read_at: string | null;
-}
 
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
 

@@ -8,6 +8,7 @@ import {
   NEXT_OCCURRENCE_ROUTE,
   NextOccurrenceRequestSchema,
   nextOccurrenceKey,
+  subscriptionRoute,
   type TaskEvent,
   TOPICS,
 } from '@todo/contracts';
@@ -69,7 +70,7 @@ const completed = (fields: Partial<TaskEvent['task_data']> = {}, eventType: Task
 
 /** A delivery from the app's own sidecar; answers the status it asks Dapr for. */
 const deliver = async (data: unknown) => {
-  const res = await app.request(`/events/${TOPICS.taskEvents}`, {
+  const res = await app.request(subscriptionRoute(TOPICS.taskEvents), {
     method: 'POST',
     headers: { 'content-type': 'application/cloudevents+json', [APP_TOKEN_HEADER]: APP_TOKEN },
     body: JSON.stringify({
@@ -136,7 +137,7 @@ it('lists its subscription, with its dead-letter topic, to its own sidecar only'
     {
       pubsubname: COMPONENTS.pubsub,
       topic: TOPICS.taskEvents,
-      route: `/events/${TOPICS.taskEvents}`,
+      route: subscriptionRoute(TOPICS.taskEvents),
       deadLetterTopic: deadLetterTopic(TOPICS.taskEvents),
     },
   ]);

@@ -7,6 +7,7 @@ import {
   NEXT_OCCURRENCE_ROUTE,
   type NextOccurrenceRequest,
   nextOccurrenceKey,
+  subscriptionRoute,
   TaskEventSchema,
   TOPICS,
 } from '@todo/contracts';
@@ -27,7 +28,7 @@ export const recurringConsumer = (dapr: Dapr, logger: Logger, now: () => Date = 
   subscription({
     pubsubname: COMPONENTS.pubsub,
     topic: TOPICS.taskEvents,
-    route: '/events/task-events',
+    route: subscriptionRoute(TOPICS.taskEvents),
     deadLetterTopic: deadLetterTopic(TOPICS.taskEvents),
     schema: TaskEventSchema,
     handle: async (event) => {

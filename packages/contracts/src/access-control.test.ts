@@ -9,12 +9,18 @@ import {
 } from './access-control';
 import { INVOCATIONS, NEXT_OCCURRENCE_ROUTE } from './invocations';
 import { jobTriggerPath, reminderJobName } from './jobs';
-import { ALL_APP_IDS, APP_IDS, type AppId, NAMESPACE } from './names';
+import { ALL_APP_IDS, APP_IDS, type AppId, NAMESPACE, TOPICS } from './names';
+import { subscriptionRoute } from './subscriptions';
 
 const id = (appId: string, namespace = LOCAL_NAMESPACE) => ({ appId, namespace, trustDomain: TRUST_DOMAIN });
 const VERBS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const NEXT = NEXT_OCCURRENCE_ROUTE.path;
-const SIDECAR_ONLY = [jobTriggerPath(reminderJobName('1')), '/events/task-events', '/dapr/subscribe', NEXT];
+const SIDECAR_ONLY = [
+  jobTriggerPath(reminderJobName('1')),
+  subscriptionRoute(TOPICS.taskEvents),
+  '/dapr/subscribe',
+  NEXT,
+];
 const callee = (app: AppId) => parseAccessControl(accessControlFor(app, LOCAL_NAMESPACE));
 const shared = parseAccessControl(sharedAccessControl(NAMESPACE));
 const sample = (path: string) => path.replace(/:[^/]+/g, '5b7c1e2a-0000-4000-8000-000000000001');

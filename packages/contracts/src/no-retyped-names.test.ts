@@ -12,6 +12,7 @@ import {
   NAMESPACE,
   reminderJobName,
   SECRET,
+  SUBSCRIPTION_ROUTE,
   TOPICS,
 } from './index';
 
@@ -29,12 +30,13 @@ const quotedName = new RegExp(`(['"\`])(${names.map(asPattern).join('|')})\\1`);
 
 /**
  * What one app invokes on another (the frontend's forwarding is the browser API, checked against the route tables
- * instead) and where a reminder job triggers, with or without the leading slash, whole or as a prefix (up to a
- * parameter, or the job name's task id).
+ * instead), where a reminder job triggers and where a subscription's deliveries arrive, with or without the leading
+ * slash, whole or as a prefix (up to a parameter, or the job name's task id).
  */
 const contractPaths = [
   ...INVOCATIONS.filter((i) => i.caller !== APP_IDS.frontend).map((i) => i.path),
   jobTriggerPath(reminderJobName(':id')),
+  SUBSCRIPTION_ROUTE.path,
 ].map((path) => {
   const [fixed = '', ...params] = path.slice(1).split(':');
   return params.length ? asPattern(fixed) : `${asPattern(fixed)}(?![\\w-])`;
@@ -88,7 +90,7 @@ it('no TypeScript source outside packages/contracts spells a shared name as a st
 
 // The stand-in plays daprd, which knows no app's routes: its tests schedule and invoke apps of their own.
 it('no TypeScript file outside packages/contracts, tests included, spells a path one app calls on another', () => {
-  expect(contractPaths.length).toBeGreaterThanOrEqual(3);
+  expect(contractPaths.length).toBeGreaterThanOrEqual(4);
   const files = filesOutside('contracts', 'local-sidecar');
   expect(files.filter(isTest).length).toBeGreaterThan(5);
   expect(offenders(files, pathLiteral)).toEqual([]);
@@ -100,7 +102,11 @@ it('finds a contract path however it is spelled, and not a path that only begins
   expect(found(`h.api('/api/auth/me', { token })`)).toBe(true);
   expect(found(`fetch(h.url(\`/job/reminder-\${id}\`))`)).toBe(true);
   expect(found(`'/api/%2e%2e/internal/next-occurrence'`)).toBe(true);
+  expect(found(`route: '/events/task-events',`)).toBe(true);
+  expect(found(`const aims = ['events/reminders'];`)).toBe(true);
   expect(found(`h.api('/api/auth/members')`)).toBe(false);
   expect(found(`'/api/tasks'`)).toBe(false);
   expect(found(`fetch(h.url(\`/job/\${reminderJobName(id)}\`))`)).toBe(false);
+  expect(found(`app.request(subscriptionRoute(TOPICS.reminders))`)).toBe(false);
+  expect(found(`'/api/task-events/x'`)).toBe(false);
 });

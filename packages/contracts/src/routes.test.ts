@@ -1,4 +1,6 @@
+import { TOPICS } from './names';
 import { matchBrowserRoute } from './routes';
+import { subscriptionRoute } from './subscriptions';
 
 const match = (method: string, path: string) => matchBrowserRoute(method, path, path);
 
@@ -21,6 +23,7 @@ it('forwards only the listed method and path pairs', () => {
   expect(match('GET', '/mcp')).toBeUndefined();
   expect(match('POST', '/job/reminder-1')).toBeUndefined();
   expect(match('POST', '/internal/next-occurrence')).toBeUndefined();
+  for (const topic of Object.values(TOPICS)) expect(match('POST', subscriptionRoute(topic))).toBeUndefined();
   expect(match('POST', '/api/tasks/')).toBeUndefined();
   expect(match('GET', '/api//tasks')).toBeUndefined();
 });
@@ -35,7 +38,7 @@ it('refuses dot segments, encodings, backslashes and control characters, raw or 
     '/api/..%5cjob',
     '/api/..\\job',
     '/api/.%09./job/reminder-1',
-    '/api/notifications/.%09./.%09./events/reminders',
+    `/api/notifications/.%09./.%09.${subscriptionRoute(TOPICS.reminders)}`,
     '/api/.%0a./.%0d./v1.0/metadata',
     '/api/.%00./job/x',
     '/api/tasks/%252e%252e',

@@ -37,3 +37,11 @@ export const TaskSnapshotSchema = z.object({
   version: z.number().int().nonnegative(),
 });
 export type TaskSnapshot = z.infer<typeof TaskSnapshotSchema>;
+
+/** GET /api/tasks: one page of the list, the cursor of the next (null on the last), and how many match in all. */
+export const TaskPageSchema = z.object({
+  items: z.array(TaskSnapshotSchema),
+  next_cursor: z.string().nullable(),
+  total: z.number().int(),
+});
+export type TaskPage = z.infer<typeof TaskPageSchema>;

@@ -1,4 +1,4 @@
-import { COMPONENTS, deadLetterTopic, ReminderEventSchema, TOPICS } from '@todo/contracts';
+import { COMPONENTS, deadLetterTopic, ReminderEventSchema, subscriptionRoute, TOPICS } from '@todo/contracts';
 import pino from 'pino';
 import { createSubscriberApp, type DeliveredEvent, DropEvent, subscription } from './subscriber';
 
@@ -20,7 +20,7 @@ const app = createSubscriberApp({
     subscription({
       pubsubname: COMPONENTS.pubsub,
       topic: TOPICS.reminders,
-      route: '/events/reminders',
+      route: subscriptionRoute(TOPICS.reminders),
       deadLetterTopic: deadLetterTopic(TOPICS.reminders),
       schema: ReminderEventSchema,
       handle: async (data, event) => {
@@ -33,7 +33,7 @@ const app = createSubscriberApp({
 });
 
 const deliver = (body: unknown, contentType = 'application/cloudevents+json', token = 'app-token') =>
-  app.request('/events/reminders', {
+  app.request(subscriptionRoute(TOPICS.reminders), {
     method: 'POST',
     headers: { 'content-type': contentType, 'dapr-api-token': token },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -63,7 +63,7 @@ describe('GET /dapr/subscribe', () => {
       {
         pubsubname: 'kafka-pubsub',
         topic: 'reminders',
-        route: '/events/reminders',
+        route: subscriptionRoute(TOPICS.reminders),
         deadLetterTopic: 'reminders-deadletter',
       },
     ]);
@@ -142,7 +142,7 @@ describe('without a configured app token', () => {
 
 describe('a request that came by service invocation', () => {
   it('is refused even with the app token: another app (or a forwarded path) cannot forge a delivery', async () => {
-    const res = await app.request('/events/reminders', {
+    const res = await app.request(subscriptionRoute(TOPICS.reminders), {
       method: 'POST',
       headers: {
         'content-type': 'application/cloudevents+json',

@@ -1,6 +1,6 @@
 // /api/auth: sign-up, sign-in, sign-out, and who am I.
 import { createRoute, z } from '@hono/zod-openapi';
-import { CLIENT_ADDRESS_HEADER, singleLineText } from '@todo/contracts';
+import { CLIENT_ADDRESS_HEADER, CurrentUserSchema, SignedInSchema, singleLineText } from '@todo/contracts';
 import type { Context } from 'hono';
 import type { BackendEnv } from '../http/env';
 import { timeZone } from '../http/fields';
@@ -22,10 +22,9 @@ const SignUp = z.object({
   timezone: timeZone.optional(),
 });
 const AccountChange = z.object({ timezone: timeZone }).strict().openapi('AccountChange');
-const User = z
-  .object({ id: z.string(), email: z.string(), display_name: z.string().nullable(), timezone: z.string() })
-  .openapi('User');
-const Session = z.object({ token: z.string(), user: User }).openapi('Session');
+// the contracts' schemas, made anew from their shapes: one made before @hono/zod-openapi extends zod has no .openapi
+const User = z.object(CurrentUserSchema.shape).openapi('User');
+const Session = z.object({ ...SignedInSchema.shape, user: User }).openapi('Session');
 const error = { description: 'Error: { error: { code, message, details? } }' };
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
 const throttled = {

@@ -1,17 +1,11 @@
 // Listing a user's tasks: forgiving search (whole words first, then parts of words and typos), filters, sort in
 // both directions, cursor pagination.
-import { isoDateTime, SINGLE_LINE, type TaskSnapshot } from '@todo/contracts';
+import { isoDateTime, SINGLE_LINE, type TaskPage, type TaskSnapshot } from '@todo/contracts';
 import { ApiError } from '@todo/service-kit';
 import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { type Database, TASK_COLUMNS } from '../db/schema';
 import type { ListTasksQuery, SortField } from './input';
 import { toSnapshot } from './snapshot';
-
-export interface TaskPage {
-  items: TaskSnapshot[];
-  next_cursor: string | null;
-  total: number;
-}
 
 /** Key expression and the direction a plain "sort by X" means to a person. */
 const SORTS: Record<SortField, { key: RawBuilder<unknown>; nullable: boolean; natural: 'asc' | 'desc' }> = {

@@ -1,7 +1,7 @@
 // /api/tasks: the REST face of the task domain, validated at the edge, described in the OpenAPI document.
 import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { idempotencyKey, TaskSnapshotSchema } from '@todo/contracts';
+import { idempotencyKey, TaskPageSchema, TaskSnapshotSchema } from '@todo/contracts';
 import type { MiddlewareHandler } from 'hono';
 import type { BackendEnv } from '../http/env';
 import { openApiApp } from '../http/openapi';
@@ -11,9 +11,7 @@ import type { TaskService } from './service';
 
 // the contracts' schema as it is: the API returns exactly what events carry
 const Task = TaskSnapshotSchema;
-const TaskPage = z
-  .object({ items: z.array(Task), next_cursor: z.string().nullable(), total: z.number().int() })
-  .openapi('TaskPage');
+const TaskPage = z.object(TaskPageSchema.shape).openapi('TaskPage');
 const IdParam = z.object({
   id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '6f1f6c52-2b0e-4d51-9a0b-0f4c3f8f2a11' }),
 });

@@ -6,6 +6,7 @@ import type {
   ReminderEvent,
   ReminderJobData,
   TaskEventType,
+  TaskPage,
   TaskSnapshot,
 } from '@todo/contracts';
 import { ApiError, notFound } from '@todo/service-kit';
@@ -15,7 +16,7 @@ import { type Database, TASK_COLUMNS, type TaskRow } from '../db/schema';
 import { reminderJobRow, reminderRow, taskChangeRows, writeOutbox } from '../outbox/outbox';
 import { type CreateTaskInput, crossFieldIssues, type ListTasksQuery, type UpdateTaskInput } from './input';
 import { checkVersion, type ExpectedVersion } from './preconditions';
-import { listTasks, type TaskPage } from './query';
+import { listTasks } from './query';
 import { effectiveRemindAt, toSnapshot } from './snapshot';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

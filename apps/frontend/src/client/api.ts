@@ -1,10 +1,12 @@
 // Calls to /api with the bearer token; errors carry the server's code and message.
+import type { ApiErrorBody, FieldIssue } from '@todo/contracts';
+
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details: { path: string; message: string }[] = [],
+    readonly details: FieldIssue[] = [],
     /** The whole error body, for answers that carry more (a 412 carries the task as it is now). */
     readonly body?: Record<string, unknown>,
   ) {
@@ -45,11 +47,12 @@ export async function api<T = any>(
   const json = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
     if (res.status === 401 && path !== '/api/auth/sign-in') window.dispatchEvent(new Event('signed-out'));
+    const error = (json as Partial<ApiErrorBody> | undefined)?.error;
     throw new ApiFailure(
       res.status,
-      json?.error?.code ?? 'ERROR',
-      json?.error?.message ?? `HTTP ${res.status}`,
-      json?.error?.details,
+      error?.code ?? 'ERROR',
+      error?.message ?? `HTTP ${res.status}`,
+      error?.details,
       json,
     );
   }

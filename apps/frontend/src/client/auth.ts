@@ -1,4 +1,5 @@
 // Sign in and sign up.
+import type { SignedIn } from '@todo/contracts';
 import { ApiFailure, api, session } from './api';
 import { h, replace } from './dom';
 import { humanIssue } from './field-errors';
@@ -60,7 +61,7 @@ export function renderAuth(root: HTMLElement, onSignedIn: () => void, notice = '
       const body: Record<string, string> = { email: email.value, password: password.value };
       if (mode === 'up') body.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
       try {
-        const res = await api<{ token: string }>(mode === 'in' ? '/api/auth/sign-in' : '/api/auth/sign-up', { body });
+        const res = await api<SignedIn>(mode === 'in' ? '/api/auth/sign-in' : '/api/auth/sign-up', { body });
         session.token = res.token;
         onSignedIn();
       } catch (err) {

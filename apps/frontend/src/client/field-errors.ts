@@ -1,11 +1,7 @@
 // The server's field issues ("tags.1: tags are letters, digits, - and _") as sentences a person understands, shown
 // next to the field they are about.
+import type { FieldIssue } from '@todo/contracts';
 import { h } from './dom';
-
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
 
 const NAMES: Record<string, string> = {
   title: 'The title',

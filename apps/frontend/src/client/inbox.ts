@@ -1,16 +1,8 @@
 // The notification inbox: reminders listed with an unread count, marked read when the person opens the list.
+import type { NotificationPage } from '@todo/contracts';
 import { api } from './api';
 import { formatWhen, h, replace } from './dom';
 import { NOTIFICATION_ARRIVED } from './notify';
-
-interface Notification {
-  id: string;
-  title: string;
-  due_at: string | null;
-  remind_at: string;
-  created_at: string;
-  read_at: string | null;
-}
 
 /** The inbox button (with its unread badge) and its panel; keeps itself current as reminders arrive. */
 export function inbox(): HTMLElement {
@@ -34,7 +26,7 @@ export function inbox(): HTMLElement {
     button.setAttribute('aria-label', unread ? `Notifications, ${unread} unread` : 'Notifications');
   };
   const load = async () => {
-    const page = await api<{ items: Notification[]; unread: number }>('/api/notifications?limit=50');
+    const page = await api<NotificationPage>('/api/notifications?limit=50');
     showCount(page.unread);
     return page.items;
   };

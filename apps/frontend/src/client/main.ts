@@ -1,5 +1,6 @@
 // Boot: signed out -> the sign-in form; signed in -> tasks and assistant side by side, kept live by the feed.
 // A sign-in that ends elsewhere (another tab, the server) brings every tab back to the form, saying so.
+import type { CurrentUser, NotificationView } from '@todo/contracts';
 import { CURRENT_USER_PATH } from '@todo/contracts/src/routes';
 import { api, session, TOKEN_KEY } from './api';
 import { renderAuth } from './auth';
@@ -25,9 +26,9 @@ function signedOut(notice = ''): void {
 
 async function signedIn(): Promise<void> {
   isSignedIn = true;
-  let me: { email: string };
+  let me: CurrentUser;
   try {
-    me = await api(CURRENT_USER_PATH);
+    me = await api<CurrentUser>(CURRENT_USER_PATH);
   } catch {
     signedOut();
     return;
@@ -62,7 +63,7 @@ async function signedIn(): Promise<void> {
     (event, data) => {
       if (event === 'task-update') list.refreshSoon();
       if (event === 'notification') {
-        const n = data as { title: string; due_at: string | null };
+        const n = data as NotificationView;
         remind(`Reminder: ${n.title}`, n.due_at ? `due ${new Date(n.due_at).toLocaleString()}` : 'now');
       }
     },

@@ -1,10 +1,10 @@
 // Create or edit a task in a dialog: title, notes, due date and time, reminder, recurrence, tags, priority. An edit
 // sends only what the person changed, with If-Match: a change made meanwhile elsewhere is shown, never overwritten.
-import type { TaskSnapshot } from '@todo/contracts';
+import type { FieldIssue, TaskSnapshot } from '@todo/contracts';
 import { TASK_CHANGED, taskEtag } from '@todo/contracts/src/task-version';
 import { ApiFailure, api } from './api';
 import { displayZone, formatWhen, fromLocalInput, h, replace, toLocalInput } from './dom';
-import { clearFieldIssues, type FieldIssue, showFieldIssues } from './field-errors';
+import { clearFieldIssues, showFieldIssues } from './field-errors';
 
 const RECURRENCES: [string, string][] = [
   ['', 'Does not repeat'],

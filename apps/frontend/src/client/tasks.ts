@@ -1,6 +1,6 @@
 // The task list: search, filters, sort, every task reachable (more on scroll), overdue as it happens, and the
 // actions on each task (sent with If-Match, so a change made elsewhere is never overwritten).
-import type { TaskSnapshot } from '@todo/contracts';
+import type { CurrentUser, TaskPage, TaskSnapshot } from '@todo/contracts';
 import { CURRENT_USER_PATH } from '@todo/contracts/src/routes';
 import { TASK_CHANGED, taskEtag } from '@todo/contracts/src/task-version';
 import { ApiFailure, api } from './api';
@@ -13,12 +13,6 @@ import { editingTaskId, openTaskForm, taskChangedElsewhere } from './task-form';
 const PAGE = 50;
 /** setTimeout's longest delay; a due time further away is checked again then. */
 const MAX_TIMER = 2 ** 31 - 1;
-
-interface Page {
-  items: TaskSnapshot[];
-  next_cursor: string | null;
-  total: number;
-}
 
 interface Filters {
   q: string;
@@ -162,7 +156,7 @@ export class TaskList {
   /** The account's zone: every time in the list and the form is in it, and it says so. */
   private async loadZone(): Promise<void> {
     try {
-      const me = await api<{ timezone: string }>(CURRENT_USER_PATH);
+      const me = await api<CurrentUser>(CURRENT_USER_PATH);
       setDisplayZone(me.timezone);
     } catch {
       // the browser's zone stays; the list says which one it shows
@@ -182,7 +176,7 @@ export class TaskList {
     picker.value = displayZone();
     picker.addEventListener('change', async () => {
       try {
-        const me = await api<{ timezone: string }>(CURRENT_USER_PATH, {
+        const me = await api<CurrentUser>(CURRENT_USER_PATH, {
           method: 'PATCH',
           body: { timezone: picker.value },
         });
@@ -251,12 +245,12 @@ export class TaskList {
     this.list.setAttribute('aria-busy', 'true');
     try {
       const items: TaskSnapshot[] = [];
-      let page: Page;
+      let page: TaskPage;
       let cursor: string | null = null;
       do {
         const params = this.query();
         if (cursor) params.set('cursor', cursor);
-        page = await api<Page>(`/api/tasks?${params}`);
+        page = await api<TaskPage>(`/api/tasks?${params}`);
         items.push(...page.items);
         cursor = page.next_cursor;
       } while (cursor && items.length < want);
@@ -296,7 +290,7 @@ export class TaskList {
     try {
       const params = this.query();
       params.set('cursor', this.cursor);
-      const page = await api<Page>(`/api/tasks?${params}`);
+      const page = await api<TaskPage>(`/api/tasks?${params}`);
       if (generation !== this.generation) return;
       const known = new Set(this.items.map((t) => t.id));
       this.items.push(...page.items.filter((t) => !known.has(t.id)));

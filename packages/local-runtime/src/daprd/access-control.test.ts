@@ -16,6 +16,8 @@ import {
   NEXT_OCCURRENCE_ROUTE,
   reminderJobName,
   SESSION_CHECK_ROUTE,
+  subscriptionRoute,
+  TOPICS,
   TRUST_DOMAIN,
 } from '@todo/contracts';
 import { Runtime, readConfiguration, readRunFile } from '@todo/local-sidecar';
@@ -195,7 +197,7 @@ const CALLS: [AppId, AppId, string, string, boolean][] = [
   [notifications, backend, SESSION_CHECK_ROUTE.method, SESSION_CHECK_ROUTE.path, true],
   [frontend, backend, 'POST', REMINDER, false],
   [frontend, backend, 'POST', NEXT, false],
-  [frontend, backend, 'POST', '/events/task-events', false],
+  [frontend, backend, 'POST', subscriptionRoute(TOPICS.taskEvents), false],
   [frontend, backend, 'GET', '/dapr/subscribe', false],
   [frontend, backend, 'POST', `/api/tasks/%2e%2e/%2e%2e${REMINDER}`, false],
   [frontend, notifications, 'GET', '/api/tasks', false],
