@@ -1,8 +1,8 @@
 // Service invocation: the callee's access control, then method, path, query, headers and a streaming body forwarded
 // to the target app, with resiliency.
-import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { type AccessControlList, headerNotUtf8, LOCAL_NAMESPACE, TRUST_DOMAIN } from '@todo/contracts';
+import { newTraceparent } from '@todo/service-kit';
 import type { Logger } from 'pino';
 import { type AppInstance, appHeaders, appUrl } from './app-instance';
 import type { ResiliencyPolicies } from './resiliency';
@@ -41,8 +41,6 @@ function normalizeMethod(method: string): string | undefined {
   while (cleaned.startsWith('../')) cleaned = cleaned.slice(3);
   return cleaned === '..' || cleaned === '.' ? '' : cleaned;
 }
-
-const newTraceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 
 export class Invoker {
   private readonly roundRobin = new Map<string, number>();

@@ -7,7 +7,11 @@ import type { MiddlewareHandler } from 'hono';
 const context = new AsyncLocalStorage<{ traceparent: string; traceId: string }>();
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
-export const newTraceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+/** A new trace: a random 16-byte trace id and 8-byte span id, from one draw of the random source. */
+export const newTraceparent = () => {
+  const ids = randomBytes(24).toString('hex');
+  return `00-${ids.slice(0, 32)}-${ids.slice(32)}-01`;
+};
 
 /** The trace id of the request or message being handled, if any. */
 export const currentTraceId = (): string | undefined => context.getStore()?.traceId;
