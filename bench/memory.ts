@@ -2,12 +2,12 @@
 // other bundles and the stand-in) under mixed load — creates, lists, searches, updates, completes, deletes and chat
 // turns — for N minutes; its RSS every 10 s against the 200 MB target; then, if over it or growing (or --snapshots), a
 // heap snapshot diff over one more minute naming what grew. Build first (`npm run build`). Not in npm test.
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ALL_APP_IDS, APP_IDS } from '@todo/contracts';
-import { BundleSystem } from '@todo/testkit';
+import { BundleSystem, deployedRuntime } from '@todo/testkit';
 import { heapByConstructor, heapGrowth } from './heap-diff';
 import { rssMb } from './measure';
 import { MixedLoad } from './mixed-load';
@@ -43,23 +43,15 @@ async function snapshot(system: BundleSystem): Promise<string> {
   throw new Error('the backend wrote no heap snapshot');
 }
 
-/** The node flags the image runs the apps with (the Dockerfile's CMD), so the bundle runs here as it runs deployed. */
-function deployedNodeArgs(): string[] {
-  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(__dirname, '..', 'Dockerfile'), 'utf8'))?.[1];
-  if (!cmd) throw new Error('no CMD in the Dockerfile');
-  const argv = JSON.parse(cmd) as string[];
-  return argv.slice(1, -1);
-}
-
 async function main() {
-  const nodeArgs = deployedNodeArgs();
-  console.log(`node flags from the Dockerfile: ${nodeArgs.join(' ')}`);
+  const deployed = deployedRuntime();
+  console.log(`as the Dockerfile runs it: node ${deployed.nodeArgs.join(' ')}, ${JSON.stringify(deployed.env)}`);
   const system = new BundleSystem();
   await system.start();
   try {
     for (const id of ALL_APP_IDS) {
       await system.startApp(id, {
-        nodeArgs: id === APP_IDS.backend ? [...nodeArgs, '--heapsnapshot-signal=SIGUSR2'] : nodeArgs,
+        nodeArgs: id === APP_IDS.backend ? ['--heapsnapshot-signal=SIGUSR2'] : [],
       });
     }
     const backend = system.pid(APP_IDS.backend);

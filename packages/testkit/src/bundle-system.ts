@@ -1,11 +1,13 @@
-// The apps as the images run them: each esbuild bundle (apps/<id>/dist/main.js) started from an empty folder beside
-// an in-process stand-in sidecar, on a fresh Postgres database. Build first (`npm run build`).
+// The apps as the images run them: each esbuild bundle (apps/<id>/dist/main.js) started from an empty folder, with the
+// Dockerfile's node flags and ENV, beside an in-process stand-in sidecar, on a fresh Postgres database. Build first
+// (`npm run build`).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_APP_IDS, type AppId, SECRET } from '@todo/contracts';
 import type { Runtime } from '@todo/local-sidecar';
+import { deployedRuntime } from './deployed';
 import { eventually, freePort, freshDatabase, runtimeFor, sidecarUrl, systemResources } from './index';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -64,10 +66,12 @@ export class BundleSystem {
   ): Promise<void> {
     const timeoutMs = options.timeoutMs ?? 30_000;
     if (!this.runtime) throw new Error('start the system first');
-    const args = [...(options.nodeArgs ?? []), join(ROOT, 'apps', appId, 'dist', 'main.js')];
+    const deployed = deployedRuntime();
+    const args = [...deployed.nodeArgs, ...(options.nodeArgs ?? []), join(ROOT, 'apps', appId, 'dist', 'main.js')];
     const child = spawn(process.execPath, args, {
       cwd: this.dir,
       env: {
+        ...deployed.env,
         PATH: process.env.PATH,
         APP_PORT: String(this.port(appId)),
         METRICS_PORT: String(this.metricsPorts.get(appId)),

@@ -159,6 +159,7 @@ export const secretFileComponent = (name: string, file: string) => ({
   },
 });
 export { BundleSystem } from './bundle-system';
+export { type DeployedRuntime, deployedRuntime } from './deployed';
 export { LocalSystem, type LocalSystemOptions, type SidecarKind, sidecarKind } from './local-system';
 export { freePortIn } from './port-in';
 export { apiRoutesOf } from './routes';
