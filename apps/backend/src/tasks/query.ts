@@ -1,6 +1,6 @@
 // Listing a user's tasks: forgiving search (whole words first, then parts of words and typos), filters, sort in
 // both directions, cursor pagination.
-import { isoDateTime, SINGLE_LINE, type TaskPage, type TaskSnapshot } from '@todo/contracts';
+import { isoDateTime, SINGLE_LINE, type TaskPage } from '@todo/contracts';
 import { ApiError } from '@todo/service-kit';
 import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { type Database, TASK_COLUMNS } from '../db/schema';
