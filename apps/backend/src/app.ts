@@ -1,6 +1,6 @@
 // The backend's HTTP surface: auth, tasks, OpenAPI docs, health, and the routes its sidecar calls.
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { APP_IDS } from '@todo/contracts';
+import { APP_IDS, CHAT_PATH, TASKS_PATH } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
 import { healthRoutes, installErrorHandlers, instrument } from '@todo/service-kit';
 import type { MiddlewareHandler } from 'hono';
@@ -53,9 +53,9 @@ export function createApp(deps: BackendDeps): OpenAPIHono<BackendEnv> {
     }),
   );
   app.use('/api/*', rejectControlCharacters);
-  app.route('/api/auth', authRoutes(deps.auth, requireUser));
-  app.route('/api/tasks', taskRoutes(deps.tasks, requireUser));
-  app.route('/api/chat', chatRoutes(deps.agent, deps.conversations, deps.turns, requireUser, deps.logger));
+  app.route('/', authRoutes(deps.auth, requireUser));
+  app.route(TASKS_PATH, taskRoutes(deps.tasks, requireUser));
+  app.route(CHAT_PATH, chatRoutes(deps.agent, deps.conversations, deps.turns, requireUser, deps.logger));
   app.route('/', reminderRoutes(deps.tasks, deps.logger, deps.appToken));
   app.route('/', nextOccurrenceRoutes(deps.tasks, deps.appToken));
   app.route('/', mcpRoutes(deps.auth, { db: deps.db, tasks: deps.tasks }));

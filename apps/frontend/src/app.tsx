@@ -1,7 +1,14 @@
 // The frontend: the page, its assets, and /api/* forwarded through its own sidecar (Dapr service invocation),
 // streams included. No backend address anywhere: only app ids.
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { APP_IDS, apiErrorBody, CLIENT_ADDRESS_HEADER, headerNotUtf8, matchBrowserRoute } from '@todo/contracts';
+import {
+  APP_IDS,
+  apiErrorBody,
+  CLIENT_ADDRESS_HEADER,
+  headerNotUtf8,
+  matchBrowserRoute,
+  STREAM_PATH,
+} from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
 import { healthRoutes, installErrorHandlers, instrument } from '@todo/service-kit';
 import { type Context, Hono } from 'hono';
@@ -56,7 +63,7 @@ export function createApp(deps: FrontendDeps): Hono {
       );
     };
     try {
-      const streaming = target.route.path === '/api/stream';
+      const streaming = target.route.path === STREAM_PATH;
       const response = await deps.dapr.invoke.forward(
         upstream,
         target.path.slice(1),

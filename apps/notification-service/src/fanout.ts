@@ -1,11 +1,12 @@
 // Pushes feed entries to the browsers connected to this replica. Every replica reads the same feed table, so a
 // message handled by one replica (the consumer group shares them) reaches the user's browsers on all replicas.
 import type { Logger } from 'pino';
+import type { UserEventsTable } from './db/schema';
 import type { NotificationStore } from './store';
 
 export interface FeedEntry {
   id: string;
-  kind: 'notification' | 'task-update' | 'session-ended';
+  kind: UserEventsTable['kind'];
   payload: unknown;
 }
 

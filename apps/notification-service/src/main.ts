@@ -1,6 +1,6 @@
 // The notification-service process: secrets through the sidecar, migrations, the feed fan-out, HTTP server.
 import { TokenService } from '@todo/auth';
-import { APP_IDS } from '@todo/contracts';
+import { APP_IDS, STREAM_EVENTS } from '@todo/contracts';
 import { Dapr } from '@todo/dapr';
 import {
   type AppOptions,
@@ -41,7 +41,8 @@ export async function startNotificationService(options: NotificationOptions): Pr
   const sessions = new RemoteSessions(new TokenService(secrets.authSecret), dapr);
   // every replica reads the feed: each forgets the ended session and closes its own streams of it
   fanout.onEveryEntry((entry) => {
-    if (entry.kind === 'session-ended') sessions.forget((entry.payload as { session_id: string }).session_id);
+    if (entry.kind === STREAM_EVENTS.sessionEnded)
+      sessions.forget((entry.payload as { session_id: string }).session_id);
   });
   const app = createApp({
     logger,

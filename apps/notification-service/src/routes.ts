@@ -1,5 +1,14 @@
-// /api/notifications, /api/audit and /api/stream (server-sent events, resumable with Last-Event-ID).
-import { isoDateTime, type NotificationPage, SESSION_ENDED_STREAM_EVENT } from '@todo/contracts';
+// The browser's notifications, audit log and live feed (server-sent events, resumable with Last-Event-ID).
+import {
+  AUDIT_PATH,
+  isoDateTime,
+  NOTIFICATIONS_PATH,
+  type NotificationPage,
+  READ_ALL_NOTIFICATIONS_PATH,
+  READ_NOTIFICATION_PATH,
+  STREAM_EVENTS,
+  STREAM_PATH,
+} from '@todo/contracts';
 import { ApiError, notFound, validationFailed } from '@todo/service-kit';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
@@ -58,13 +67,13 @@ export function userRoutes(
   const recheckMs = options.recheckMs ?? STREAM_RECHECK_MS;
   const requireUser: MiddlewareHandler<Env> = async (c, next) => {
     // a stream may stay open for hours: it does not start on a remembered answer
-    const fresh = c.req.path === '/api/stream';
+    const fresh = c.req.path === STREAM_PATH;
     c.set('user', await sessions.authenticate(c.req.header('authorization'), { fresh }));
     await next();
   };
   app.use('/api/*', requireUser);
 
-  app.get('/api/notifications', async (c) => {
+  app.get(NOTIFICATIONS_PATH, async (c) => {
     const query = parse(ListQuery, c.req.query());
     const [items, unread] = await Promise.all([
       store.listNotifications(c.var.user.id, query),
@@ -73,9 +82,9 @@ export function userRoutes(
     return c.json({ items, unread } satisfies NotificationPage);
   });
 
-  app.post('/api/notifications/read-all', async (c) => c.json({ updated: await store.markAllRead(c.var.user.id) }));
+  app.post(READ_ALL_NOTIFICATIONS_PATH, async (c) => c.json({ updated: await store.markAllRead(c.var.user.id) }));
 
-  app.post('/api/notifications/:id/read', async (c) => {
+  app.post(READ_NOTIFICATION_PATH, async (c) => {
     const id = c.req.param('id');
     if (!NotificationId.safeParse(id).success || !(await store.markRead(c.var.user.id, id))) {
       throw notFound('notification');
@@ -83,7 +92,7 @@ export function userRoutes(
     return c.body(null, 204);
   });
 
-  app.get('/api/audit', async (c) => {
+  app.get(AUDIT_PATH, async (c) => {
     const query = parse(AuditQuery, c.req.query());
     return c.json({
       items: await store.audit(c.var.user.id, {
@@ -95,7 +104,7 @@ export function userRoutes(
     });
   });
 
-  app.get('/api/stream', (c) => {
+  app.get(STREAM_PATH, (c) => {
     const { id: userId, sessionId } = c.var.user;
     const authorization = c.req.header('authorization');
     const { since } = parse(
@@ -133,7 +142,7 @@ export function userRoutes(
       }, recheckMs);
       recheck.unref();
       const send = async (entry: FeedEntry) => {
-        if (entry.kind === 'session-ended') {
+        if (entry.kind === STREAM_EVENTS.sessionEnded) {
           // the end of another of the user's sessions is not this browser's business
           if ((entry.payload as { session_id?: string }).session_id === sessionId) {
             end({ code: 'SIGNED_OUT', message: 'this sign-in ended (signed out): sign in again' });
@@ -145,7 +154,7 @@ export function userRoutes(
         await stream.writeSSE({ id: entry.id, event: entry.kind, data: JSON.stringify(entry.payload) });
       };
       try {
-        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ user_id: userId }) });
+        await stream.writeSSE({ event: STREAM_EVENTS.ready, data: JSON.stringify({ user_id: userId }) });
         // what this browser missed while it was away, then whatever arrives
         if (since !== undefined) {
           for (const row of await store.feedAfter(since, userId)) {
@@ -163,7 +172,7 @@ export function userRoutes(
           if (open && pending.length === 0) await stream.write(': keep-alive\n\n');
         }
         if (ended && !stream.aborted)
-          await stream.writeSSE({ event: SESSION_ENDED_STREAM_EVENT, data: JSON.stringify(ended) });
+          await stream.writeSSE({ event: STREAM_EVENTS.sessionEnded, data: JSON.stringify(ended) });
       } finally {
         clearInterval(recheck);
         unsubscribe();

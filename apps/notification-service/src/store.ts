@@ -4,6 +4,7 @@ import {
   type NotificationView,
   type ReminderEvent,
   SESSION_ENDED_OP,
+  STREAM_EVENTS,
   type TaskEvent,
   type TaskUpdate,
 } from '@todo/contracts';
@@ -60,7 +61,7 @@ export class NotificationStore {
         .values({
           event_id: eventId,
           user_id: reminder.user_id,
-          kind: 'notification',
+          kind: STREAM_EVENTS.notification,
           payload: JSON.stringify(view(inserted)),
         })
         .onConflict((oc) => oc.column('event_id').doNothing())
@@ -87,7 +88,7 @@ export class NotificationStore {
 
   /** A task update, or a session's end, into the feed every replica reads (so each closes its own streams). */
   async addTaskUpdate(eventId: string, update: TaskUpdate): Promise<void> {
-    const kind = update.op === SESSION_ENDED_OP ? 'session-ended' : 'task-update';
+    const kind = update.op === SESSION_ENDED_OP ? STREAM_EVENTS.sessionEnded : STREAM_EVENTS.taskUpdate;
     await this.db
       .insertInto('user_events')
       .values({ event_id: eventId, user_id: update.user_id, kind, payload: JSON.stringify(update) })

@@ -1,6 +1,6 @@
 // Sign-out ends the session's open event streams everywhere (npm start processes, real Postgres): at once by the
 // session-ended event, and by the periodic re-check without it.
-import { APP_IDS, SESSION_ENDED_STREAM_EVENT } from '@todo/contracts';
+import { APP_IDS, STREAM_EVENTS } from '@todo/contracts';
 import { eventually, LocalSystem } from '@todo/testkit';
 import pg from 'pg';
 
@@ -75,7 +75,8 @@ function openStream(token: string): Stream {
   return stream;
 }
 
-const ready = (stream: Stream) => eventually(() => expect(stream.events.map((e) => e.event)).toContain('ready'));
+const ready = (stream: Stream) =>
+  eventually(() => expect(stream.events.map((e) => e.event)).toContain(STREAM_EVENTS.ready));
 
 it('closes the signed-out session’s streams within a second, with a last session-ended event', async () => {
   const mine = await signIn();
@@ -93,13 +94,13 @@ it('closes the signed-out session’s streams within a second, with a last sessi
   for (const tab of tabs) {
     await eventually(() => expect(tab.closedAt).toBeDefined(), 10_000, 10);
     const last = tab.events.at(-1);
-    expect(last).toMatchObject({ event: SESSION_ENDED_STREAM_EVENT, data: { code: 'SIGNED_OUT' } });
+    expect(last).toMatchObject({ event: STREAM_EVENTS.sessionEnded, data: { code: 'SIGNED_OUT' } });
     // well under the re-check period: the event closed it, not the second layer
     expect((tab.closedAt as number) - signedOutAt).toBeLessThan(1_500);
   }
   // the user's other sign-in keeps its stream, and is not told of this one's end
   expect(otherDevice.closedAt).toBeUndefined();
-  expect(otherDevice.events.map((e) => e.event)).toEqual(['ready']);
+  expect(otherDevice.events.map((e) => e.event)).toEqual([STREAM_EVENTS.ready]);
   otherDevice.abort();
 
   // a stream opened again with the ended token is refused at once (nothing remembered it as signed in)
@@ -120,5 +121,5 @@ it('closes a stream whose session ended without an event, at the next re-check',
   const revokedAt = Date.now();
   await eventually(() => expect(stream.closedAt).toBeDefined(), RECHECK_MS + 5_000, 20);
   expect((stream.closedAt as number) - revokedAt).toBeLessThanOrEqual(RECHECK_MS + 1_000);
-  expect(stream.events.at(-1)).toMatchObject({ event: SESSION_ENDED_STREAM_EVENT, data: { code: 'SESSION_ENDED' } });
+  expect(stream.events.at(-1)).toMatchObject({ event: STREAM_EVENTS.sessionEnded, data: { code: 'SESSION_ENDED' } });
 }, 30_000);

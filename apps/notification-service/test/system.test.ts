@@ -1,5 +1,5 @@
 // notification-service in the running system (npm start processes, real Postgres): reminders, audit, streams, DLQ.
-import { APP_IDS, COMPONENTS, deadLetterTopic, TOPICS } from '@todo/contracts';
+import { APP_IDS, COMPONENTS, deadLetterTopic, STREAM_EVENTS, TOPICS } from '@todo/contracts';
 import { eventually, LocalSystem } from '@todo/testkit';
 import pg from 'pg';
 
@@ -66,7 +66,7 @@ const notificationsFor = async (taskId: string) => {
 
 it('turns a reminder into exactly one notification that reaches an open stream within 1 s', async () => {
   const stream = openStream();
-  await eventually(() => expect(stream.events.some((e) => e.event === 'ready')).toBe(true));
+  await eventually(() => expect(stream.events.some((e) => e.event === STREAM_EVENTS.ready)).toBe(true));
   const remindAt = new Date(Math.ceil((Date.now() + 2_500) / 1000) * 1000);
   const { json: task } = await system.call(APP_IDS.backend, '/api/tasks', {
     token,
@@ -75,7 +75,7 @@ it('turns a reminder into exactly one notification that reaches an open stream w
   const pushed = await eventually(
     () => {
       const found = stream.events.find(
-        (e) => e.event === 'notification' && (e.data as { task_id: string }).task_id === task.id,
+        (e) => e.event === STREAM_EVENTS.notification && (e.data as { task_id: string }).task_id === task.id,
       );
       if (!found) throw new Error('not pushed yet');
       return found;
@@ -165,11 +165,11 @@ it('keeps an audit log of created, updated, completed and deleted, in order', as
 
 it('pushes task updates to the stream and replays what a reconnecting browser missed', async () => {
   const stream = openStream();
-  await eventually(() => expect(stream.events.some((e) => e.event === 'ready')).toBe(true));
+  await eventually(() => expect(stream.events.some((e) => e.event === STREAM_EVENTS.ready)).toBe(true));
   const { json: task } = await system.call(APP_IDS.backend, '/api/tasks', { token, body: { title: 'Live one' } });
   const first = await eventually(() => {
     const found = stream.events.find(
-      (e) => e.event === 'task-update' && (e.data as { task_id: string }).task_id === task.id,
+      (e) => e.event === STREAM_EVENTS.taskUpdate && (e.data as { task_id: string }).task_id === task.id,
     );
     if (!found) throw new Error('not yet');
     return found;
@@ -183,8 +183,8 @@ it('pushes task updates to the stream and replays what a reconnecting browser mi
       await client.connect();
       const { rows } = await client
         .query(
-          "select 1 from user_events where kind = 'task-update' and payload::jsonb->>'task_id' = $1 and payload::jsonb->'task'->>'status' = 'completed'",
-          [task.id],
+          "select 1 from user_events where kind = $2 and payload::jsonb->>'task_id' = $1 and payload::jsonb->'task'->>'status' = 'completed'",
+          [task.id, STREAM_EVENTS.taskUpdate],
         )
         .finally(() => client.end());
       expect(rows).toHaveLength(1);
@@ -195,7 +195,8 @@ it('pushes task updates to the stream and replays what a reconnecting browser mi
   const resumed = openStream('/api/stream', { 'last-event-id': first.id as string });
   const missed = await eventually(() => {
     const found = resumed.events.find(
-      (e) => e.event === 'task-update' && (e.data as { task: { status: string } }).task?.status === 'completed',
+      (e) =>
+        e.event === STREAM_EVENTS.taskUpdate && (e.data as { task: { status: string } }).task?.status === 'completed',
     );
     if (!found) throw new Error('not replayed yet');
     return found;

@@ -1,4 +1,5 @@
 export * from './access-control';
+export * from './chat';
 export * from './events';
 export * from './invocations';
 export * from './jobs';
@@ -8,6 +9,7 @@ export * from './notifications';
 export * from './ports';
 export * from './routes';
 export * from './sessions';
+export * from './stream';
 export * from './subscriptions';
 export * from './task';
 export * from './task-version';

@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import {
   ALL_APP_IDS,
   APP_IDS,
+  BROWSER_ROUTES,
   COMPONENTS,
   deadLetterTopic,
   INVOCATIONS,
@@ -37,11 +38,18 @@ const contractPaths = [
   ...INVOCATIONS.filter((i) => i.caller !== APP_IDS.frontend).map((i) => i.path),
   jobTriggerPath(reminderJobName(':id')),
   SUBSCRIPTION_ROUTE.path,
-].map((path) => {
-  const [fixed = '', ...params] = path.slice(1).split(':');
-  return params.length ? asPattern(fixed) : `${asPattern(fixed)}(?![\\w-])`;
-});
-const pathLiteral = new RegExp(`(?<![\\w.-])(${[...new Set(contractPaths)].join('|')})`);
+];
+/** Finds any of `paths` as written in code: whole, or as the prefix up to its first parameter. */
+const pathsPattern = (paths: string[]) => {
+  const patterns = paths.map((path) => {
+    const [fixed = '', ...params] = path.slice(1).split(':');
+    return params.length ? asPattern(fixed) : `${asPattern(fixed)}(?![\\w-])`;
+  });
+  return new RegExp(`(?<![\\w.-])(${[...new Set(patterns)].join('|')})`);
+};
+const pathLiteral = pathsPattern(contractPaths);
+/** The browser's API: the browser calls it and the apps serve it (each app's route table is checked against it). */
+const browserPathLiteral = pathsPattern(BROWSER_ROUTES.map((r) => r.path));
 
 const isTest = (file: string) => /\.test(-helper)?\.tsx?$|test-helper\.ts$/.test(file);
 
@@ -94,6 +102,26 @@ it('no TypeScript file outside packages/contracts, tests included, spells a path
   const files = filesOutside('contracts', 'local-sidecar');
   expect(files.filter(isTest).length).toBeGreaterThan(5);
   expect(offenders(files, pathLiteral)).toEqual([]);
+});
+
+// Tests may spell the browser's paths: they pin what goes on the wire, so a rename here fails them out loud.
+it("no app's own code spells a path of the browser's API: the browser and the apps that serve it take it from here", () => {
+  const apps = join(root, 'apps');
+  const files = readdirSync(apps).flatMap((app) => sources(join(apps, app, 'src')).filter((f) => !isTest(f)));
+  expect(files.length).toBeGreaterThan(5);
+  expect(offenders(files, browserPathLiteral)).toEqual([]);
+});
+
+it("finds a path of the browser's API however it is written, and not a path that only begins like one", () => {
+  const found = (code: string) => browserPathLiteral.test(code);
+  expect(found(`api('/api/auth/sign-in', { body })`)).toBe(true);
+  expect(found(`api<TaskPage>(\`/api/tasks?\${params}\`)`)).toBe(true);
+  expect(found(`api(\`/api/tasks/\${task.id}/complete\`, { method: 'POST' })`)).toBe(true);
+  expect(found(`app.route('/api/chat', chatRoutes())`)).toBe(true);
+  expect(found(`invoke(backend, 'api/notifications/read-all')`)).toBe(true);
+  expect(found(`app.use('/api/*', requireUser)`)).toBe(false);
+  expect(found(`'/api/tasksets'`)).toBe(false);
+  expect(found(`fetch(STREAM_PATH, { headers })`)).toBe(false);
 });
 
 it('finds a contract path however it is spelled, and not a path that only begins like one', () => {

@@ -1,5 +1,5 @@
 import { TOPICS } from './names';
-import { matchBrowserRoute } from './routes';
+import { COMPLETE_TASK_PATH, CONVERSATION_PATH, matchBrowserRoute, pathFor, READ_NOTIFICATION_PATH } from './routes';
 import { subscriptionRoute } from './subscriptions';
 
 const match = (method: string, path: string) => matchBrowserRoute(method, path, path);
@@ -53,4 +53,12 @@ it('refuses dot segments, encodings, backslashes and control characters, raw or 
   }
   // the decoded form is checked too: a raw path the framework decodes into something else is refused
   expect(matchBrowserRoute('GET', '/api/tasks/abc', '/api/tasks/a\tbc')).toBeUndefined();
+});
+
+it("fills a route's parameters, percent-encoded, so the browser calls the path an app serves", () => {
+  expect(pathFor(COMPLETE_TASK_PATH, { id: '0b6f7a52-5d3e-4c1f-9a55-1f2f7f1c9e10' })).toBe(
+    '/api/tasks/0b6f7a52-5d3e-4c1f-9a55-1f2f7f1c9e10/complete',
+  );
+  expect(pathFor(CONVERSATION_PATH, { id: 'a/b?c' })).toBe('/api/chat/a%2Fb%3Fc');
+  expect(match('POST', pathFor(READ_NOTIFICATION_PATH, { id: 'abc' }))?.route.path).toBe(READ_NOTIFICATION_PATH);
 });

@@ -1,6 +1,19 @@
-// /api/auth: sign-up, sign-in, sign-out, and who am I.
+// The browser's auth routes: sign-up, sign-in, sign-out, and who am I (whole paths: the app mounts it at the root).
 import { createRoute, z } from '@hono/zod-openapi';
-import { CLIENT_ADDRESS_HEADER, CurrentUserSchema, SignedInSchema, singleLineText } from '@todo/contracts';
+import {
+  type AccountChangeRequest,
+  CLIENT_ADDRESS_HEADER,
+  CURRENT_USER_PATH,
+  CurrentUserSchema,
+  type FieldsOf,
+  SIGN_IN_PATH,
+  SIGN_OUT_PATH,
+  SIGN_UP_PATH,
+  SignedInSchema,
+  type SignInRequest,
+  type SignUpRequest,
+  singleLineText,
+} from '@todo/contracts';
 import type { Context } from 'hono';
 import type { BackendEnv } from '../http/env';
 import { timeZone } from '../http/fields';
@@ -14,14 +27,17 @@ import { TooManyAttempts } from './throttle';
 const Credentials = z.object({
   email: z.email().max(254),
   password: z.string().min(1, 'enter the password').max(200),
-});
+} satisfies FieldsOf<SignInRequest>);
 const SignUp = z.object({
   email: z.email().max(254),
   password: newPassword,
   display_name: singleLineText({ trim: true }).max(80).optional(),
   timezone: timeZone.optional(),
-});
-const AccountChange = z.object({ timezone: timeZone }).strict().openapi('AccountChange');
+} satisfies FieldsOf<SignUpRequest>);
+const AccountChange = z
+  .object({ timezone: timeZone } satisfies FieldsOf<AccountChangeRequest>)
+  .strict()
+  .openapi('AccountChange');
 // the contracts' schemas, made anew from their shapes: one made before @hono/zod-openapi extends zod has no .openapi
 const User = z.object(CurrentUserSchema.shape).openapi('User');
 const Session = z.object({ ...SignedInSchema.shape, user: User }).openapi('Session');
@@ -47,7 +63,7 @@ export function authRoutes(auth: AuthService, requireUser: import('hono').Middle
   app.openapi(
     createRoute({
       method: 'post',
-      path: '/sign-up',
+      path: SIGN_UP_PATH,
       summary: 'Create an account and sign in',
       request: { body: { ...json(SignUp), required: true } },
       responses: { 201: { ...json(Session), description: 'Signed up' }, 400: error, 409: error, 429: throttled },
@@ -64,7 +80,7 @@ export function authRoutes(auth: AuthService, requireUser: import('hono').Middle
   app.openapi(
     createRoute({
       method: 'post',
-      path: '/sign-in',
+      path: SIGN_IN_PATH,
       summary: 'Sign in with email and password',
       request: { body: { ...json(Credentials), required: true } },
       responses: { 200: { ...json(Session), description: 'Signed in' }, 400: error, 401: error, 429: throttled },
@@ -81,7 +97,7 @@ export function authRoutes(auth: AuthService, requireUser: import('hono').Middle
   app.openapi(
     createRoute({
       method: 'post',
-      path: '/sign-out',
+      path: SIGN_OUT_PATH,
       summary: 'End this sign-in; its token stops working and its open event streams close',
       middleware: [requireUser] as const,
       security: [{ bearer: [] }],
@@ -96,7 +112,7 @@ export function authRoutes(auth: AuthService, requireUser: import('hono').Middle
   app.openapi(
     createRoute({
       method: 'get',
-      path: '/me',
+      path: CURRENT_USER_PATH,
       summary: 'The signed-in user',
       middleware: [requireUser] as const,
       security: [{ bearer: [] }],
@@ -111,7 +127,7 @@ export function authRoutes(auth: AuthService, requireUser: import('hono').Middle
   app.openapi(
     createRoute({
       method: 'patch',
-      path: '/me',
+      path: CURRENT_USER_PATH,
       summary: "Change the signed-in user's time zone",
       middleware: [requireUser] as const,
       security: [{ bearer: [] }],

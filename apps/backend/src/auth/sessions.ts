@@ -1,6 +1,7 @@
 // Users and sessions: sign-up, sign-in, sign-out, and turning a bearer token back into a user.
 import { randomUUID } from 'node:crypto';
 import { TOKEN_TTL_SECONDS, TokenError, type TokenService } from '@todo/auth';
+import type { SignInRequest, SignUpRequest } from '@todo/contracts';
 import { ApiError } from '@todo/service-kit';
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../db/schema';
@@ -52,7 +53,7 @@ export class AuthService {
   }
 
   /** `address` is the client's throttling bucket (see client-address.ts). */
-  async signUp(input: { email: string; password: string; display_name?: string; timezone?: string }, address: string) {
+  async signUp(input: SignUpRequest, address: string) {
     const email = input.email.trim().toLowerCase();
     await this.throttle.beforeSignUp(address);
     const weakness = passwordWeakness(input.password, [email, input.display_name]);
@@ -86,7 +87,7 @@ export class AuthService {
    * Same answer, status and work (one hash) whether the email is unknown or the password wrong; throttled per
    * account and per `address` before any hashing.
    */
-  async signIn(input: { email: string; password: string }, address: string) {
+  async signIn(input: SignInRequest, address: string) {
     const email = input.email.trim().toLowerCase();
     await this.throttle.beforeSignIn(email, address);
     const user = await this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();

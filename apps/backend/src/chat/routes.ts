@@ -1,7 +1,8 @@
-// /api/chat: one turn of the conversation (idempotent by the client's message id), and the conversation so far.
+// The chat, mounted at CHAT_PATH: one turn of the conversation (idempotent by the client's message id), and the
+// conversation so far.
 import { createHash, randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { idempotencyKey, multiLineText } from '@todo/contracts';
+import { ChatRequestSchema, ChatResponseSchema, type ConversationView, idempotencyKey } from '@todo/contracts';
 import { ApiError } from '@todo/service-kit';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
@@ -12,41 +13,14 @@ import type { ChatAgent } from './agent';
 import type { ConversationStore } from './conversations';
 import type { ChatTurns, TurnRecord } from './turns';
 
-const ChatRequest = z
-  .object({
-    conversation_id: z.uuid().optional().describe('Continue this conversation; omit to start one'),
-    message: multiLineText().trim().min(1, 'say something').max(2000),
-    client_message_id: idempotencyKey()
-      .optional()
-      .describe('A new id per message, the same on a retry: a retried turn answers what the first one did'),
-  })
-  .strict()
-  .openapi('ChatRequest');
+// the contracts' schemas, made anew from their shapes: one made before @hono/zod-openapi extends zod has no .openapi
+const ChatRequest = z.object(ChatRequestSchema.shape).strict().openapi('ChatRequest');
 const ChatHeaders = z.object({
   'idempotency-key': idempotencyKey()
     .optional()
     .openapi({ param: { name: 'idempotency-key', in: 'header' }, example: '0b6f7a52-5d3e-4c1f-9a55-1f2f7f1c9e10' }),
 });
-const ToolCall = z.object({
-  name: z.string(),
-  arguments: z.record(z.string(), z.unknown()),
-  ok: z.boolean(),
-  result: z.string(),
-});
-const ChatResponse = z
-  .object({
-    conversation_id: z.string(),
-    reply: z.string(),
-    tool_calls: z.array(ToolCall),
-    agent: z.enum(['offline', 'openai']),
-    conversation_saved: z
-      .boolean()
-      .describe(
-        'false: what the reply says was done, but the conversation could not be stored just now; sending the same ' +
-          'message with the same id stores it',
-      ),
-  })
-  .openapi('ChatResponse');
+const ChatResponse = z.object(ChatResponseSchema.shape).openapi('ChatResponse');
 const error = { description: 'Error: { error: { code, message, details? } }' };
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
 
@@ -189,7 +163,10 @@ export function chatRoutes(
       // conversation ids are UUIDs: anything else is no conversation, and never reaches the state store's key
       if (!z.uuid().safeParse(id).success) throw new ApiError(404, 'CONVERSATION_NOT_FOUND', 'conversation not found');
       const conversation = await conversations.get(c.var.user.id, id);
-      return c.json({ conversation_id: conversation.id, messages: conversation.messages }, 200);
+      return c.json(
+        { conversation_id: conversation.id, messages: conversation.messages } satisfies ConversationView,
+        200,
+      );
     },
   );
   return app;

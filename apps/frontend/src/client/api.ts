@@ -1,5 +1,6 @@
 // Calls to /api with the bearer token; errors carry the server's code and message.
 import type { ApiErrorBody, FieldIssue } from '@todo/contracts';
+import { SIGN_IN_PATH } from '@todo/contracts/src/routes';
 
 export class ApiFailure extends Error {
   constructor(
@@ -46,7 +47,7 @@ export async function api<T = any>(
   const text = await res.text();
   const json = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
-    if (res.status === 401 && path !== '/api/auth/sign-in') window.dispatchEvent(new Event('signed-out'));
+    if (res.status === 401 && path !== SIGN_IN_PATH) window.dispatchEvent(new Event('signed-out'));
     const error = (json as Partial<ApiErrorBody> | undefined)?.error;
     throw new ApiFailure(
       res.status,

@@ -1,5 +1,6 @@
 // Sign in and sign up.
-import type { SignedIn } from '@todo/contracts';
+import type { SignedIn, SignUpRequest } from '@todo/contracts';
+import { SIGN_IN_PATH, SIGN_UP_PATH } from '@todo/contracts/src/routes';
 import { ApiFailure, api, session } from './api';
 import { h, replace } from './dom';
 import { humanIssue } from './field-errors';
@@ -58,10 +59,10 @@ export function renderAuth(root: HTMLElement, onSignedIn: () => void, notice = '
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       typedEmail = email.value;
-      const body: Record<string, string> = { email: email.value, password: password.value };
+      const body: SignUpRequest = { email: email.value, password: password.value };
       if (mode === 'up') body.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
       try {
-        const res = await api<SignedIn>(mode === 'in' ? '/api/auth/sign-in' : '/api/auth/sign-up', { body });
+        const res = await api<SignedIn>(mode === 'in' ? SIGN_IN_PATH : SIGN_UP_PATH, { body });
         session.token = res.token;
         onSignedIn();
       } catch (err) {

@@ -1,5 +1,7 @@
 // The assistant beside the list: what it did shows up in the list at once (and in every other tab via the feed);
 // the conversation comes back after a reload, and on a phone a button keeps it one tap away.
+import type { ChatRequest, ChatResponse, ConversationView } from '@todo/contracts';
+import { CHAT_PATH, CONVERSATION_PATH, pathFor } from '@todo/contracts/src/routes';
 import { ApiFailure, api } from './api';
 import { h, replace } from './dom';
 
@@ -11,21 +13,6 @@ const GREETING =
 const RETRYABLE = new Set([0, 502, 503, 504]);
 const RETRY_DELAYS_MS = [500, 1500];
 
-interface Turn {
-  message: string;
-  conversation_id?: string;
-  client_message_id: string;
-}
-interface StoredConversation {
-  messages: { role: 'user' | 'assistant'; content: string }[];
-}
-interface TurnAnswer {
-  conversation_id: string;
-  reply: string;
-  tool_calls: { ok: boolean }[];
-  conversation_saved: boolean;
-}
-
 /** crypto.randomUUID exists only in secure contexts (https, localhost); a plain-http cluster address is not one. */
 const newMessageId = () =>
   typeof crypto.randomUUID === 'function'
@@ -33,10 +20,10 @@ const newMessageId = () =>
     : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** One turn, retried a couple of times with the same message id when the answer was lost on the way. */
-async function sendTurn(turn: Turn): Promise<TurnAnswer> {
+async function sendTurn(turn: ChatRequest): Promise<ChatResponse> {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await api<TurnAnswer>('/api/chat', { body: turn });
+      return await api<ChatResponse>(CHAT_PATH, { body: turn });
     } catch (err) {
       const delay = RETRY_DELAYS_MS[attempt];
       if (!(err instanceof ApiFailure) || !RETRYABLE.has(err.status) || delay === undefined) throw err;
@@ -73,7 +60,7 @@ export function renderChat(root: HTMLElement, onActed: () => void): void {
     send,
   );
   /** Sends one message; its id stays the same on every retry, so the assistant acts once however often it is sent. */
-  const deliver = async (turn: Turn) => {
+  const deliver = async (turn: ChatRequest) => {
     send.disabled = true;
     try {
       const res = await sendTurn(turn);
@@ -148,7 +135,7 @@ async function restore(
   }
   send.disabled = true;
   try {
-    const conversation = await api<StoredConversation>(`/api/chat/${encodeURIComponent(id)}`);
+    const conversation = await api<ConversationView>(pathFor(CONVERSATION_PATH, { id }));
     if (conversation.messages.length === 0) say('assistant', GREETING);
     for (const message of conversation.messages) say(message.role, message.content);
     log.scrollTop = log.scrollHeight;

@@ -1,5 +1,6 @@
 // The notification inbox: reminders listed with an unread count, marked read when the person opens the list.
 import type { NotificationPage } from '@todo/contracts';
+import { NOTIFICATIONS_PATH, pathFor, READ_NOTIFICATION_PATH } from '@todo/contracts/src/routes';
 import { api } from './api';
 import { formatWhen, h, replace } from './dom';
 import { NOTIFICATION_ARRIVED } from './notify';
@@ -26,7 +27,7 @@ export function inbox(): HTMLElement {
     button.setAttribute('aria-label', unread ? `Notifications, ${unread} unread` : 'Notifications');
   };
   const load = async () => {
-    const page = await api<NotificationPage>('/api/notifications?limit=50');
+    const page = await api<NotificationPage>(`${NOTIFICATIONS_PATH}?limit=50`);
     showCount(page.unread);
     return page.items;
   };
@@ -56,7 +57,7 @@ export function inbox(): HTMLElement {
     // seen: the ones shown are marked read, one by one, so a reminder that arrives meanwhile stays unread
     const unseen = items.filter((n) => !n.read_at);
     await Promise.all(
-      unseen.map((n) => api(`/api/notifications/${n.id}/read`, { method: 'POST' }).catch(() => undefined)),
+      unseen.map((n) => api(pathFor(READ_NOTIFICATION_PATH, { id: n.id }), { method: 'POST' }).catch(() => undefined)),
     );
     if (unseen.length) await load();
   };

@@ -1,7 +1,8 @@
 // Boot: signed out -> the sign-in form; signed in -> tasks and assistant side by side, kept live by the feed.
 // A sign-in that ends elsewhere (another tab, the server) brings every tab back to the form, saying so.
 import type { CurrentUser, NotificationView } from '@todo/contracts';
-import { CURRENT_USER_PATH } from '@todo/contracts/src/routes';
+import { CURRENT_USER_PATH, SIGN_OUT_PATH } from '@todo/contracts/src/routes';
+import { STREAM_EVENTS } from '@todo/contracts/src/stream';
 import { api, session, TOKEN_KEY } from './api';
 import { renderAuth } from './auth';
 import { renderChat } from './chat';
@@ -44,7 +45,7 @@ async function signedIn(): Promise<void> {
         class: 'link',
         id: 'sign-out',
         onclick: async () => {
-          await api('/api/auth/sign-out', { method: 'POST' }).catch(() => undefined);
+          await api(SIGN_OUT_PATH, { method: 'POST' }).catch(() => undefined);
           // removing the token tells the other tabs (a storage event); the server closes their streams too
           signedOut();
         },
@@ -61,8 +62,8 @@ async function signedIn(): Promise<void> {
   askNotificationPermission();
   closeFeed = openFeed(
     (event, data) => {
-      if (event === 'task-update') list.refreshSoon();
-      if (event === 'notification') {
+      if (event === STREAM_EVENTS.taskUpdate) list.refreshSoon();
+      if (event === STREAM_EVENTS.notification) {
         const n = data as NotificationView;
         remind(`Reminder: ${n.title}`, n.due_at ? `due ${new Date(n.due_at).toLocaleString()}` : 'now');
       }

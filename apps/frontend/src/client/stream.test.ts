@@ -1,5 +1,5 @@
 // The live feed's parsing: what the spec allows on the wire (multi-line data, CRLF, any chunking) arrives whole.
-import { SESSION_ENDED_STREAM_EVENT } from '@todo/contracts';
+import { STREAM_EVENTS } from '@todo/contracts';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { openFeed, serverSentEvents } from './stream';
 
@@ -16,7 +16,7 @@ const LINES = [
   'event: ready',
   'data: {"user_id":"u1"}',
   '',
-  `event: ${SESSION_ENDED_STREAM_EVENT}`,
+  `event: ${STREAM_EVENTS.sessionEnded}`,
   'data: {"code":"SIGNED_OUT"}',
   '',
   '',
@@ -24,7 +24,7 @@ const LINES = [
 const EXPECTED: EventSourceMessage[] = [
   { id: '7', event: 'task.updated', data: '{\n  "id": "t1",\n  "title": "Café ☕"\n}' },
   { id: undefined, event: 'ready', data: '{"user_id":"u1"}' },
-  { id: undefined, event: SESSION_ENDED_STREAM_EVENT, data: '{"code":"SIGNED_OUT"}' },
+  { id: undefined, event: STREAM_EVENTS.sessionEnded, data: '{"code":"SIGNED_OUT"}' },
 ];
 const wire = (newline: string) => new TextEncoder().encode(LINES.join(newline));
 

@@ -1,6 +1,7 @@
 // The live feed (server-sent events over fetch, so the bearer token goes in a header), resumed with Last-Event-ID.
 // Its end with a session-ended event (or a 401 on reconnecting) means the sign-in ended: no reconnecting then.
-import { SESSION_ENDED_STREAM_EVENT } from '@todo/contracts/src/sessions';
+import { STREAM_PATH } from '@todo/contracts/src/routes';
+import { STREAM_EVENTS } from '@todo/contracts/src/stream';
 import { type EventSourceMessage, EventSourceParserStream } from 'eventsource-parser/stream';
 import { session } from './api';
 
@@ -24,7 +25,7 @@ export function openFeed(
       try {
         const headers: Record<string, string> = { authorization: `Bearer ${session.token ?? ''}` };
         if (lastId) headers['last-event-id'] = lastId;
-        const res = await fetch('/api/stream', { headers, signal: controller.signal });
+        const res = await fetch(STREAM_PATH, { headers, signal: controller.signal });
         if (res.status === 401) {
           stopped = true;
           onState(false);
@@ -38,7 +39,7 @@ export function openFeed(
           const { value: message, done } = await reader.read();
           if (done) break;
           if (message.id) lastId = message.id;
-          if (message.event === SESSION_ENDED_STREAM_EVENT) {
+          if (message.event === STREAM_EVENTS.sessionEnded) {
             stopped = true;
             onState(false);
             onSessionEnded();

@@ -1,6 +1,7 @@
 // Create or edit a task in a dialog: title, notes, due date and time, reminder, recurrence, tags, priority. An edit
 // sends only what the person changed, with If-Match: a change made meanwhile elsewhere is shown, never overwritten.
 import type { FieldIssue, TaskSnapshot } from '@todo/contracts';
+import { pathFor, TASK_PATH, TASKS_PATH } from '@todo/contracts/src/routes';
 import { TASK_CHANGED, taskEtag } from '@todo/contracts/src/task-version';
 import { ApiFailure, api } from './api';
 import { displayZone, formatWhen, fromLocalInput, h, replace, toLocalInput } from './dom';
@@ -261,7 +262,7 @@ export function openTaskForm(task: TaskSnapshot | undefined, onSaved: (task: Tas
     const fingerprint = JSON.stringify(body);
     if (fingerprint !== lastCreate.fingerprint) lastCreate = { fingerprint, key: randomKey() };
     try {
-      const saved = await api<TaskSnapshot>(task ? `/api/tasks/${task.id}` : '/api/tasks', {
+      const saved = await api<TaskSnapshot>(task ? pathFor(TASK_PATH, { id: task.id }) : TASKS_PATH, {
         method: task ? 'PATCH' : 'POST',
         body,
         headers: base ? { 'if-match': taskEtag(base.version) } : { 'idempotency-key': lastCreate.key },

@@ -1,7 +1,14 @@
 // The task list: search, filters, sort, every task reachable (more on scroll), overdue as it happens, and the
 // actions on each task (sent with If-Match, so a change made elsewhere is never overwritten).
-import type { CurrentUser, TaskPage, TaskSnapshot } from '@todo/contracts';
-import { CURRENT_USER_PATH } from '@todo/contracts/src/routes';
+import type { AccountChangeRequest, CurrentUser, TaskPage, TaskSnapshot } from '@todo/contracts';
+import {
+  COMPLETE_TASK_PATH,
+  CURRENT_USER_PATH,
+  pathFor,
+  REOPEN_TASK_PATH,
+  TASK_PATH,
+  TASKS_PATH,
+} from '@todo/contracts/src/routes';
 import { TASK_CHANGED, taskEtag } from '@todo/contracts/src/task-version';
 import { ApiFailure, api } from './api';
 import { displayZone, formatWhen, h, replace, setDisplayZone } from './dom';
@@ -176,10 +183,8 @@ export class TaskList {
     picker.value = displayZone();
     picker.addEventListener('change', async () => {
       try {
-        const me = await api<CurrentUser>(CURRENT_USER_PATH, {
-          method: 'PATCH',
-          body: { timezone: picker.value },
-        });
+        const change: AccountChangeRequest = { timezone: picker.value };
+        const me = await api<CurrentUser>(CURRENT_USER_PATH, { method: 'PATCH', body: change });
         setDisplayZone(me.timezone);
         toast(`Times are now in ${me.timezone}`);
         this.renderZone();
@@ -250,7 +255,7 @@ export class TaskList {
       do {
         const params = this.query();
         if (cursor) params.set('cursor', cursor);
-        page = await api<TaskPage>(`/api/tasks?${params}`);
+        page = await api<TaskPage>(`${TASKS_PATH}?${params}`);
         items.push(...page.items);
         cursor = page.next_cursor;
       } while (cursor && items.length < want);
@@ -267,7 +272,7 @@ export class TaskList {
       if (editing) {
         const shown = items.find((t) => t.id === editing);
         if (shown) taskChangedElsewhere(shown);
-        else void api<TaskSnapshot>(`/api/tasks/${editing}`).then(taskChangedElsewhere, () => undefined);
+        else void api<TaskSnapshot>(pathFor(TASK_PATH, { id: editing })).then(taskChangedElsewhere, () => undefined);
       }
     } catch (err) {
       if (generation !== this.generation) return;
@@ -290,7 +295,7 @@ export class TaskList {
     try {
       const params = this.query();
       params.set('cursor', this.cursor);
-      const page = await api<TaskPage>(`/api/tasks?${params}`);
+      const page = await api<TaskPage>(`${TASKS_PATH}?${params}`);
       if (generation !== this.generation) return;
       const known = new Set(this.items.map((t) => t.id));
       this.items.push(...page.items.filter((t) => !known.has(t.id)));
@@ -385,7 +390,10 @@ export class TaskList {
         'aria-label': done ? `Reopen ${task.title}` : `Complete ${task.title}`,
         onchange: () =>
           act(done ? `Reopened "${task.title}"` : `Completed "${task.title}"`, () =>
-            api(`/api/tasks/${task.id}/${done ? 'reopen' : 'complete'}`, { method: 'POST', headers: ifMatch }),
+            api(pathFor(done ? REOPEN_TASK_PATH : COMPLETE_TASK_PATH, { id: task.id }), {
+              method: 'POST',
+              headers: ifMatch,
+            }),
           ),
       }),
       h(
@@ -429,7 +437,9 @@ export class TaskList {
           'aria-label': `Delete ${task.title}`,
           onclick: () =>
             confirm(`Delete "${task.title}"?`) &&
-            act(`Deleted "${task.title}"`, () => api(`/api/tasks/${task.id}`, { method: 'DELETE', headers: ifMatch })),
+            act(`Deleted "${task.title}"`, () =>
+              api(pathFor(TASK_PATH, { id: task.id }), { method: 'DELETE', headers: ifMatch }),
+            ),
         },
         'Delete',
       ),

@@ -1,4 +1,5 @@
 // notification-service's tables: notifications, the audit log, and the per-user event feed behind the streams.
+import type { STREAM_EVENTS, StreamEvent } from '@todo/contracts';
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -33,8 +34,8 @@ export interface UserEventsTable {
   id: Generated<string>;
   event_id: string;
   user_id: string;
-  /** session-ended entries close that session's streams (payload: the session-ended update). */
-  kind: 'notification' | 'task-update' | 'session-ended';
+  /** The stream event it is sent as; session-ended entries close that session's streams (payload: the update). */
+  kind: Exclude<StreamEvent, typeof STREAM_EVENTS.ready>;
   payload: Json;
   created_at: DefaultTimestamp;
 }
