@@ -150,6 +150,11 @@ async function main() {
     const sid = JSON.parse(Buffer.from(account.token.split('.')[1] as string, 'base64url').toString()).sid as string;
     const raw = await startBaseline(bundles.databaseUrl, sid, account.user.id);
     try {
+      // both sides warmed first, as the whole-system runs above were (their 2,000 creates): the JIT, the pools and
+      // the caches of a process that just started are not what a running service has
+      for (const url of [`${bundleApi}/api/tasks`, `http://127.0.0.1:${raw.port}/tasks`]) {
+        await load(url, { method: 'POST', body: create, token: account.token, connections: CONNECTIONS });
+      }
       for (const connections of [CONNECTIONS, 4]) {
         const init = { method: 'POST' as const, body: create, token: account.token, connections };
         requestPath.push(
