@@ -6,10 +6,8 @@ import {
   APP_IDS,
   type AppId,
   CURRENT_USER_PATH,
-  jobTriggerPath,
   NEXT_OCCURRENCE_ROUTE,
-  reminderJobName,
-  subscriptionRoute,
+  sidecarOnlyRoutes,
   TOPICS,
 } from '@todo/contracts';
 import type { LocalSystem } from '@todo/testkit';
@@ -136,7 +134,7 @@ export async function checkAccess(
     [
       APP_IDS.backend,
       'POST',
-      jobTriggerPath(reminderJobName(victim.taskIds[0] as string)),
+      sidecarOnlyRoutes(victim.taskIds[0] as string).jobTrigger,
       { task_id: victim.taskIds[0], remind_at: new Date().toISOString() },
     ],
     [
@@ -167,8 +165,9 @@ export async function checkAccess(
   // is refused by the frontend itself (a NOT_FOUND, or a 400 from its parser), not by a later layer: the allow-list
   // never forwards them.
   const climb = figures('paths climbing out of /api through the frontend → the frontend refuses, never forwarded');
-  const target = jobTriggerPath(reminderJobName(victim.taskIds[0] as string)).slice(1);
-  const next = NEXT_OCCURRENCE_ROUTE.path.slice(1);
+  const only = sidecarOnlyRoutes(victim.taskIds[0] as string);
+  const target = only.jobTrigger.slice(1);
+  const next = only.nextOccurrence.slice(1);
   const climbs = [
     `/api/../${target}`,
     `/api/%2e%2e/${target}`,
@@ -182,7 +181,7 @@ export async function checkAccess(
   // URL parser downstream), mixed and double encodings, overlong UTF-8 dots; aimed at the job route, the
   // notification-service's subscription routes, the next-occurrence route and the sidecar's own API
   const escapes = ['.%09.', '.%0a.', '.%0d.', '.%00.', '.%0A.', '%2e.', '.%2e', '%252e%252e', '%c0%ae%c0%ae', '.%20.'];
-  const subscriptions = [TOPICS.reminders, TOPICS.taskEvents].map((topic) => subscriptionRoute(topic).slice(1));
+  const subscriptions = [TOPICS.reminders, TOPICS.taskEvents].map((topic) => only.subscriptions[topic].slice(1));
   const aims = [target, next, ...subscriptions, 'v1.0/metadata'];
   for (const dots of escapes) {
     for (const aim of aims) {

@@ -1,14 +1,7 @@
 // The forwarding edge: what the browser gets when the sidecar, or the app behind it, cannot be reached.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  CLIENT_ADDRESS_HEADER,
-  jobTriggerPath,
-  NEXT_OCCURRENCE_ROUTE,
-  reminderJobName,
-  subscriptionRoute,
-  TOPICS,
-} from '@todo/contracts';
+import { CLIENT_ADDRESS_HEADER, sidecarOnlyRoutes, TOPICS } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
 import { startApp } from '@todo/service-kit';
 import pino from 'pino';
@@ -64,20 +57,21 @@ it('forwards only the browser API, by the path it validated, and never a path th
     } as unknown as Dapr,
     assets: { script: asset, styles: asset },
   });
+  const { jobTrigger, nextOccurrence, subscriptions } = sidecarOnlyRoutes('0b6f7a52-5d3e-4c1f-9a55-1f2f7f1c9e10');
   const attacks = [
-    `/api/%2e%2e${jobTriggerPath(reminderJobName('1'))}`,
+    `/api/%2e%2e${sidecarOnlyRoutes('1').jobTrigger}`,
     '/api/..%2fjob%2freminder-1',
     '/api/tasks/..%2F..%2Fjob',
     // a dot segment with an encoded tab, LF or CR: decoded by the router, dropped by a URL parser downstream
-    `/api/.%09.${jobTriggerPath(reminderJobName('0b6f7a52-5d3e-4c1f-9a55-1f2f7f1c9e10'))}`,
-    `/api/notifications/.%09./.%09.${subscriptionRoute(TOPICS.reminders)}`,
+    `/api/.%09.${jobTrigger}`,
+    `/api/notifications/.%09./.%09.${subscriptions[TOPICS.reminders]}`,
     '/api/.%09./.%09./.%09./.%09./.%09./v1.0/metadata',
     '/api/.%0a./job/x',
     '/api/.%0d./job/x',
     '/api/.%00./job/x',
     '/api/%252e%252e/job/x',
     '/api/tasks/%2e%09%2e/complete',
-    `/api${NEXT_OCCURRENCE_ROUTE.path}`,
+    `/api${nextOccurrence}`,
   ];
   for (const path of attacks) {
     for (const method of ['GET', 'POST']) {

@@ -9,6 +9,7 @@ export * from './notifications';
 export * from './ports';
 export * from './routes';
 export * from './sessions';
+export * from './sidecar-only';
 export * from './stream';
 export * from './subscriptions';
 export * from './task';
