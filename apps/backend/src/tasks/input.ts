@@ -39,7 +39,7 @@ const when = (what: string) =>
   isoDateTime.nullable().describe(`${what}: RFC 3339 with an offset, e.g. 2030-01-31T18:00:00+01:00 (null clears it)`);
 
 /** A task's fields as callers send them; the REST bodies and the MCP tools' inputs are made of these. */
-export const TASK_FIELDS = {
+const fields = {
   title: singleLineText({ trim: true })
     .min(1, 'a task needs a title')
     .max(TITLE_MAX)
@@ -61,7 +61,6 @@ export const TASK_FIELDS = {
     .describe('daily, weekly, weekdays, monthly, or an RRULE such as FREQ=WEEKLY;BYDAY=MO (null stops repeating)'),
   timezone: timeZone,
 };
-const fields = TASK_FIELDS;
 
 /** A task's id, as REST paths and tool inputs name it. */
 export const taskId = z.string().min(1).describe('The id of the task (from list_tasks or add_task)');
@@ -118,7 +117,7 @@ const csv = <T extends z.ZodType<unknown, string>>(item: T, separator: RegExp = 
     .pipe(z.array(item).min(1));
 
 /** The list's filters and order, as typed values (a tool's input); the query string below spells the same ones. */
-const FILTER_FIELDS = {
+const filters = {
   q: singleLineText({ trim: true }).max(200).describe('Words to search for in title, tags and description'),
   status: z.enum(['open', 'completed', 'all']).describe('Without it: open and completed'),
   priority: z.array(z.enum(PRIORITIES)).min(1),
@@ -134,7 +133,6 @@ const FILTER_FIELDS = {
   order: z.enum(['asc', 'desc']),
   limit: z.number().int().min(1).max(100),
 };
-const filters = FILTER_FIELDS;
 
 export const ListTasksQuerySchema = z
   .object({
@@ -161,6 +159,7 @@ export const ListTasksQuerySchema = z
   })
   .strict()
   .openapi('ListTasksQuery');
+export type ListTasksQuery = z.infer<typeof ListTasksQuerySchema>;
 
 /** The same filters with their JSON types (arrays, a boolean, a number), for callers that are not a query string. */
 export const TaskFiltersSchema = z
@@ -179,7 +178,6 @@ export const TaskFiltersSchema = z
     limit: filters.limit.default(20),
   })
   .strict();
-export type ListTasksQuery = z.infer<typeof ListTasksQuerySchema>;
 
 /** The checks that need the task's other fields: run on the merged result of a create or an update. */
 export function crossFieldIssues(task: {
