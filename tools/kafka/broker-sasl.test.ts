@@ -3,8 +3,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@todo/testkit';
 import { kafkaMissing } from './availability';
-import { freePort, type KafkaBroker, startKafka, TOOL_OPTS } from './broker';
+import { type KafkaBroker, startKafka, TOOL_OPTS } from './broker';
 import { KAFKA_LIB } from './fetch';
 
 const missing = () => kafkaMissing({ tls: true });
@@ -21,7 +22,7 @@ describeIfKafka('the local broker with a SASL_SSL listener (SCRAM-SHA-512)', () 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'kafka-sasl-test-'));
     broker = await startKafka({
-      ...{ port: await freePort(), dataDir, topics: ['sasl-probe'] },
+      ...{ port: await freePort(), controllerPort: await freePort(), dataDir, topics: ['sasl-probe'] },
       sasl: { port: await freePort(), users: [user], mechanism: 'SCRAM-SHA-512' },
     });
   }, 90_000);

@@ -5,8 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deadLetterTopic, TOPICS } from '@todo/contracts';
+import { freePort } from '@todo/testkit';
 import { kafkaMissing } from './availability';
-import { freePort, type KafkaBroker, SYSTEM_TOPICS, startKafka, TOOL_OPTS } from './broker';
+import { type KafkaBroker, SYSTEM_TOPICS, startKafka, TOOL_OPTS } from './broker';
 import { KAFKA_LIB } from './fetch';
 
 const missing = () => kafkaMissing();
@@ -30,7 +31,10 @@ describeIfKafka('a local KRaft Kafka broker from the Maven Central jars', () => 
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'kafka-test-'));
-    broker = await startKafka({ port: await freePort(), dataDir, topics: SYSTEM_TOPICS, log: (l) => lines.push(l) });
+    broker = await startKafka({
+      ...{ port: await freePort(), controllerPort: await freePort(), dataDir, topics: SYSTEM_TOPICS },
+      log: (l) => lines.push(l),
+    });
   }, 90_000);
 
   afterAll(async () => {

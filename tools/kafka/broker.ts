@@ -12,7 +12,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { deadLetterTopic, TOPICS, type Topic } from '@todo/contracts';
 import { dieWithParent } from '../die-with-parent';
@@ -30,7 +30,7 @@ export interface SaslOptions {
 
 export interface KafkaOptions {
   port: number;
-  controllerPort?: number;
+  controllerPort: number;
   dataDir: string;
   /** Created (if missing) before startKafka resolves: a name takes `partitions`, or give its own count. */
   topics: (string | { name: string; partitions: number })[];
@@ -74,19 +74,6 @@ const running = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 const classpath = (lib: string): string => `${lib}/*`;
 
@@ -268,7 +255,7 @@ export async function startKafka(options: KafkaOptions): Promise<KafkaBroker> {
   if (!existsSync(lib) || !readdirSync(lib).some((f) => f.startsWith('kafka_2.13-'))) {
     throw new Error(`no Kafka jars in ${lib}: run \`node --import tsx tools/kafka/fetch.ts\` first`);
   }
-  const controllerPort = options.controllerPort ?? (await freePort());
+  const { controllerPort } = options;
   const logDir = join(options.dataDir, 'logs');
   const config = join(options.dataDir, 'server.properties');
   mkdirSync(options.dataDir, { recursive: true });

@@ -9,6 +9,7 @@ import { ALL_APP_IDS, type AppId, SECRET } from '@todo/contracts';
 import type { Runtime } from '@todo/local-sidecar';
 import { deployedRuntime } from './deployed';
 import { eventually, freePort, freshDatabase, runtimeFor, sidecarUrl, systemResources } from './index';
+import { releasePort } from './port-claims';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -113,6 +114,7 @@ export class BundleSystem {
     );
     await this.runtime?.stop();
     await this.db?.drop();
+    for (const port of [...this.ports.values(), ...this.metricsPorts.values()]) releasePort(port);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

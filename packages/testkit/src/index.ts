@@ -2,13 +2,13 @@
 // Used only by tests (a dev dependency of the workspaces).
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { createServer } from 'node:net';
 import { serve } from '@hono/node-server';
 import { COMPONENTS } from '@todo/contracts';
 import { type Resources, Runtime } from '@todo/local-sidecar';
 import { Hono } from 'hono';
 import pg from 'pg';
 import pino from 'pino';
+import { freePortIn } from './port-in';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -135,15 +135,12 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5_0
   }
 }
 
-/** A port nothing listens on right now. */
-export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * A port nothing listens on right now, claimed for this process until `releasePort` (or its exit). Picked from
+ * 19000-22999: below Linux's ephemeral range (32768-60999), so no outgoing connection can take it between the pick and
+ * the listen (a port from `listen(0)` could be, and was), and apart from every port a system at a test offset opens.
+ */
+export const freePort = () => freePortIn(19_000, 22_999);
 
 /** A secretstores.local.file component reading `file` (multi-valued, as the local kubernetes-secrets store). */
 export const secretFileComponent = (name: string, file: string) => ({
@@ -161,7 +158,7 @@ export const secretFileComponent = (name: string, file: string) => ({
 export { BundleSystem } from './bundle-system';
 export { type DeployedRuntime, deployedRuntime } from './deployed';
 export { LocalSystem, type LocalSystemOptions, type SidecarKind, sidecarKind } from './local-system';
-export { freePortIn } from './port-in';
+export { freePortIn, releasePort } from './port-in';
 export { apiRoutesOf } from './routes';
 export { claimPortOffset, type PortClaim, systemPorts } from './system-ports';
 

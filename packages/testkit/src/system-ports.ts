@@ -1,15 +1,11 @@
 // A port offset for a whole system (`npm start` with TODO_PORT_OFFSET) found at run time: every port it opens is free
 // now and claimed by this process, so suites side by side, and a developer's own `npm start`, never meet on a port.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRunFile } from '@todo/local-sidecar';
 import { daprdPorts, kafkaPorts, schedulerPorts, sentryPorts } from '../../local-runtime/src/daprd/ports';
+import { bindable, claimPort, releasePort } from './port-claims';
 
 const RUN_FILE = join(__dirname, '..', '..', '..', 'dapr.yaml');
-/** One file per port a system of a test holds, naming the pid that claimed it: seen by every process on the machine. */
-const CLAIMS = join(tmpdir(), 'todo-chatbot-port-claims');
 /** Whole hundreds as ports.ts expects, up to where the real engines' ports would reach Linux's ephemeral range (32768);
  * 0 is `npm start`'s own. */
 const OFFSETS = Array.from({ length: 96 }, (_, i) => (i + 1) * 100);
@@ -50,68 +46,20 @@ export interface PortClaim {
   release(): void;
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-/** Claims one port for this process; a claim left by a process that has died is taken over. */
-function claim(port: number): boolean {
-  const file = join(CLAIMS, String(port));
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    let owner = 0;
-    try {
-      owner = Number(readFileSync(file, 'utf8'));
-    } catch {
-      continue; // released meanwhile: try again
-    }
-    // 0: being written right now
-    if (!owner || alive(owner)) return false;
-    rmSync(file, { force: true });
-  }
-  return false;
-}
-
-const bindable = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-
-const held = new Set<() => void>();
-// a test process that ends without stopping its system leaves no claim behind (a killed one is taken over later)
-process.once('exit', () => {
-  for (const release of held) release();
-});
-
 /** A random offset whose ports (`portsAt(offset)`) are all unclaimed and free, claimed for this process. */
 export async function claimPortOffset(portsAt: (offset: number) => number[]): Promise<PortClaim> {
-  mkdirSync(CLAIMS, { recursive: true });
   const offsets = OFFSETS.map((offset) => ({ offset, order: Math.random() })).sort((a, b) => a.order - b.order);
   for (const { offset } of offsets) {
     const claimed: number[] = [];
     const release = () => {
-      for (const port of claimed) rmSync(join(CLAIMS, String(port)), { force: true });
-      held.delete(release);
+      for (const port of claimed) releasePort(port);
     };
-    held.add(release);
     const ports = portsAt(offset);
     if (ports.some((port) => BAD_PORTS.has(port))) {
       release();
       continue;
     }
-    const claimedAll = ports.every((port) => claim(port) && claimed.push(port) > 0);
+    const claimedAll = ports.every((port) => claimPort(port) && claimed.push(port) > 0);
     if (claimedAll && (await Promise.all(ports.map(bindable))).every(Boolean)) return { offset, release };
     release();
   }
