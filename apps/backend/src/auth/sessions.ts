@@ -4,6 +4,7 @@ import { TOKEN_TTL_SECONDS, TokenError, type TokenService } from '@todo/auth';
 import type { SignInRequest, SignUpRequest } from '@todo/contracts';
 import { ApiError } from '@todo/service-kit';
 import type { Kysely } from 'kysely';
+import { precompiled } from '../db/precompiled';
 import type { Database, UserRow } from '../db/schema';
 import { sessionEndedRow, writeOutbox } from '../outbox/outbox';
 import { passwordWeakness } from './password-policy';
@@ -24,6 +25,24 @@ export const publicUser = (user: UserRow) => ({
   display_name: user.display_name,
   timezone: user.timezone,
 });
+
+/** The session behind a token, with its user: read on every request, so compiled once (db/precompiled.ts). */
+const sessionLookup = precompiled(
+  (db: Kysely<Database>, { sessionId, userId }: { sessionId: string; userId: string }) =>
+    db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select([
+        'users.id',
+        'users.email',
+        'users.display_name',
+        'users.timezone',
+        'sessions.revoked_at',
+        'sessions.expires_at',
+      ])
+      .where('sessions.id', '=', sessionId)
+      .where('sessions.user_id', '=', userId),
+);
 
 // a fixed hash to compare against when the email is unknown, so both paths take the same time
 let decoyHash: Promise<string> | undefined;
@@ -129,20 +148,8 @@ export class AuthService {
       if (error instanceof TokenError) throw new ApiError(401, error.code, error.message);
       throw error;
     }
-    const row = await this.db
-      .selectFrom('sessions')
-      .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select([
-        'users.id',
-        'users.email',
-        'users.display_name',
-        'users.timezone',
-        'sessions.revoked_at',
-        'sessions.expires_at',
-      ])
-      .where('sessions.id', '=', claims.sessionId)
-      .where('sessions.user_id', '=', claims.userId)
-      .executeTakeFirst();
+    const { rows } = await sessionLookup(this.db, { sessionId: claims.sessionId, userId: claims.userId });
+    const row = rows[0];
     if (!row || row.revoked_at || new Date(row.expires_at) < new Date()) {
       throw new ApiError(401, 'SESSION_ENDED', 'this sign-in has ended: sign in again');
     }

@@ -21,13 +21,28 @@ import type { Database, OutboxTable } from '../db/schema';
 type Tx = Transaction<Database> | Kysely<Database>;
 type OutboxRow = Insertable<OutboxTable>;
 
+/** Every column an outbox row is written with (the rest take their defaults: seq, created_at, attempts…). */
+export const OUTBOX_COLUMNS = [
+  'id',
+  'kind',
+  'topic',
+  'event_type',
+  'partition_key',
+  'payload',
+  'published_at',
+  'last_error',
+  'traceparent',
+] as const satisfies readonly (keyof OutboxRow)[];
+/** An outbox row as this module writes it: every column of OUTBOX_COLUMNS, no other. */
+export type NewOutboxRow = { [K in (typeof OUTBOX_COLUMNS)[number]]: OutboxRow[K] };
+
 function outboxRow(
   kind: OutboxRow['kind'],
   topic: string | null,
   eventType: string | null,
   partitionKey: string,
   payload: unknown,
-): OutboxRow {
+): NewOutboxRow {
   return {
     id: randomUUID(),
     kind,
@@ -48,7 +63,7 @@ export async function writeOutbox(tx: Tx, rows: OutboxRow[]): Promise<void> {
 }
 
 /** A task event on task-events and the matching update on task-updates. */
-export function taskChangeRows(type: TaskEventType, task: TaskSnapshot, now: Date): OutboxRow[] {
+export function taskChangeRows(type: TaskEventType, task: TaskSnapshot, now: Date): NewOutboxRow[] {
   const timestamp = now.toISOString();
   const event: TaskEvent = { event_type: type, task_id: task.id, task_data: task, user_id: task.user_id, timestamp };
   const update: TaskUpdate =
@@ -62,7 +77,7 @@ export function taskChangeRows(type: TaskEventType, task: TaskSnapshot, now: Dat
 }
 
 /** A sign-in ended: notification-service closes that session's open streams. */
-export function sessionEndedRow(userId: string, sessionId: string, now: Date): OutboxRow {
+export function sessionEndedRow(userId: string, sessionId: string, now: Date): NewOutboxRow {
   const update: SessionEndedUpdate = {
     op: SESSION_ENDED_OP,
     session_id: sessionId,
@@ -72,12 +87,12 @@ export function sessionEndedRow(userId: string, sessionId: string, now: Date): O
   return outboxRow('publish', TOPICS.taskUpdates, CLOUD_EVENT_TYPES.sessionEnded, sessionId, update);
 }
 
-export function reminderRow(reminder: ReminderEvent): OutboxRow {
+export function reminderRow(reminder: ReminderEvent): NewOutboxRow {
   return outboxRow('publish', TOPICS.reminders, CLOUD_EVENT_TYPES.reminder, reminder.task_id, reminder);
 }
 
 /** Schedule (a time) or delete (null) job reminder-<taskId>. */
-export function reminderJobRow(taskId: string, remindAt: string | null): OutboxRow {
+export function reminderJobRow(taskId: string, remindAt: string | null): NewOutboxRow {
   const name = reminderJobName(taskId);
   if (remindAt === null) return outboxRow('job.delete', null, null, taskId, { name });
   const data: ReminderJobData = { task_id: taskId, remind_at: remindAt };

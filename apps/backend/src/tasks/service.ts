@@ -11,9 +11,10 @@ import type {
 } from '@todo/contracts';
 import { ApiError, notFound } from '@todo/service-kit';
 import { minutesBeforeOnWall } from '@todo/zoned-time';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { type Database, TASK_COLUMNS, type TaskRow } from '../db/schema';
 import { reminderJobRow, reminderRow, taskChangeRows, writeOutbox } from '../outbox/outbox';
+import { insertTask, insertTaskWithKey } from './create-statements';
 import { type CreateTaskInput, crossFieldIssues, type ListTasksQuery, type UpdateTaskInput } from './input';
 import { checkVersion, type ExpectedVersion } from './preconditions';
 import { listTasks } from './query';
@@ -32,9 +33,6 @@ export interface CreateKey {
   key: string;
   requestHash: string;
 }
-
-/** How long a create key answers with the task it made. */
-const CREATE_KEY_TTL = '24 hours';
 
 /** The reminder job to schedule (a time), delete (null), or leave alone (undefined) after a change. */
 function reminderJobChange(before: TaskRow | null, after: TaskRow | null): string | null | undefined {
@@ -161,12 +159,8 @@ export class TaskService {
    * snapshot of the row as written here, which is what the INSERT stores (no column of a snapshot is computed in SQL).
    */
   private async insertWithOutbox(row: TaskRow): Promise<TaskSnapshot> {
-    const { priority_rank: _generated, ...values } = row;
-    await this.db
-      .with('task', (db) => db.insertInto('tasks').values(values).returning('id'))
-      .insertInto('outbox')
-      .values(this.outboxRows('created', null, row))
-      .execute();
+    const { priority_rank: _generated, ...task } = row;
+    await insertTask(this.db, { task, events: this.outboxRows('created', null, row) });
     if (!this.db.isTransaction) this.afterCommit();
     return toSnapshot(row);
   }
@@ -179,63 +173,18 @@ export class TaskService {
    * key, in a second statement: this one's snapshot is older than the commit it waited for.
    */
   private async insertWithKey(row: TaskRow, key: CreateKey): Promise<TaskSnapshot & { replayed?: true }> {
-    const { priority_rank: _generated, ...values } = row;
+    const { priority_rank: _generated, ...task } = row;
     const snapshot = toSnapshot(row);
-    const expired = sql<Date>`now() - ${CREATE_KEY_TTL}::interval`;
-    const events = this.outboxRows('created', null, row);
-    const eventColumns = Object.keys(events[0] ?? {}) as (keyof (typeof events)[number])[];
-    const created = await this.db
-      .with('expired', (db) =>
-        db
-          .deleteFrom('task_create_keys')
-          .where('user_id', '=', row.user_id)
-          .where('key', '<>', key.key)
-          .where('created_at', '<', expired),
-      )
-      .with('claim', (db) =>
-        db
-          .insertInto('task_create_keys')
-          .values({ user_id: row.user_id, key: key.key, request_hash: key.requestHash, task: JSON.stringify(snapshot) })
-          .onConflict((oc) =>
-            oc
-              .columns(['user_id', 'key'])
-              .doUpdateSet((eb) => ({
-                request_hash: eb.ref('excluded.request_hash'),
-                task: eb.ref('excluded.task'),
-                created_at: eb.ref('excluded.created_at'),
-              }))
-              .where('task_create_keys.created_at', '<', expired),
-          )
-          .returning('key'),
-      )
-      .with('task', (db) =>
-        db
-          .insertInto('tasks')
-          .columns(Object.keys(values) as (keyof typeof values)[])
-          .expression((eb) =>
-            eb.selectFrom('claim').select(Object.entries(values).map(([column, value]) => eb.val(value).as(column))),
-          )
-          .returning('id'),
-      )
-      .with('events', (db) =>
-        db
-          .insertInto('outbox')
-          .columns(eventColumns)
-          .expression((eb) =>
-            eb
-              .selectFrom([
-                'task',
-                // the rows typed by the table's own row type; payload is JSON inside the JSON
-                sql`jsonb_populate_recordset(null::outbox, ${JSON.stringify(
-                  events.map((event) => ({ ...event, payload: JSON.parse(event.payload) })),
-                )})`.as('r'),
-              ])
-              .select(eventColumns.map((column) => sql.ref(`r.${column}`).as(column))),
-          ),
-      )
-      .selectFrom('task')
-      .select('id')
-      .executeTakeFirst();
+    const events = this.outboxRows('created', null, row).map((event) => ({
+      ...event,
+      payload: JSON.parse(event.payload as string),
+    }));
+    const { rows } = await insertTaskWithKey(this.db, {
+      task,
+      claim: { user_id: row.user_id, key: key.key, request_hash: key.requestHash, task: JSON.stringify(snapshot) },
+      events: JSON.stringify(events),
+    });
+    const created = rows[0];
     if (created) {
       if (!this.db.isTransaction) this.afterCommit();
       return snapshot;
