@@ -57,7 +57,11 @@ async function main() {
       await system.startApp(
         id,
         id === APP_IDS.backend
-          ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${OUT}`], env: { OUTBOX_RELAY: PROFILE_RELAY } }
+          ? {
+              // the profile is written from the heap at exit: room for it above the deployed cap (128 MB)
+              nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${OUT}`, '--max-old-space-size=512'],
+              env: { OUTBOX_RELAY: PROFILE_RELAY },
+            }
           : {},
       );
     }

@@ -4,6 +4,7 @@ import type { Dapr } from '@todo/dapr';
 import { Kysely, type Migration, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { PreparingClient } from './prepared';
 import { type AppSecrets, loadSecrets } from './secrets';
 
 export function openDatabase<DB>(
@@ -11,7 +12,7 @@ export function openDatabase<DB>(
   logger: Logger,
   max = 10,
 ): { db: Kysely<DB>; pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString, max });
+  const pool = new pg.Pool({ connectionString, max, Client: PreparingClient });
   pool.on('error', (err) => logger.error({ err: { message: err.message } }, 'idle database connection failed'));
   // a connection that breaks while checked out (Postgres restarted mid-transaction) emits 'error' on its client, and
   // pg-pool listens only while it is idle: without this the process dies of an unhandled 'error' event. The query in

@@ -1,6 +1,8 @@
 // Statements on the hot path, compiled once per shape. Kysely builds and compiles the query the first time with a
 // marker in place of each value; later runs put their values where the markers landed among the parameters, so a
-// request pays neither the query tree nor the SQL text again (together about a tenth of a create's CPU).
+// request pays neither the query tree nor the SQL text again (together about a tenth of a create's CPU), and Postgres
+// parses and plans it once per connection (service-kit's prepareStatement).
+import { prepareStatement } from '@todo/service-kit';
 import { type Compilable, type CompiledQuery, createQueryId, type Kysely, type QueryResult } from 'kysely';
 
 /** What a statement takes: named rows (plain objects), lists of rows, or single values. */
@@ -70,6 +72,7 @@ export function precompiled<DB, A extends object, R>(build: (db: Kysely<DB>, arg
     const placed = new Set(slots.flatMap((s) => ('value' in s ? [s.value] : [])));
     const unplaced = values.findIndex((_, index) => !placed.has(index));
     if (unplaced >= 0) throw new Error(`precompiled statement does not place value ${unplaced} as a parameter`);
+    prepareStatement(compiled.sql);
     return { sql: compiled.sql, query: compiled.query, slots };
   }
 
