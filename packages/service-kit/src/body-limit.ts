@@ -12,7 +12,7 @@ import getRawBody from 'raw-body';
  */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-type Fetch = (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>;
+export type Fetch = (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>;
 
 const utf8 = new TextDecoder(); // as Request.text() decodes: replacement characters, a leading BOM dropped
 

@@ -1,4 +1,5 @@
-// Start an app on its port and stop it cleanly on SIGTERM/SIGINT: no new connections, in-flight finished, pools closed.
+// Start an app on its port and stop it cleanly on SIGTERM/SIGINT: no new connections, in-flight requests finished (their
+// handlers too, when the client has left), then pools closed.
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { type AppId, LOCAL_PORTS } from '@todo/contracts';
@@ -6,6 +7,7 @@ import type { Dapr } from '@todo/dapr';
 import type { Logger } from 'pino';
 import { limitBodies } from './body-limit';
 import { answerClientErrors } from './client-errors';
+import { trackInFlight } from './in-flight';
 import { listenHost } from './listen-host';
 import { serveMetrics } from './metrics';
 
@@ -62,9 +64,11 @@ export async function startApp(options: ServeOptions): Promise<RunningApp> {
   const metrics = options.metricsPort === undefined ? undefined : await serveMetrics(options.metricsPort);
   if (metrics) options.logger.info({ port: metrics.port }, 'metrics on /metrics');
   const closers = [...(options.onClose ?? []), ...(metrics ? [() => metrics.stop()] : [])];
+  const handlers = trackInFlight(limitBodies(options.app.fetch));
+  const drainMs = options.drainMs ?? 10_000;
   return new Promise((resolve) => {
     const server = serve(
-      { fetch: limitBodies(options.app.fetch), port: options.port, hostname: options.hostname ?? listenHost() },
+      { fetch: handlers.fetch, port: options.port, hostname: options.hostname ?? listenHost() },
       (info) => {
         answerClientErrors(server as Server);
         options.logger.info({ port: info.port }, 'listening');
@@ -72,7 +76,11 @@ export async function startApp(options: ServeOptions): Promise<RunningApp> {
         const stop = () => {
           stopping ??= (async () => {
             options.logger.info('stopping: draining in-flight requests');
-            await closeServer(server as Server, options.drainMs ?? 10_000);
+            const started = Date.now();
+            await closeServer(server as Server, drainMs);
+            if (!(await handlers.settled(Math.max(0, drainMs - (Date.now() - started))))) {
+              options.logger.warn('stopping with requests still running: the drain time is over');
+            }
             for (const close of closers) await close();
             options.logger.info('stopped');
           })();

@@ -97,6 +97,42 @@ describe('graceful stop', () => {
     await stopped;
     expect(order).toEqual(['request finished', 'pool closed']);
   });
+
+  it('waits for the handler of a client that left before closing what it uses', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    let arrived!: () => void;
+    const handling = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const app = new Hono().get('/slow', async (c) => {
+      arrived();
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      order.push('handler finished');
+      return c.text('done');
+    });
+    const running = await startApp({
+      app,
+      port: 0,
+      hostname: '127.0.0.1',
+      logger: pino({ level: 'silent' }),
+      onClose: [() => void order.push('pool closed')],
+    });
+    const client = new AbortController();
+    const left = fetch(`http://127.0.0.1:${running.port}/slow`, { signal: client.signal }).catch(() => 'left');
+    await handling;
+    client.abort();
+    await expect(left).resolves.toBe('left');
+    const stopped = running.stop();
+    // the connection is gone, so the server has closed; the handler still runs and nothing is closed under it
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(order).toEqual([]);
+    release();
+    await stopped;
+    expect(order).toEqual(['handler finished', 'pool closed']);
+  });
 });
 
 describe('error answers', () => {
