@@ -1,4 +1,5 @@
 // What every benchmark measures with: autocannon runs, percentiles, process memory, a table row.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
@@ -17,7 +18,14 @@ export const percentile = (values: number[], p: number) => {
 
 export async function load(
   url: string,
-  init: { method?: 'GET' | 'POST'; body?: string; token: string; connections?: number },
+  init: {
+    method?: 'GET' | 'POST';
+    body?: string;
+    token: string;
+    connections?: number;
+    /** A fresh Idempotency-Key on every request, as the browser sends its creates. */
+    keyed?: boolean;
+  },
 ) {
   const result = await autocannon({
     url,
@@ -26,6 +34,16 @@ export async function load(
     headers: { authorization: `Bearer ${init.token}`, 'content-type': 'application/json' },
     connections: init.connections ?? CONNECTIONS,
     duration: DURATION,
+    ...(init.keyed && {
+      requests: [
+        {
+          setupRequest: (request: autocannon.Request) => ({
+            ...request,
+            headers: { ...request.headers, 'idempotency-key': randomUUID() },
+          }),
+        },
+      ],
+    }),
   });
   const bad = result.non2xx + result.errors + result.timeouts;
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bad };

@@ -57,6 +57,12 @@ async function main() {
       await load(base('/tasks'), { method: 'POST', body: create, token, connections }),
     );
   }
+  // the browser sends every create with an Idempotency-Key: the key's claim is part of the same statement
+  await compare(
+    'create task with an Idempotency-Key (backend)',
+    await load(api(APP_IDS.backend, '/api/tasks'), { method: 'POST', body: create, token, keyed: true }),
+    await load(base('/tasks'), { method: 'POST', body: create, token, keyed: true }),
+  );
   await compare(
     'list, filtered (backend)',
     await load(api(APP_IDS.backend, '/api/tasks?status=open&priority=high,medium&sort=due&limit=50'), { token }),
