@@ -112,3 +112,43 @@ test('a builder that computes from a value instead of placing it is refused on i
   );
   await expect(computes(db, { title: 'x' })).rejects.toThrow(/does not place value 0/);
 });
+
+test.each([
+  [
+    'null after `is`',
+    precompiled((d: Kysely<Database>, { at }: { at: Date | null }) =>
+      d.selectFrom('tasks').select('id').where('remind_at', 'is', at),
+    ),
+    { at: null },
+  ],
+  [
+    'an array after `in`',
+    precompiled((d: Kysely<Database>, { ids }: { ids: string[] }) =>
+      d.selectFrom('tasks').select('id').where('id', 'in', ids),
+    ),
+    { ids: ['a', 'b'] },
+  ],
+  [
+    'undefined in a row',
+    precompiled((d: Kysely<Database>, { task: row }: { task: Partial<TaskValues> }) =>
+      d.insertInto('tasks').values(row as TaskValues),
+    ),
+    { task: { ...task(), description: undefined } },
+  ],
+])('a value kysely writes into the SQL (%s) is refused, not sent wrong', async (_, statement, args) => {
+  // biome-ignore lint/suspicious/noExplicitAny: each row's statement takes its own args
+  await expect((statement as any)(db, args)).rejects.toThrow(/change the SQL kysely builds/);
+});
+
+test('a value of another kind gets a statement of its own', async () => {
+  const due = precompiled((d: Kysely<Database>, { at }: { at: Date | null }) =>
+    d.selectFrom('tasks').select('id').where('due_at', '=', at),
+  );
+  const at = new Date(Date.UTC(2030, 0, 1));
+  expect(await sentBy(() => due(db, { at }))).toEqual(
+    await sentBy(() => db.selectFrom('tasks').select('id').where('due_at', '=', at).execute()),
+  );
+  expect(await sentBy(() => due(db, { at: null }))).toEqual(
+    await sentBy(() => db.selectFrom('tasks').select('id').where('due_at', '=', null).execute()),
+  );
+});

@@ -1,7 +1,7 @@
 // Statements on the hot path, compiled once per shape. Kysely builds and compiles the query the first time with a
 // marker in place of each value; later runs put their values where the markers landed among the parameters, so a
 // request pays neither the query tree nor the SQL text again (together about a tenth of a create's CPU), and Postgres
-// parses and plans it once per connection (service-kit's prepareStatement).
+// parses it once per connection (service-kit's prepareStatement).
 import { prepareStatement } from '@todo/service-kit';
 import { type Compilable, type CompiledQuery, createQueryId, type Kysely, type QueryResult } from 'kysely';
 
@@ -22,8 +22,10 @@ const isRow = (value: unknown): value is Record<string, unknown> =>
 function walk(args: Args, mark: boolean) {
   const values: unknown[] = [];
   const shape: string[] = [];
+  let kinds = '';
   const put = (value: unknown) => {
     values.push(value);
+    kinds += kindOf(value);
     return mark ? new Marker(values.length - 1) : undefined;
   };
   const row = (r: Record<string, unknown>) => {
@@ -47,7 +49,21 @@ function walk(args: Args, mark: boolean) {
       copy[name] = put(part);
     }
   }
-  return { key: shape.join(';'), values, copy };
+  return { key: `${shape.join(';')}|${kinds}`, values, copy };
+}
+
+/**
+ * What kysely may treat differently (undefined leaves a column out, null and booleans are inlined after `is`, an array
+ * becomes a list after `in`, an expression is SQL): part of the shape, so each kind gets its own compiled statement.
+ */
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'u';
+  if (value === null) return 'n';
+  if (typeof value === 'boolean') return 'b';
+  if (Array.isArray(value)) return 'a';
+  if (value instanceof Date) return 'd';
+  if (typeof value === 'object' || typeof value === 'function') return 'x';
+  return 's';
 }
 
 interface Template {
@@ -60,7 +76,8 @@ interface Template {
 /**
  * A statement built by `build` from `args`, compiled on its first run with each shape of args and then only filled.
  * `build` must place the values it is given into the query and nothing else: it may read which rows and columns
- * there are, never branch on or compute from a value (a value it does not place is refused on the first compile).
+ * there are, never branch on or compute from a value. The first compile of each shape refuses a value it does not
+ * place, and values that would make kysely write other SQL than the markers do.
  */
 export function precompiled<DB, A extends object, R>(build: (db: Kysely<DB>, args: A) => Compilable<R>) {
   const templates = new Map<string, Template>();
@@ -72,6 +89,12 @@ export function precompiled<DB, A extends object, R>(build: (db: Kysely<DB>, arg
     const placed = new Set(slots.flatMap((s) => ('value' in s ? [s.value] : [])));
     const unplaced = values.findIndex((_, index) => !placed.has(index));
     if (unplaced >= 0) throw new Error(`precompiled statement does not place value ${unplaced} as a parameter`);
+    // the values themselves must give the same SQL: a kind kysely writes into the text is refused, not mis-sent
+    if (build(db, args).compile().sql !== compiled.sql) {
+      throw new Error(
+        'precompiled statement: its values change the SQL kysely builds (undefined, null or a boolean after `is`, an array after `in`, an expression); place plain values only',
+      );
+    }
     prepareStatement(compiled.sql);
     return { sql: compiled.sql, query: compiled.query, slots };
   }
