@@ -71,34 +71,8 @@ describe('logger', () => {
 });
 
 describe('graceful stop', () => {
-  it('finishes an in-flight request, refuses new ones, then closes resources', async () => {
-    const order: string[] = [];
-    let release!: () => void;
-    const app = new Hono().get('/slow', async (c) => {
-      await new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      order.push('request finished');
-      return c.text('done');
-    });
-    const running = await startApp({
-      app,
-      port: 0,
-      hostname: '127.0.0.1',
-      logger: pino({ level: 'silent' }),
-      onClose: [() => void order.push('pool closed')],
-    });
-    const inFlight = fetch(`http://127.0.0.1:${running.port}/slow`).then((r) => r.text());
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const stopped = running.stop();
-    await expect(fetch(`http://127.0.0.1:${running.port}/slow`)).rejects.toThrow();
-    release();
-    await expect(inFlight).resolves.toBe('done');
-    await stopped;
-    expect(order).toEqual(['request finished', 'pool closed']);
-  });
-
-  it('waits for the handler of a client that left before closing what it uses', async () => {
+  /** An app whose /slow waits for `release()`; `arrived` resolves once a request is in its handler. */
+  async function slowApp() {
     const order: string[] = [];
     let release!: () => void;
     let arrived!: () => void;
@@ -120,8 +94,25 @@ describe('graceful stop', () => {
       logger: pino({ level: 'silent' }),
       onClose: [() => void order.push('pool closed')],
     });
+    return { order, running, handling, release: () => release(), url: `http://127.0.0.1:${running.port}/slow` };
+  }
+
+  it('finishes an in-flight request, refuses new ones, then closes resources', async () => {
+    const { order, running, handling, release, url } = await slowApp();
+    const inFlight = fetch(url).then((r) => r.text());
+    await handling;
+    const stopped = running.stop();
+    await expect(fetch(url)).rejects.toThrow();
+    release();
+    await expect(inFlight).resolves.toBe('done');
+    await stopped;
+    expect(order).toEqual(['handler finished', 'pool closed']);
+  });
+
+  it('waits for the handler of a client that left before closing what it uses', async () => {
+    const { order, running, handling, release, url } = await slowApp();
     const client = new AbortController();
-    const left = fetch(`http://127.0.0.1:${running.port}/slow`, { signal: client.signal }).catch(() => 'left');
+    const left = fetch(url, { signal: client.signal }).catch(() => 'left');
     await handling;
     client.abort();
     await expect(left).resolves.toBe('left');
