@@ -10,7 +10,8 @@ import { kafkaJarsPresent } from '../../../tools/kafka/fetch';
 import { daprdListenFlags } from '../../local-runtime/src/daprd/flags';
 import { daprdConfiguration } from '../../local-runtime/src/daprd/name-resolution';
 import { schedulerCommandOn } from '../../local-runtime/src/daprd/scheduler';
-import { freePortIn, releasePort } from './port-in';
+import { releasePort } from './port-claims';
+import { freePortIn } from './port-in';
 
 const READY_TIMEOUT_MS = 60_000;
 const alive = new Set<ChildProcess>();

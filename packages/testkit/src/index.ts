@@ -158,7 +158,8 @@ export const secretFileComponent = (name: string, file: string) => ({
 export { BundleSystem } from './bundle-system';
 export { type DeployedRuntime, deployedRuntime } from './deployed';
 export { LocalSystem, type LocalSystemOptions, type SidecarKind, sidecarKind } from './local-system';
-export { freePortIn, releasePort } from './port-in';
+export { releasePort } from './port-claims';
+export { freePortIn } from './port-in';
 export { apiRoutesOf } from './routes';
 export { claimPortOffset, type PortClaim, systemPorts } from './system-ports';
 

@@ -12,5 +12,3 @@ export async function freePortIn(from: number, to: number): Promise<number> {
   }
   throw new Error(`no free port in ${from}-${to}`);
 }
-
-export { releasePort };
