@@ -13,6 +13,7 @@ export * from './sidecar-only';
 export * from './stream';
 export * from './subscriptions';
 export * from './task';
+export * from './task-total';
 export * from './task-version';
 export * from './text';
 export * from './users';

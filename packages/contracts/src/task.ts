@@ -1,5 +1,6 @@
 // The task as every event carries it: what a consumer or a browser needs without asking the backend.
 import { z } from 'zod';
+import { TASK_TOTAL_CAP } from './task-total';
 
 export const PRIORITIES = ['high', 'medium', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -38,10 +39,16 @@ export const TaskSnapshotSchema = z.object({
 });
 export type TaskSnapshot = z.infer<typeof TaskSnapshotSchema>;
 
-/** GET /api/tasks: one page of the list, the cursor of the next (null on the last), and how many match in all. */
+/**
+ * GET /api/tasks: one page of the list, the cursor of the next (null on the last), and how many match in all, counted
+ * up to TASK_TOTAL_CAP.
+ */
 export const TaskPageSchema = z.object({
   items: z.array(TaskSnapshotSchema),
   next_cursor: z.string().nullable(),
-  total: z.number().int(),
+  /** How many match in all, or TASK_TOTAL_CAP when more do. */
+  total: z.number().int().nonnegative().max(TASK_TOTAL_CAP),
+  /** False when more than `total` match: the count stopped at TASK_TOTAL_CAP ("1,000+"). */
+  total_exact: z.boolean(),
 });
 export type TaskPage = z.infer<typeof TaskPageSchema>;

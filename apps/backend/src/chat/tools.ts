@@ -1,7 +1,7 @@
 // The task tools, defined once: each tool's input is made of the REST API's own fields (tasks/input.ts), so a tool
 // accepts exactly what the API accepts and its schema is validated once, by the MCP server (mcp-server.ts), which
 // hands `run` the parsed value. What a tool does is the same TaskService call as the REST route's.
-import type { TaskSnapshot } from '@todo/contracts';
+import { type TaskSnapshot, totalText } from '@todo/contracts';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema';
@@ -52,7 +52,7 @@ export const TOOLS = {
     input: TaskFiltersSchema,
     async run(ctx, query) {
       const page = await ctx.tasks.list(ctx.user.id, query);
-      return { summary: `${page.total} task${page.total === 1 ? '' : 's'} found.`, data: page };
+      return { summary: `${totalText(page)} task${page.total === 1 ? '' : 's'} found.`, data: page };
     },
   }),
   update_task: tool({

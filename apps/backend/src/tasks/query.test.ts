@@ -1,5 +1,6 @@
 // The search goes through one index per user (migration 0011) and must find and rank exactly what the plain test on
 // every row found: the tsvector prefix, the substring and word_similarity() >= 0.5, here as the reference query.
+import { TASK_TOTAL_CAP } from '@todo/contracts';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../db/schema';
@@ -12,6 +13,9 @@ let database: Awaited<ReturnType<typeof migratedDatabase>>;
 let db: Kysely<Database>;
 const owner = { id: '00000000-0000-4000-8000-000000000002', timezone: 'UTC' };
 const other = { id: '00000000-0000-4000-8000-000000000003', timezone: 'UTC' };
+/** More tasks than a page counts: TASK_TOTAL_CAP of high priority, one of low. */
+const crowd = { id: '00000000-0000-4000-8000-000000000004', timezone: 'UTC' };
+const ranked = { id: '00000000-0000-4000-8000-000000000005', timezone: 'UTC' };
 
 // inflections the stemmer changes (dying → die, skies → sky, studies → studi), parts of words, stop words, numbers
 const WORDS = [
@@ -74,8 +78,20 @@ beforeAll(async () => {
   db = database.db;
   await db
     .insertInto('users')
-    .values([owner, other].map((u, i) => ({ ...u, email: `${i}@example.com`, password_hash: 'x', display_name: null })))
+    .values(
+      [owner, other, crowd, ranked].map((u, i) => ({
+        ...u,
+        email: `${i}@example.com`,
+        password_hash: 'x',
+        display_name: null,
+      })),
+    )
     .execute();
+  // in bulk, as the scale bench does: the count's cap is the subject, not the create
+  await sql`insert into tasks (id, user_id, title, status, priority, timezone, created_at, updated_at, version)
+    select gen_random_uuid(), ${crowd.id}, 'bulk task ' || g, 'open', case when g < ${TASK_TOTAL_CAP} then 'high' else 'low' end,
+      'UTC', now() - g * interval '1 second', now(), 1
+    from generate_series(0, ${TASK_TOTAL_CAP}) g`.execute(db);
   const service = new TaskService(db);
   const word = (i: number) => WORDS[i % WORDS.length] as string;
   for (let i = 0; i < 120; i++) {
@@ -102,13 +118,18 @@ async function reference(q: string): Promise<{ ids: string[]; total: number }> {
   const { rows } = await sql<{ id: string }>`
     select id from tasks where user_id = ${owner.id} and ${sql.join(matches, sql` and `)}
     order by search @@ ${tsquery} desc, ts_rank(search, ${tsquery}) desc,
-      word_similarity(${words.join(' ')}, search_text) desc, created_at desc, id`.execute(db);
+      search @@ to_tsquery('english', ${words.join(' & ')}) desc,
+      case when not search @@ ${tsquery} then word_similarity(${words.join(' ')}, search_text) end desc,
+      created_at desc, id`.execute(db);
   return { ids: rows.map((r) => r.id), total: rows.length };
 }
 
 test.each(QUERIES)('q=%s finds and ranks what the test on every row finds', async (q) => {
   const page = await listTasks(db, owner.id, ListTasksQuerySchema.parse({ q, limit: '100' }));
-  expect({ ids: page.items.map((t) => t.id), total: page.total }).toEqual(await reference(q));
+  expect({ ids: page.items.map((t) => t.id), total: page.total, exact: page.total_exact }).toEqual({
+    ...(await reference(q)),
+    exact: true,
+  });
 });
 
 test('the stems, parts of words and typos that the reference finds are there to find', async () => {
@@ -137,4 +158,44 @@ test("the typo threshold is set for the search's transaction only, or for the ca
   } finally {
     await one.destroy();
   }
+});
+
+describe('a page counts its matches up to TASK_TOTAL_CAP', () => {
+  const list = (query: Record<string, string>) => listTasks(db, crowd.id, ListTasksQuerySchema.parse(query));
+
+  test('more than the cap: total is the cap, and not exact', async () => {
+    const queries: Record<string, string>[] = [{}, { q: 'bulk' }, { q: 'bulx' }, { sort: 'priority' }];
+    for (const query of queries) {
+      const page = await list(query);
+      expect({ query, total: page.total, exact: page.total_exact }).toEqual({
+        query,
+        total: TASK_TOTAL_CAP,
+        exact: false,
+      });
+    }
+  });
+
+  test('the cap itself, and fewer, are exact', async () => {
+    expect(await list({ priority: 'high', limit: '1' })).toMatchObject({ total: TASK_TOTAL_CAP, total_exact: true });
+    expect(await list({ priority: 'low' })).toMatchObject({ total: 1, total_exact: true });
+  });
+
+  test('the cursor still reaches every task past the cap', async () => {
+    const seen = new Set<string>();
+    let cursor: string | null = null;
+    do {
+      const page = await list({ limit: '100', ...(cursor ? { cursor } : {}) });
+      for (const task of page.items) seen.add(task.id);
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen.size).toBe(TASK_TOTAL_CAP + 1);
+  });
+});
+
+test('a search ranks the word itself above words it only begins, whatever their age', async () => {
+  const service = new TaskService(db);
+  for (const title of ['Fix the dent', 'Call the dentist', 'Dentures cleaning'])
+    await service.create(ranked, { title, priority: 'medium', tags: [] });
+  const page = await listTasks(db, ranked.id, ListTasksQuerySchema.parse({ q: 'dent' }));
+  expect(page.items.map((t) => t.title)).toEqual(['Fix the dent', 'Dentures cleaning', 'Call the dentist']);
 });

@@ -9,6 +9,7 @@ import {
   TASK_PATH,
   TASKS_PATH,
 } from '@todo/contracts/src/routes';
+import { totalText } from '@todo/contracts/src/task-total';
 import { TASK_CHANGED, taskEtag } from '@todo/contracts/src/task-version';
 import { ApiFailure, api } from './api';
 import { displayZone, formatWhen, h, replace, setDisplayZone } from './dom';
@@ -49,7 +50,7 @@ export class TaskList {
   private observer?: IntersectionObserver;
   private items: TaskSnapshot[] = [];
   private cursor: string | null = null;
-  private total = 0;
+  private total: Pick<TaskPage, 'total' | 'total_exact'> = { total: 0, total_exact: true };
   private loadingMore = false;
   /** Grows on every refresh: a page that answers after a newer refresh started is dropped. */
   private generation = 0;
@@ -262,7 +263,7 @@ export class TaskList {
       if (generation !== this.generation) return;
       this.items = items;
       this.cursor = cursor;
-      this.total = page.total;
+      this.total = { total: page.total, total_exact: page.total_exact };
       this.renderItems(
         f.q || f.priority || f.tag || f.due
           ? 'No tasks match these filters.'
@@ -278,7 +279,7 @@ export class TaskList {
       if (generation !== this.generation) return;
       this.items = [];
       this.cursor = null;
-      this.total = 0;
+      this.total = { total: 0, total_exact: true };
       this.summary.textContent = '';
       this.more.hidden = true;
       replace(this.list, h('li', { class: 'error', role: 'alert' }, this.problem(err)));
@@ -300,7 +301,7 @@ export class TaskList {
       const known = new Set(this.items.map((t) => t.id));
       this.items.push(...page.items.filter((t) => !known.has(t.id)));
       this.cursor = page.next_cursor;
-      this.total = page.total;
+      this.total = { total: page.total, total_exact: page.total_exact };
       this.renderItems('');
     } catch (err) {
       toast(this.problem(err), 'error');
@@ -324,14 +325,15 @@ export class TaskList {
 
   private renderItems(empty: string): void {
     const shown = this.items.length;
+    const { total, total_exact: exact } = this.total;
     this.summary.textContent =
-      this.total === 0
+      total === 0
         ? ''
-        : `${this.total} task${this.total === 1 ? '' : 's'}${shown < this.total ? ` · showing ${shown}` : ''}`;
+        : `${totalText(this.total)} task${total === 1 ? '' : 's'}${shown < total || !exact ? ` · showing ${shown}` : ''}`;
     if (shown === 0) replace(this.list, h('li', { class: 'empty' }, empty));
     else replace(this.list, ...this.items.map((t) => this.item(t)));
     this.more.hidden = !this.cursor;
-    this.more.textContent = `Show more (${this.total - shown} more)`;
+    this.more.textContent = exact ? `Show more (${total - shown} more)` : 'Show more';
     // observed anew after each render: a button still in view (a page dropped for a newer refresh) loads again
     this.observer?.disconnect();
     if (this.cursor) this.observer?.observe(this.more);

@@ -1,6 +1,6 @@
 // The offline agent: decides what the person wants (intent.ts), finds the tasks they mean (targets.ts), acts only
 // through the MCP tools, asks back when it is not sure, and remembers an open question for the next turn.
-import type { TaskSnapshot } from '@todo/contracts';
+import type { TaskPage, TaskSnapshot } from '@todo/contracts';
 import type {
   AgentMemory,
   AgentTurn,
@@ -177,7 +177,7 @@ export class OfflineAgent implements ChatAgent {
         }
         const result = await call('list_tasks', { ...query, limit: 20 });
         if (!result.ok) return `I couldn't look that up: ${result.summary}`;
-        const page = result.data as { items: TaskSnapshot[]; total: number };
+        const page = result.data as TaskPage;
         if (page.items.length === 1) memory.last_task_id = page.items[0]?.id;
         const label =
           query.tags && !intent.query.tags ? `${intent.label} tagged #${intent.tagWord}`.trim() : intent.label;
@@ -255,7 +255,7 @@ export class OfflineAgent implements ChatAgent {
   private async lookup(status: 'open' | 'completed' | 'all', turn: Turn, said: string[] = []): Promise<TaskSnapshot[]> {
     const result = await turn.call('list_tasks', { status, limit: LOOKUP_LIMIT });
     if (!result.ok) return [];
-    const page = result.data as { items: TaskSnapshot[]; total: number };
+    const page = result.data as TaskPage;
     if (page.total <= page.items.length || said.length === 0) return page.items;
     const more = await turn.call('list_tasks', { status, q: said.join(' '), limit: LOOKUP_LIMIT });
     const extra = more.ok ? (more.data as { items: TaskSnapshot[] }).items : [];

@@ -50,7 +50,11 @@ export function fakeTools(): { caller: ToolCaller; calls: { name: string; args: 
               .some((tw) => tw.startsWith(w)),
           ),
         );
-        return { ok: true, summary: `${items.length} found`, data: { items, total: items.length, next_cursor: null } };
+        return {
+          ok: true,
+          summary: `${items.length} found`,
+          data: { items, total: items.length, total_exact: true, next_cursor: null },
+        };
       }
       case 'delete_task': {
         const task = find(args.task_id);

@@ -1,5 +1,7 @@
-// How the offline agent words a repeat rule: rrule's toText, with a week's days listed as a person lists them.
-import { describeRule } from './replies';
+// How the offline agent words a repeat rule (rrule's toText, with a week's days listed as a person lists them) and a
+// list (its count as the page gives it: exact, or "1,000+").
+import type { TaskSnapshot } from '@todo/contracts';
+import { describeList, describeRule } from './replies';
 
 it.each([
   ['FREQ=DAILY', 'every day'],
@@ -19,4 +21,21 @@ it.each([
   ['FREQ=SECONDLY;INTERVAL=30', 'by the rule FREQ=SECONDLY;INTERVAL=30'],
 ])('describes %s as "%s"', (rule, words) => {
   expect(describeRule(rule)).toBe(words);
+});
+
+describe('a list', () => {
+  const task = (title: string) => ({ title, due_at: null, priority: 'low', status: 'open' }) as TaskSnapshot;
+  const when = () => undefined;
+
+  it('says how many more there are when the count is exact', () => {
+    const page = { items: [task('Buy milk'), task('Call mom')], total: 5, total_exact: true };
+    expect(describeList(page, '', when)).toBe('You have 5 tasks:\n• Buy milk\n• Call mom\n…and 3 more.');
+  });
+
+  it('says "1,000+" and "more" when the count stopped at the cap', () => {
+    const page = { items: [task('Buy milk')], total: 1000, total_exact: false };
+    expect(describeList(page, 'tagged #work', when)).toBe(
+      'You have 1,000+ tasks tagged #work:\n• Buy milk\n…and more.',
+    );
+  });
 });

@@ -1,5 +1,5 @@
 // What the offline agent says back: tasks, lists and repeat rules in plain words, times in the user's zone.
-import type { TaskSnapshot } from '@todo/contracts';
+import { type TaskPage, type TaskSnapshot, totalText } from '@todo/contracts';
 import { RRule } from 'rrule';
 
 export type When = (iso: string | null | undefined) => string | undefined;
@@ -29,7 +29,11 @@ export function describeAdded(task: TaskSnapshot, when: When): string {
   return reply;
 }
 
-export function describeList(page: { items: TaskSnapshot[]; total: number }, label: string, when: When): string {
+export function describeList(
+  page: Pick<TaskPage, 'items' | 'total' | 'total_exact'>,
+  label: string,
+  when: When,
+): string {
   const what = label ? `tasks ${label}` : 'tasks';
   if (page.items.length === 0) return `You have no ${what}.`;
   const lines = page.items.map((t) => {
@@ -42,8 +46,13 @@ export function describeList(page: { items: TaskSnapshot[]; total: number }, lab
       .join(', ');
     return `• ${t.title}${extras ? ` — ${extras}` : ''}`;
   });
-  const more = page.total > page.items.length ? `\n…and ${page.total - page.items.length} more.` : '';
-  return `You have ${page.total} ${page.total === 1 ? what.replace(/^tasks/, 'task') : what}:\n${lines.join('\n')}${more}`;
+  const more = !page.total_exact
+    ? '\n…and more.'
+    : page.total > page.items.length
+      ? `\n…and ${page.total - page.items.length} more.`
+      : '';
+  const count = totalText(page);
+  return `You have ${count} ${page.total === 1 ? what.replace(/^tasks/, 'task') : what}:\n${lines.join('\n')}${more}`;
 }
 
 export const numbered = (tasks: { title: string }[]) => tasks.map((t, i) => `${i + 1}) ${t.title}`).join(', ');

@@ -83,7 +83,7 @@ export function fakeStore(now = new Date(FIXTURE.now)): { caller: ToolCaller; ca
         return {
           ok: true,
           summary: `${items.length} found`,
-          data: { items: items.slice(0, limit), total: items.length, next_cursor: null },
+          data: { items: items.slice(0, limit), total: items.length, total_exact: true, next_cursor: null },
         };
       }
       case 'delete_task': {

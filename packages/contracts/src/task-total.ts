@@ -1,0 +1,12 @@
+// How many tasks a list or search matches: counted up to a cap, so that a user with 100 k tasks gets a page as fast
+// as a user with 100 (the count is what grew with a user's tasks; the page itself is read in index order). Zod-free:
+// the browser bundle imports it.
+
+/** A page counts its matches up to this many; past it, `total` is the cap and `total_exact` is false. */
+export const TASK_TOTAL_CAP = 1000;
+
+/** A page's count as a person reads it: "12", or "1,000+" when there are more than the cap. */
+export function totalText(page: { total: number; total_exact: boolean }): string {
+  const n = page.total.toLocaleString('en');
+  return page.total_exact ? n : `${n}+`;
+}
