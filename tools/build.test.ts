@@ -1,5 +1,7 @@
-// What the images run: each app's esbuild bundle starts from dist/ beside a (stand-in) sidecar and answers its probes.
+// What the images run: each app's esbuild bundle starts from dist/ beside a (stand-in) sidecar and answers its probes,
+// and is ASCII throughout, so that V8 holds its text one byte per character (tools/ascii-regexps.ts).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_APP_IDS } from '@todo/contracts';
 import { BundleSystem } from '@todo/testkit';
@@ -21,3 +23,10 @@ it.each([...ALL_APP_IDS])(
   },
   60_000,
 );
+
+it.each([...ALL_APP_IDS])('the %s bundle is ASCII throughout', (appId) => {
+  const text = readFileSync(join(ROOT, 'apps', appId, 'dist', 'main.js'), 'utf8');
+  const at = text.search(/[^\p{ASCII}]/u);
+  // a non-ASCII character in our own source's regular expression or tagged template: write it as \u… or an entity
+  expect(at === -1 ? 'ASCII' : text.slice(Math.max(0, at - 60), at + 20)).toBe('ASCII');
+});

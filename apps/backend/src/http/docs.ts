@@ -25,7 +25,7 @@ export function docsPage(doc: OpenApiDoc) {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${doc.info.title} — API</title>
+        <title>${doc.info.title} &mdash; API</title>
         <style>
           body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #1a1a1a; }
           table { border-collapse: collapse; width: 100%; }

@@ -1,8 +1,9 @@
 // How people type to a chat box, rewritten into the words the rest of the agent reads: misspelt command words,
 // slang and shorthand ("tmrw", "taks", "pls", "prio"), curly quotes; the user's own words (titles) keep their case.
 const FIXES: [RegExp, string | ((match: string) => string)][] = [
-  [/[‘’`´]/g, "'"],
-  [/[“”]/g, '"'],
+  // curly quotes, backtick and acute accent (as \u escapes: the bundle's text stays ASCII, see tools/ascii-regexps.ts)
+  [/[\u2018\u2019`\u00b4]/g, "'"],
+  [/[\u201c\u201d]/g, '"'],
   [/\b(?:tmrw|tmr|tmrow|tommorow|tomorow|tommorrow|tomorro|2moro|2morrow)\b/gi, 'tomorrow'],
   [/\b(?:tonite|2nite)\b/gi, 'tonight'],
   [/\b(?:tday|tdy)\b/gi, 'today'],

@@ -147,7 +147,7 @@ export function extractReminderOffset(text: string): Extracted<number> {
  * filler or the small words a date phrase leaves behind ("by", "for", ", it's due"). */
 export function cleanTitle(text: string): string {
   let t = text
-    .replace(/["“”]/g, ' ')
+    .replace(/["\u201c\u201d]/g, ' ') // straight and curly double quotes
     .replace(/(^|\s)'+|'+(?=\s|$)/g, '$1')
     .replace(/!+/g, ' ')
     .replace(/\s+/g, ' ')

@@ -77,7 +77,7 @@ const ABOUT = /\b(?:about|containing|matching|called|named|mentioning)\s+(.+?)\s
 
 const cleanQ = (q: string) =>
   q
-    .replace(/["“”?]/g, '')
+    .replace(/["\u201c\u201d?]/g, '') // straight and curly double quotes
     .replace(/^(?:the|my|a|an|all|any)\s+/i, '')
     .replace(/\s+(?:thing|task|tasks|one|stuff|todo)$/i, '')
     .trim();
