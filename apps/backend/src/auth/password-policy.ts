@@ -19,19 +19,36 @@ export const newPassword = z
 // 64 with these settings under 50 ms. Only the first 64 characters are judged, enough to tell a guessable start.
 const OPTIONS = { maxLength: 64, l33tMaxSubstitutions: 8 };
 
-let estimator: ZxcvbnFactory | undefined;
+/**
+ * How long the estimator stays after its last use. Its ranked word lists are 15 MB of heap (and of RSS) that a backend
+ * needs only for sign-ups and password changes; building them again takes about 150 ms.
+ */
+export const ESTIMATOR_IDLE_MS = 60_000;
 
-/** Why `password` is too easy to guess, or undefined when it is not. */
-export function passwordWeakness(password: string, knownToOthers: (string | null | undefined)[]): string | undefined {
-  // built on first use: the word lists take a few hundred milliseconds to rank
+let estimator: ZxcvbnFactory | undefined;
+let release: NodeJS.Timeout | undefined;
+
+/** Whether the estimator is built (it is dropped ESTIMATOR_IDLE_MS after its last use). */
+export const estimatorBuilt = () => estimator !== undefined;
+
+function strengthEstimator(): ZxcvbnFactory {
   estimator ??= new ZxcvbnFactory({
     ...OPTIONS,
     translations,
     graphs: adjacencyGraphs,
     dictionary: { ...commonWords, ...englishWords },
   });
+  clearTimeout(release);
+  release = setTimeout(() => {
+    estimator = undefined;
+  }, ESTIMATOR_IDLE_MS).unref();
+  return estimator;
+}
+
+/** Why `password` is too easy to guess, or undefined when it is not. */
+export function passwordWeakness(password: string, knownToOthers: (string | null | undefined)[]): string | undefined {
   const inputs = knownToOthers.flatMap((v) => (v ? [v, ...v.split(/[@.\s_+-]+/).filter((w) => w.length > 2)] : []));
-  const result = estimator.check(password, inputs);
+  const result = strengthEstimator().check(password, inputs);
   if (result.score >= MIN_PASSWORD_SCORE) return undefined;
   const why = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(' ');
   return `too easy to guess${why ? `: ${why}` : ''}`;
