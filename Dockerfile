@@ -9,11 +9,12 @@ RUN npm ci --ignore-scripts --no-audit --no-fund && npm run build
 FROM node:20.20-bookworm-slim
 ARG APP
 # Memory, for the pods' 512 MiB limit (infra/workloads/dapr-app.ts), measured by npm run bench:memory (docs/scale.md):
-# two malloc arenas instead of one per thread (libuv's pool, V8's GC helpers), V8's old space capped at 128 MB and its
-# young semi-spaces at 2 MB (a live heap is 60-85 MB under load; uncapped, V8 let garbage grow RSS past 450 MB).
+# two malloc arenas instead of one per thread (libuv's pool, V8's GC helpers), V8's old space capped at 128 MB (a live
+# heap is 60-85 MB under load; uncapped, V8 let garbage grow RSS past 450 MB) and its young semi-spaces at 8 MB: at 2 MB
+# the requests in flight outlived each scavenge and were promoted, and old-space collections ran every second.
 ENV NODE_ENV=production MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build --chown=10001:10001 /repo/apps/${APP}/dist ./dist
 USER 10001:10001
 EXPOSE 8000
-CMD ["node", "--enable-source-maps", "--max-old-space-size=128", "--max-semi-space-size=2", "dist/main.js"]
+CMD ["node", "--enable-source-maps", "--max-old-space-size=128", "--max-semi-space-size=8", "dist/main.js"]
