@@ -3,7 +3,7 @@
 // or the search) — no framework, no validation, no Dapr. What the backend does beyond this is what the ratio measures.
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { TOPICS } from '@todo/contracts';
+import { TASK_TOTAL_CAP, TOPICS } from '@todo/contracts';
 import pg from 'pg';
 import { TASK_COLUMNS } from '../apps/backend/src/db/schema';
 
@@ -139,17 +139,25 @@ export async function startBaseline(
       const counted = [...params];
       const tsquery = words.length ? `to_tsquery('english', ${param(words.map((w) => `${w}:*`).join(' & '))})` : '';
       const order = words.length
-        ? `search @@ ${tsquery} desc, ts_rank(search, ${tsquery}) desc, word_similarity(${param(words.join(' '))}, search_text) desc, created_at desc, id`
+        ? `search @@ ${tsquery} desc, ts_rank(search, ${tsquery}) desc, search @@ to_tsquery('english', ${param(words.join(' & '))}) desc, case when not search @@ ${tsquery} then word_similarity(${param(words.join(' '))}, search_text) end desc, created_at desc, id`
         : 'due_at asc nulls last, id';
       const typo = words.some((w) => w.length >= 3);
-      // as the backend does: the count beside the page, every column but the search columns
+      // as the backend does: the count (up to TASK_TOTAL_CAP and one) beside the page, every column but the search columns
       const [count, { rows }] = await Promise.all([
-        statement(`select count(*) from tasks where ${where.join(' and ')}`, counted, typo),
+        statement(
+          `select count(*) from (select 1 from tasks where ${where.join(' and ')} limit ${TASK_TOTAL_CAP + 1}) matches`,
+          counted,
+          typo,
+        ),
         statement(`select ${COLUMNS} from tasks where ${where.join(' and ')} order by ${order} limit 51`, params, typo),
       ]);
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ items: rows.slice(0, 50), total: Number(count.rows[0].count) }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          items: rows.slice(0, 50),
+          total: Math.min(Number(count.rows[0].count), TASK_TOTAL_CAP),
+          total_exact: Number(count.rows[0].count) <= TASK_TOTAL_CAP,
+        }),
+      );
     } catch (error) {
       res.writeHead(500).end(String(error));
     }
