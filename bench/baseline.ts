@@ -3,7 +3,7 @@
 // or the search) — no framework, no validation, no Dapr. What the backend does beyond this is what the ratio measures.
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { TASK_TOTAL_CAP, TOPICS } from '@todo/contracts';
+import { pageTotal, TASK_TOTAL_CAP, TOPICS } from '@todo/contracts';
 import pg from 'pg';
 import { TASK_COLUMNS } from '../apps/backend/src/db/schema';
 
@@ -154,8 +154,7 @@ export async function startBaseline(
       res.writeHead(200, { 'content-type': 'application/json' }).end(
         JSON.stringify({
           items: rows.slice(0, 50),
-          total: Math.min(Number(count.rows[0].count), TASK_TOTAL_CAP),
-          total_exact: Number(count.rows[0].count) <= TASK_TOTAL_CAP,
+          ...pageTotal(Number(count.rows[0].count)),
         }),
       );
     } catch (error) {

@@ -33,7 +33,11 @@ export function escapeRegExp(literal: string, flags: string): string {
     backslashes = 0;
     if (point <= 0xffff) out += `\\u${hex(point)}`;
     else if (unicode) out += `\\u{${point.toString(16)}}`;
-    else out += [...char.split('')].map((unit) => `\\u${hex(unit.charCodeAt(0))}`).join('');
+    else
+      out += char
+        .split('')
+        .map((unit) => `\\u${hex(unit.charCodeAt(0))}`)
+        .join('');
   }
   return out;
 }

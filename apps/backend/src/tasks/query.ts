@@ -1,6 +1,6 @@
 // Listing a user's tasks: forgiving search (whole words first, then parts of words and typos), filters, sort in
 // both directions, cursor pagination.
-import { isoDateTime, SINGLE_LINE, TASK_TOTAL_CAP, type TaskPage } from '@todo/contracts';
+import { isoDateTime, pageTotal, SINGLE_LINE, TASK_TOTAL_CAP, type TaskPage } from '@todo/contracts';
 import { ApiError } from '@todo/service-kit';
 import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { type Database, TASK_COLUMNS } from '../db/schema';
@@ -122,10 +122,7 @@ export async function listTasks(db: Kysely<Database>, userId: string, query: Lis
         )
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .executeTakeFirst(),
-    ).then((row) => {
-      const n = Number(row?.n ?? 0);
-      return { total: Math.min(n, TASK_TOTAL_CAP), total_exact: n <= TASK_TOTAL_CAP };
-    });
+    ).then((row) => pageTotal(Number(row?.n ?? 0)));
   const cursor = query.cursor ? decode(query.cursor, query.sort ?? 'due') : undefined;
 
   // relevance order (a search without an explicit sort): ranks shift as tasks change, so page by offset

@@ -9,7 +9,7 @@ import {
   TASK_PATH,
   TASKS_PATH,
 } from '@todo/contracts/src/routes';
-import { totalText } from '@todo/contracts/src/task-total';
+import { type PageTotal, totalText } from '@todo/contracts/src/task-total';
 import { TASK_CHANGED, taskEtag } from '@todo/contracts/src/task-version';
 import { ApiFailure, api } from './api';
 import { displayZone, formatWhen, h, replace, setDisplayZone } from './dom';
@@ -50,7 +50,7 @@ export class TaskList {
   private observer?: IntersectionObserver;
   private items: TaskSnapshot[] = [];
   private cursor: string | null = null;
-  private total: Pick<TaskPage, 'total' | 'total_exact'> = { total: 0, total_exact: true };
+  private total: PageTotal = { total: 0, total_exact: true };
   private loadingMore = false;
   /** Grows on every refresh: a page that answers after a newer refresh started is dropped. */
   private generation = 0;
