@@ -136,25 +136,22 @@ export async function startBaseline(
           `((search_lexemes like '% ' || (tsvector_to_array(to_tsvector('english', ${word})))[1] || '%' and search @@ to_tsquery('english', ${param(`${w}:*`)})) or search_text like ${param(`%${w}%`)}${w.length >= 3 ? ` or ${word} <% search_text` : ''})`,
         );
       }
-      const counted = [...params];
+      const filtered = where.join(' and ');
       const tsquery = words.length ? `to_tsquery('english', ${param(words.map((w) => `${w}:*`).join(' & '))})` : '';
-      const order = words.length
-        ? `search @@ ${tsquery} desc, ts_rank(search, ${tsquery}) desc, search @@ to_tsquery('english', ${param(words.join(' & '))}) desc, case when not search @@ ${tsquery} then word_similarity(${param(words.join(' '))}, search_text) end desc, created_at desc, id`
-        : 'due_at asc nulls last, id';
       const typo = words.some((w) => w.length >= 3);
-      // as the backend does: the count (up to TASK_TOTAL_CAP and one) beside the page, every column but the search columns
-      const [count, { rows }] = await Promise.all([
-        statement(
-          `select count(*) from (select 1 from tasks where ${where.join(' and ')} limit ${TASK_TOTAL_CAP + 1}) matches`,
-          counted,
-          typo,
-        ),
-        statement(`select ${COLUMNS} from tasks where ${where.join(' and ')} order by ${order} limit 51`, params, typo),
-      ]);
+      // as the backend does: one statement, the matches counted beside the page (up to TASK_TOTAL_CAP and one for a
+      // list; a ranked search reads every match anyway), every column but the search columns
+      const { rows } = await statement(
+        words.length
+          ? `select ${COLUMNS}, count(*) over () as matched from tasks where ${filtered} order by search @@ ${tsquery} desc, ts_rank(search, ${tsquery}) desc, search @@ to_tsquery('english', ${param(words.join(' & '))}) desc, case when not search @@ ${tsquery} then word_similarity(${param(words.join(' '))}, search_text) end desc, created_at desc, id limit 51`
+          : `select ${COLUMNS}, (select count(*) from (select 1 from tasks where ${filtered} limit ${TASK_TOTAL_CAP + 1}) matches) as matched from tasks where ${filtered} order by due_at asc nulls last, id limit 51`,
+        params,
+        typo,
+      );
       res.writeHead(200, { 'content-type': 'application/json' }).end(
         JSON.stringify({
-          items: rows.slice(0, 50),
-          ...pageTotal(Number(count.rows[0].count)),
+          items: rows.slice(0, 50).map(({ matched: _m, ...task }) => task),
+          ...pageTotal(Number(rows[0]?.matched ?? 0)),
         }),
       );
     } catch (error) {

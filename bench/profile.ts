@@ -1,5 +1,6 @@
 // `npm run bench:profile`: where the backend spends its CPU while creating tasks at 32 connections (the request path;
-// PROFILE_RELAY=on adds the relay). Runs the backend
+// PROFILE_RELAY=on adds the relay; PROFILE_SCENARIO=list profiles `npm run bench`'s filtered list of 2,000 tasks
+// instead). Runs the backend
 // bundle (as deployed) with --cpu-prof beside the stand-in, loads it with autocannon, and prints the functions and the
 // packages with the most self time. The .cpuprofile stays in test-results/ for Chrome DevTools or speedscope.
 import { execFileSync } from 'node:child_process';
@@ -15,6 +16,8 @@ const OUT = join(ROOT, 'test-results', 'profile');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** PROFILE_RELAY=on profiles the relay's work too; by default the request path alone. */
 const PROFILE_RELAY = process.env.PROFILE_RELAY === 'on' ? 'on' : 'off';
+/** PROFILE_SCENARIO=list: the filtered, sorted page of `npm run bench`; by default the create. */
+const SCENARIO = process.env.PROFILE_SCENARIO === 'list' ? 'list' : 'create';
 
 interface ProfileNode {
   id: number;
@@ -72,16 +75,39 @@ async function main() {
       body: JSON.stringify({ email: 'profile@example.com', password: 'profile password 1' }),
     });
     const { token } = (await signUp.json()) as { token: string };
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    if (SCENARIO === 'list') {
+      // the tasks `npm run bench` lists: 2,000, a third of each priority, due a minute apart
+      for (let i = 0; i < 2_000; i += 50) {
+        await Promise.all(
+          Array.from({ length: 50 }, (_, j) =>
+            fetch(`${api}/api/tasks`, {
+              method: 'POST',
+              headers,
+              body: JSON.stringify({
+                title: `task ${i + j}`,
+                priority: ['high', 'medium', 'low'][(i + j) % 3],
+                due_at: new Date(Date.now() + (i + j) * 60_000).toISOString(),
+              }),
+            }),
+          ),
+        );
+      }
+    }
     const result = await autocannon({
-      url: `${api}/api/tasks`,
-      method: 'POST',
-      body: JSON.stringify({ title: 'profiled task', tags: ['a', 'b'], priority: 'high' }),
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(SCENARIO === 'list'
+        ? { url: `${api}/api/tasks?status=open&priority=high,medium&sort=due&limit=50` }
+        : {
+            url: `${api}/api/tasks`,
+            method: 'POST' as const,
+            body: JSON.stringify({ title: 'profiled task', tags: ['a', 'b'], priority: 'high' }),
+          }),
+      headers,
       connections: 32,
       duration: SECONDS,
     });
     console.log(
-      `create task, backend bundle (relay ${PROFILE_RELAY}), 32 connections, ${SECONDS} s: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx + result.errors} errors`,
+      `${SCENARIO === 'list' ? 'list tasks' : 'create task'}, backend bundle (relay ${PROFILE_RELAY}), 32 connections, ${SECONDS} s: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx + result.errors} errors`,
     );
     await system.stopApp(APP_IDS.backend);
   } finally {

@@ -16,6 +16,7 @@ const other = { id: '00000000-0000-4000-8000-000000000003', timezone: 'UTC' };
 /** More tasks than a page counts: TASK_TOTAL_CAP of high priority, one of low. */
 const crowd = { id: '00000000-0000-4000-8000-000000000004', timezone: 'UTC' };
 const ranked = { id: '00000000-0000-4000-8000-000000000005', timezone: 'UTC' };
+const stale = { id: '00000000-0000-4000-8000-000000000006', timezone: 'UTC' };
 
 // inflections the stemmer changes (dying → die, skies → sky, studies → studi), parts of words, stop words, numbers
 const WORDS = [
@@ -79,7 +80,7 @@ beforeAll(async () => {
   await db
     .insertInto('users')
     .values(
-      [owner, other, crowd, ranked].map((u, i) => ({
+      [owner, other, crowd, ranked, stale].map((u, i) => ({
         ...u,
         email: `${i}@example.com`,
         password_hash: 'x',
@@ -198,4 +199,31 @@ test('a search ranks the word itself above words it only begins, whatever their 
     await service.create(ranked, { title, priority: 'medium', tags: [] });
   const page = await listTasks(db, ranked.id, ListTasksQuerySchema.parse({ q: 'dent' }));
   expect(page.items.map((t) => t.title)).toEqual(['Fix the dent', 'Dentures cleaning', 'Call the dentist']);
+});
+
+test('a page past the last match still counts the matches (a cursor that outlived its tasks)', async () => {
+  const service = new TaskService(db);
+  const made = [];
+  for (const title of ['Pay the rent', 'Pay the gas bill', 'Pay the water bill'])
+    made.push(await service.create(stale, { title, priority: 'medium', tags: [] }));
+  const list = (query: Record<string, string>) => listTasks(db, stale.id, ListTasksQuerySchema.parse(query));
+  const sorted = await list({ sort: 'created', limit: '1' });
+  const ranked = await list({ q: 'pay', limit: '1' });
+  const twoOn = await list({ sort: 'created', limit: '1', cursor: sorted.next_cursor as string });
+  expect({ total: sorted.total, more: Boolean(sorted.next_cursor), next: twoOn.items.length }).toEqual({
+    total: 3,
+    more: true,
+    next: 1,
+  });
+  // the tasks after both cursors go
+  for (const task of made) if (task.id !== sorted.items[0]?.id) await service.remove(stale.id, task.id);
+  for (const query of [
+    { sort: 'created', limit: '1', cursor: sorted.next_cursor as string },
+    { q: 'pay', limit: '1', cursor: ranked.next_cursor as string },
+  ]) {
+    expect({ query, page: await list(query) }).toEqual({
+      query,
+      page: { items: [], next_cursor: null, total: 1, total_exact: true },
+    });
+  }
 });

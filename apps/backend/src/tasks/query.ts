@@ -3,17 +3,23 @@
 import { isoDateTime, pageTotal, SINGLE_LINE, TASK_TOTAL_CAP, type TaskPage } from '@todo/contracts';
 import { ApiError } from '@todo/service-kit';
 import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
-import { type Database, TASK_COLUMNS } from '../db/schema';
+import { type Database, TASK_COLUMNS, type TaskRow } from '../db/schema';
 import type { ListTasksQuery, SortField } from './input';
 import { toSnapshot } from './snapshot';
 
-/** Key expression and the direction a plain "sort by X" means to a person. */
-const SORTS: Record<SortField, { key: RawBuilder<unknown>; nullable: boolean; natural: 'asc' | 'desc' }> = {
-  due: { key: sql`due_at`, nullable: true, natural: 'asc' },
-  priority: { key: sql`priority_rank`, nullable: false, natural: 'desc' },
+/**
+ * Key expression and the direction a plain "sort by X" means to a person; `column` when the key is a column the page
+ * selects anyway (the cursor takes it from the row; only the title's lowercase is selected beside it).
+ */
+const SORTS: Record<
+  SortField,
+  { key: RawBuilder<unknown>; nullable: boolean; natural: 'asc' | 'desc'; column?: keyof TaskRow }
+> = {
+  due: { key: sql`due_at`, nullable: true, natural: 'asc', column: 'due_at' },
+  priority: { key: sql`priority_rank`, nullable: false, natural: 'desc', column: 'priority_rank' },
   title: { key: sql`lower(title)`, nullable: false, natural: 'asc' },
-  created: { key: sql`created_at`, nullable: false, natural: 'desc' },
-  completed: { key: sql`completed_at`, nullable: true, natural: 'desc' },
+  created: { key: sql`created_at`, nullable: false, natural: 'desc', column: 'created_at' },
+  completed: { key: sql`completed_at`, nullable: true, natural: 'desc', column: 'completed_at' },
 };
 
 type Cursor = { k: string | number | null; id: string } | { o: number };
@@ -108,55 +114,54 @@ export async function listTasks(db: Kysely<Database>, userId: string, query: Lis
   // a typo test needs the threshold set where the statement runs
   const statement = <T>(work: (db: Kysely<Database>) => Promise<T>) =>
     words.some((w) => w.length >= 3) ? withTypoThreshold(db, work) : work(db);
-  // the count runs beside the page's query, on its own connection, and stops one past the cap
-  const counting = () =>
-    statement((db) =>
-      db
-        .selectFrom((eb) =>
-          eb
-            .selectFrom('tasks')
-            .select(sql`1`.as('one'))
-            .where(filters)
-            .limit(TASK_TOTAL_CAP + 1)
-            .as('matches'),
-        )
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .executeTakeFirst(),
-    ).then((row) => pageTotal(Number(row?.n ?? 0)));
+  // the matches counted up to one past the cap: a column of the page's own statement, or, for a page past the last
+  // match (a cursor or offset that outlived its tasks), a statement of its own
+  const matches = db
+    .selectFrom('tasks')
+    .select(sql`1`.as('one'))
+    .where(filters)
+    .limit(TASK_TOTAL_CAP + 1);
+  const capped = sql<string>`(select count(*) from (${matches}) matches)`;
+  const total = async (rows: { matched: string | number | bigint | null }[], paged: boolean) => {
+    const first = rows[0];
+    if (first) return pageTotal(Number(first.matched));
+    if (!paged) return pageTotal(0);
+    const row = await statement((db) => db.selectNoFrom(capped.as('n')).executeTakeFirst());
+    return pageTotal(Number(row?.n ?? 0));
+  };
   const cursor = query.cursor ? decode(query.cursor, query.sort ?? 'due') : undefined;
 
   // relevance order (a search without an explicit sort): ranks shift as tasks change, so page by offset
   if (tsquery && !query.sort) {
     const offset = cursor && 'o' in cursor ? cursor.o : 0;
-    const [rows, count] = await Promise.all([
-      statement((db) =>
-        db
-          .selectFrom('tasks')
-          .select(TASK_COLUMNS)
-          .where(filters)
-          // whole words (ranked, title above description; the words themselves before words they only begin) before
-          // parts of words and typos (by likeness, computed for those alone: on each of a heavy user's thousands of
-          // whole-word matches it was most of the search's time)
-          .orderBy(sql`search @@ ${tsquery}`, 'desc')
-          .orderBy(sql`ts_rank(search, ${tsquery})`, 'desc')
-          .orderBy(sql`search @@ to_tsquery('english', ${words.join(' & ')})`, 'desc')
-          .orderBy(
-            sql`case when not search @@ ${tsquery} then word_similarity(${words.join(' ')}, search_text) end`,
-            'desc',
-          )
-          .orderBy('created_at', 'desc')
-          .orderBy('id')
-          .offset(offset)
-          .limit(query.limit + 1)
-          .execute(),
-      ),
-      counting(),
-    ]);
+    const rows = await statement((db) =>
+      db
+        .selectFrom('tasks')
+        .select(TASK_COLUMNS)
+        // ranking reads every match anyway: counting them there costs nothing more (the cap applies after)
+        .select(sql<string>`count(*) over ()`.as('matched'))
+        .where(filters)
+        // whole words (ranked, title above description; the words themselves before words they only begin) before
+        // parts of words and typos (by likeness, computed for those alone: on each of a heavy user's thousands of
+        // whole-word matches it was most of the search's time)
+        .orderBy(sql`search @@ ${tsquery}`, 'desc')
+        .orderBy(sql`ts_rank(search, ${tsquery})`, 'desc')
+        .orderBy(sql`search @@ to_tsquery('english', ${words.join(' & ')})`, 'desc')
+        .orderBy(
+          sql`case when not search @@ ${tsquery} then word_similarity(${words.join(' ')}, search_text) end`,
+          'desc',
+        )
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .offset(offset)
+        .limit(query.limit + 1)
+        .execute(),
+    );
     const more = rows.length > query.limit;
     return {
-      items: rows.slice(0, query.limit).map(toSnapshot),
+      items: rows.slice(0, query.limit).map(({ matched: _m, ...row }) => toSnapshot(row)),
       next_cursor: more ? encode({ o: offset + query.limit }) : null,
-      ...count,
+      ...(await total(rows, offset > 0)),
     };
   }
 
@@ -174,28 +179,26 @@ export async function listTasks(db: Kysely<Database>, userId: string, query: Lis
             sort.nullable ? sql` or ${sort.key} is null` : sql``
           })`;
   }
-  const [rows, count] = await Promise.all([
-    statement((db) =>
-      db
-        .selectFrom('tasks')
-        .select(TASK_COLUMNS)
-        .select(sql<string | number | Date | null>`${sort.key}`.as('sort_key'))
-        .where(filters)
-        .$call((qb) => (after ? qb.where(after) : qb))
-        .orderBy(sql`${sort.key} ${sql.raw(direction)} nulls last`)
-        .orderBy('id')
-        .limit(query.limit + 1)
-        .execute(),
-    ),
-    counting(),
-  ]);
+  const rows = await statement((db) =>
+    db
+      .selectFrom('tasks')
+      .select(TASK_COLUMNS)
+      .$if(!sort.column, (qb) => qb.select(sql<string | number | null>`${sort.key}`.as('sort_key')))
+      .select(capped.as('matched'))
+      .where(filters)
+      .$call((qb) => (after ? qb.where(after) : qb))
+      .orderBy(sql`${sort.key} ${sql.raw(direction)} nulls last`)
+      .orderBy('id')
+      .limit(query.limit + 1)
+      .execute(),
+  );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const more = rows.length > query.limit;
   const key = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string | number | null));
   return {
-    items: page.map(({ sort_key: _k, ...row }) => toSnapshot(row)),
-    next_cursor: more && last ? encode({ k: key(last.sort_key), id: last.id }) : null,
-    ...count,
+    items: page.map(({ sort_key: _k, matched: _m, ...row }) => toSnapshot(row)),
+    next_cursor: more && last ? encode({ k: key(sort.column ? last[sort.column] : last.sort_key), id: last.id }) : null,
+    ...(await total(rows, Boolean(after))),
   };
 }
