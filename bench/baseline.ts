@@ -137,21 +137,30 @@ export async function startBaseline(
         );
       }
       const filtered = where.join(' and ');
+      const counted = [...params];
+      const capped = `(select count(*) from (select 1 from tasks where ${filtered} limit ${TASK_TOTAL_CAP + 1}) matches)`;
       const tsquery = words.length ? `to_tsquery('english', ${param(words.map((w) => `${w}:*`).join(' & '))})` : '';
       const typo = words.some((w) => w.length >= 3);
-      // as the backend does: one statement, the matches counted beside the page (up to TASK_TOTAL_CAP and one for a
-      // list; a ranked search reads every match anyway), every column but the search columns
-      const { rows } = await statement(
-        words.length
-          ? `select ${COLUMNS}, count(*) over () as matched from tasks where ${filtered} order by search @@ ${tsquery} desc, ts_rank(search, ${tsquery}) desc, search @@ to_tsquery('english', ${param(words.join(' & '))}) desc, case when not search @@ ${tsquery} then word_similarity(${param(words.join(' '))}, search_text) end desc, created_at desc, id limit 51`
-          : `select ${COLUMNS}, (select count(*) from (select 1 from tasks where ${filtered} limit ${TASK_TOTAL_CAP + 1}) matches) as matched from tasks where ${filtered} order by due_at asc nulls last, id limit 51`,
-        params,
-        typo,
-      );
+      // as the backend does (every column but the search columns): a list counts its matches (up to TASK_TOTAL_CAP
+      // and one) in its own statement, a ranked search in a second one beside it
+      const [rows, matched] = words.length
+        ? await Promise.all([
+            statement(
+              `select ${COLUMNS} from tasks where ${filtered} order by search @@ ${tsquery} desc, ts_rank(search, ${tsquery}) desc, search @@ to_tsquery('english', ${param(words.join(' & '))}) desc, case when not search @@ ${tsquery} then word_similarity(${param(words.join(' '))}, search_text) end desc, created_at desc, id limit 51`,
+              params,
+              typo,
+            ).then((r) => r.rows),
+            statement(`select ${capped} as n`, counted, typo).then((r) => r.rows[0].n),
+          ])
+        : await statement(
+            `select ${COLUMNS}, ${capped} as matched from tasks where ${filtered} order by due_at asc nulls last, id limit 51`,
+            params,
+            false,
+          ).then((r) => [r.rows, r.rows[0]?.matched ?? 0]);
       res.writeHead(200, { 'content-type': 'application/json' }).end(
         JSON.stringify({
-          items: rows.slice(0, 50).map(({ matched: _m, ...task }) => task),
-          ...pageTotal(Number(rows[0]?.matched ?? 0)),
+          items: rows.slice(0, 50).map(({ matched: _m, ...task }: { matched?: unknown }) => task),
+          ...pageTotal(Number(matched)),
         }),
       );
     } catch (error) {

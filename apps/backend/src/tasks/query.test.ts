@@ -217,10 +217,11 @@ test('a page past the last match still counts the matches (a cursor that outlive
   });
   // the tasks after both cursors go
   for (const task of made) if (task.id !== sorted.items[0]?.id) await service.remove(stale.id, task.id);
-  for (const query of [
+  const past: Record<string, string>[] = [
     { sort: 'created', limit: '1', cursor: sorted.next_cursor as string },
     { q: 'pay', limit: '1', cursor: ranked.next_cursor as string },
-  ]) {
+  ];
+  for (const query of past) {
     expect({ query, page: await list(query) }).toEqual({
       query,
       page: { items: [], next_cursor: null, total: 1, total_exact: true },

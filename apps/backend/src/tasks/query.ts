@@ -114,54 +114,52 @@ export async function listTasks(db: Kysely<Database>, userId: string, query: Lis
   // a typo test needs the threshold set where the statement runs
   const statement = <T>(work: (db: Kysely<Database>) => Promise<T>) =>
     words.some((w) => w.length >= 3) ? withTypoThreshold(db, work) : work(db);
-  // the matches counted up to one past the cap: a column of the page's own statement, or, for a page past the last
-  // match (a cursor or offset that outlived its tasks), a statement of its own
+  // the matches counted up to one past the cap: a column of a list's own statement (an index-only scan of at most
+  // 1,001 entries), or a statement of its own: beside a ranked search (on a second connection, while the page ranks
+  // every match; in the page's statement the count would wait for the ranking), or for a list's page past the last
+  // match (a cursor that outlived its tasks)
   const matches = db
     .selectFrom('tasks')
     .select(sql`1`.as('one'))
     .where(filters)
     .limit(TASK_TOTAL_CAP + 1);
   const capped = sql<string>`(select count(*) from (${matches}) matches)`;
-  const total = async (rows: { matched: string | number | bigint | null }[], paged: boolean) => {
-    const first = rows[0];
-    if (first) return pageTotal(Number(first.matched));
-    if (!paged) return pageTotal(0);
-    const row = await statement((db) => db.selectNoFrom(capped.as('n')).executeTakeFirst());
-    return pageTotal(Number(row?.n ?? 0));
-  };
+  const counting = () =>
+    statement((db) => db.selectNoFrom(capped.as('n')).executeTakeFirst()).then((row) => pageTotal(Number(row?.n ?? 0)));
   const cursor = query.cursor ? decode(query.cursor, query.sort ?? 'due') : undefined;
 
   // relevance order (a search without an explicit sort): ranks shift as tasks change, so page by offset
   if (tsquery && !query.sort) {
     const offset = cursor && 'o' in cursor ? cursor.o : 0;
-    const rows = await statement((db) =>
-      db
-        .selectFrom('tasks')
-        .select(TASK_COLUMNS)
-        // ranking reads every match anyway: counting them there costs nothing more (the cap applies after)
-        .select(sql<string>`count(*) over ()`.as('matched'))
-        .where(filters)
-        // whole words (ranked, title above description; the words themselves before words they only begin) before
-        // parts of words and typos (by likeness, computed for those alone: on each of a heavy user's thousands of
-        // whole-word matches it was most of the search's time)
-        .orderBy(sql`search @@ ${tsquery}`, 'desc')
-        .orderBy(sql`ts_rank(search, ${tsquery})`, 'desc')
-        .orderBy(sql`search @@ to_tsquery('english', ${words.join(' & ')})`, 'desc')
-        .orderBy(
-          sql`case when not search @@ ${tsquery} then word_similarity(${words.join(' ')}, search_text) end`,
-          'desc',
-        )
-        .orderBy('created_at', 'desc')
-        .orderBy('id')
-        .offset(offset)
-        .limit(query.limit + 1)
-        .execute(),
-    );
+    const [rows, count] = await Promise.all([
+      statement((db) =>
+        db
+          .selectFrom('tasks')
+          .select(TASK_COLUMNS)
+          .where(filters)
+          // whole words (ranked, title above description; the words themselves before words they only begin) before
+          // parts of words and typos (by likeness, computed for those alone: on each of a heavy user's thousands of
+          // whole-word matches it was most of the search's time)
+          .orderBy(sql`search @@ ${tsquery}`, 'desc')
+          .orderBy(sql`ts_rank(search, ${tsquery})`, 'desc')
+          .orderBy(sql`search @@ to_tsquery('english', ${words.join(' & ')})`, 'desc')
+          .orderBy(
+            sql`case when not search @@ ${tsquery} then word_similarity(${words.join(' ')}, search_text) end`,
+            'desc',
+          )
+          .orderBy('created_at', 'desc')
+          .orderBy('id')
+          .offset(offset)
+          .limit(query.limit + 1)
+          .execute(),
+      ),
+      counting(),
+    ]);
     const more = rows.length > query.limit;
     return {
-      items: rows.slice(0, query.limit).map(({ matched: _m, ...row }) => toSnapshot(row)),
+      items: rows.slice(0, query.limit).map(toSnapshot),
       next_cursor: more ? encode({ o: offset + query.limit }) : null,
-      ...(await total(rows, offset > 0)),
+      ...count,
     };
   }
 
@@ -199,6 +197,6 @@ export async function listTasks(db: Kysely<Database>, userId: string, query: Lis
   return {
     items: page.map(({ sort_key: _k, matched: _m, ...row }) => toSnapshot(row)),
     next_cursor: more && last ? encode({ k: key(sort.column ? last[sort.column] : last.sort_key), id: last.id }) : null,
-    ...(await total(rows, Boolean(after))),
+    ...(page.length || !after ? pageTotal(Number(rows[0]?.matched ?? 0)) : await counting()),
   };
 }
