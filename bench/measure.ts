@@ -1,6 +1,8 @@
-// What every benchmark measures with: autocannon runs, percentiles, process memory, a table row.
+// What every benchmark measures with: autocannon runs, percentiles, process memory and CPU, a table row.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { ALL_APP_IDS } from '@todo/contracts';
+import type { LocalSystem } from '@todo/testkit';
 import autocannon from 'autocannon';
 
 export const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -10,6 +12,24 @@ export const rssMb = (pid: number) => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 };
+
+/** The processes that stand beside the apps: the one stand-in, or every daprd, the scheduler and the broker. */
+export function sidecarPids(system: LocalSystem): number[] {
+  if (system.sidecarKind === 'standin') return [system.pid('dapr-standin')];
+  return [...ALL_APP_IDS.map((id) => system.pid(`daprd-${id}`)), system.pid('dapr-scheduler'), system.pid('kafka')];
+}
+
+/** CPU seconds (user and system) the processes have used so far; one that has exited counts nothing. */
+export const cpuSeconds = (pids: number[]) =>
+  pids.reduce((sum, pid) => {
+    try {
+      // the fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return sum + (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return sum;
+    }
+  }, 0);
 
 export const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -3,9 +3,9 @@
 // create until its task-update reaches the browser's stream (pub/sub), reminder lateness (Jobs API + pub/sub), and the
 // memory of the sidecar processes. Each runtime gets a fresh system and database; needs `npm run dapr:build`.
 import { cpus } from 'node:os';
-import { ALL_APP_IDS, APP_IDS } from '@todo/contracts';
+import { APP_IDS } from '@todo/contracts';
 import { LocalSystem, type SidecarKind } from '@todo/testkit';
-import { CONNECTIONS, DURATION, type Load, load, percentile, rssMb } from './measure';
+import { CONNECTIONS, DURATION, type Load, load, percentile, rssMb, sidecarPids } from './measure';
 import { reminderLateness, updateLatencies } from './stream-latency';
 
 interface Figures {
@@ -17,12 +17,6 @@ interface Figures {
 }
 
 const LIST = '/api/tasks?status=open&sort=due&limit=50';
-
-/** The processes that stand beside the apps: the one stand-in, or every daprd, the scheduler and the broker. */
-function sidecarPids(system: LocalSystem): number[] {
-  if (system.sidecarKind === 'standin') return [system.pid('dapr-standin')];
-  return [...ALL_APP_IDS.map((id) => system.pid(`daprd-${id}`)), system.pid('dapr-scheduler'), system.pid('kafka')];
-}
 
 async function measure(kind: SidecarKind): Promise<Figures> {
   process.env.TODO_SIDECAR = kind;
