@@ -10,6 +10,7 @@ import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import { ALL_APP_IDS, APP_IDS } from '@todo/contracts';
 import { BundleSystem } from '@todo/testkit';
 import autocannon from 'autocannon';
+import { seedTasks } from './seed';
 
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'test-results', 'profile');
@@ -76,24 +77,7 @@ async function main() {
     });
     const { token } = (await signUp.json()) as { token: string };
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    if (SCENARIO === 'list') {
-      // the tasks `npm run bench` lists: 2,000, a third of each priority, due a minute apart
-      for (let i = 0; i < 2_000; i += 50) {
-        await Promise.all(
-          Array.from({ length: 50 }, (_, j) =>
-            fetch(`${api}/api/tasks`, {
-              method: 'POST',
-              headers,
-              body: JSON.stringify({
-                title: `task ${i + j}`,
-                priority: ['high', 'medium', 'low'][(i + j) % 3],
-                due_at: new Date(Date.now() + (i + j) * 60_000).toISOString(),
-              }),
-            }),
-          ),
-        );
-      }
-    }
+    if (SCENARIO === 'list') await seedTasks(`${api}/api/tasks`, token);
     const result = await autocannon({
       ...(SCENARIO === 'list'
         ? { url: `${api}/api/tasks?status=open&priority=high,medium&sort=due&limit=50` }
