@@ -45,8 +45,10 @@ export async function migrate(pool: pg.Pool, stateTables: string[]): Promise<voi
         last_error text,
         primary key (message_id, group_name)
       );
-      create index if not exists deliveries_due on ${SCHEMA}.deliveries (group_name, next_attempt_at, message_id)
+      -- a group's pending deliveries in message order: a claim reads the first few, however long the history is
+      create index if not exists deliveries_pending on ${SCHEMA}.deliveries (group_name, message_id)
         where status = 'pending';
+      drop index if exists ${SCHEMA}.deliveries_due;
       create table if not exists ${SCHEMA}.jobs (
         app_id text not null,
         name text not null,

@@ -133,11 +133,15 @@ export class Dispatcher {
         const key = delivery.partitionKey ?? delivery.messageId;
         lanes.set(key, [...(lanes.get(key) ?? []), delivery]);
       }
+      // what the apps took is marked in one statement once the batch is done (a crash before it redelivers them, as
+      // Kafka does a batch whose offsets were not committed); refusals and retries are settled one by one
+      const delivered: string[] = [];
       await Promise.all(
         [...lanes.values()].map(async (lane) => {
-          for (const delivery of lane) await this.deliverOne(group, delivery);
+          for (const delivery of lane) if (await this.deliverOne(group, delivery)) delivered.push(delivery.messageId);
         }),
       );
+      if (delivered.length) await this.broker.settleDelivered(delivered, group.name);
     }
   }
 
@@ -147,24 +151,25 @@ export class Dispatcher {
     return member;
   }
 
-  private async deliverOne(group: Group, delivery: ClaimedDelivery): Promise<void> {
+  /** Delivers one message; true when the app took it (the caller marks it delivered), else settled here. */
+  private async deliverOne(group: Group, delivery: ClaimedDelivery): Promise<boolean> {
     const member = this.pick(group);
-    const retry =
-      this.resiliency.forComponentInbound(member.instance.appId, group.pubsub).retry ?? DEFAULT_INBOUND_RETRY;
     const outcome = await this.post(member, delivery);
-    const log = this.logger.child({ appId: member.instance.appId, topic: group.topic, messageId: delivery.messageId });
+    const log = () =>
+      this.logger.child({ appId: member.instance.appId, topic: group.topic, messageId: delivery.messageId });
     switch (outcome.kind) {
       case 'delivered':
-        await this.broker.settle(delivery.messageId, group.name, 'delivered');
-        return;
+        return true;
       case 'app-down':
         await this.broker.retryLater(delivery.messageId, group.name, 1_000, 'app not reachable', false);
-        return;
+        return false;
       case 'drop':
-        log.warn({ reason: outcome.reason }, 'message dropped');
+        log().warn({ reason: outcome.reason }, 'message dropped');
         await this.deadLetter(group, member.sub, delivery, 'dropped', outcome.reason);
-        return;
+        return false;
       case 'retry': {
+        const retry =
+          this.resiliency.forComponentInbound(member.instance.appId, group.pubsub).retry ?? DEFAULT_INBOUND_RETRY;
         const attempts = delivery.attempts + 1;
         if (retriesLeft(retry, attempts)) {
           await this.broker.retryLater(
@@ -174,10 +179,11 @@ export class Dispatcher {
             outcome.reason,
             true,
           );
-          return;
+          return false;
         }
-        log.warn({ reason: outcome.reason, attempts }, 'retries exhausted');
+        log().warn({ reason: outcome.reason, attempts }, 'retries exhausted');
         await this.deadLetter(group, member.sub, delivery, 'dead', outcome.reason);
+        return false;
       }
     }
   }
