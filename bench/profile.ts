@@ -1,8 +1,9 @@
 // `npm run bench:profile`: where the backend spends its CPU while creating tasks at 32 connections (the request path;
 // PROFILE_RELAY=on adds the relay; PROFILE_SCENARIO=list profiles `npm run bench`'s filtered list of 2,000 tasks
-// instead). Runs the backend
-// bundle (as deployed) with --cpu-prof beside the stand-in, loads it with autocannon, and prints the functions and the
-// packages with the most self time. The .cpuprofile stays in test-results/ for Chrome DevTools or speedscope.
+// instead; PROFILE_APP=notification-service or recurring-task-service profiles that app handling the creates' events,
+// the relay on). Runs the profiled app's bundle (as deployed) with --cpu-prof beside the stand-in, loads the backend
+// with autocannon, and prints the functions and the packages with the most self time. The .cpuprofile stays in
+// test-results/ for Chrome DevTools or speedscope.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -15,8 +16,10 @@ import { seedTasks } from './seed';
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'test-results', 'profile');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-/** PROFILE_RELAY=on profiles the relay's work too; by default the request path alone. */
-const PROFILE_RELAY = process.env.PROFILE_RELAY === 'on' ? 'on' : 'off';
+/** The app whose CPU is profiled: the backend unless PROFILE_APP names another. */
+const PROFILED = ALL_APP_IDS.find((id) => id === process.env.PROFILE_APP) ?? APP_IDS.backend;
+/** PROFILE_RELAY=on profiles the relay's work too; by default the request path alone (a consumer needs the events). */
+const PROFILE_RELAY = process.env.PROFILE_RELAY === 'on' || PROFILED !== APP_IDS.backend ? 'on' : 'off';
 /** PROFILE_SCENARIO=list: the filtered, sorted page of `npm run bench`; by default the create. */
 const SCENARIO = process.env.PROFILE_SCENARIO === 'list' ? 'list' : 'create';
 
@@ -58,16 +61,11 @@ async function main() {
   await system.start();
   try {
     for (const id of ALL_APP_IDS) {
-      await system.startApp(
-        id,
-        id === APP_IDS.backend
-          ? {
-              // the profile is written from the heap at exit: room for it above the deployed cap (128 MB)
-              nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${OUT}`, '--max-old-space-size=512'],
-              env: { OUTBOX_RELAY: PROFILE_RELAY },
-            }
-          : {},
-      );
+      await system.startApp(id, {
+        // the profile is written from the heap at exit: room for it above the deployed cap (128 MB)
+        ...(id === PROFILED ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${OUT}`, '--max-old-space-size=512'] } : {}),
+        ...(id === APP_IDS.backend ? { env: { OUTBOX_RELAY: PROFILE_RELAY } } : {}),
+      });
     }
     const api = `http://127.0.0.1:${system.port(APP_IDS.backend)}`;
     const signUp = await fetch(`${api}/api/auth/sign-up`, {
@@ -91,9 +89,9 @@ async function main() {
       duration: SECONDS,
     });
     console.log(
-      `${SCENARIO === 'list' ? 'list tasks' : 'create task'}, backend bundle (relay ${PROFILE_RELAY}), 32 connections, ${SECONDS} s: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx + result.errors} errors`,
+      `${SCENARIO === 'list' ? 'list tasks' : 'create task'}, ${PROFILED} bundle profiled (relay ${PROFILE_RELAY}), 32 connections, ${SECONDS} s: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx + result.errors} errors`,
     );
-    await system.stopApp(APP_IDS.backend);
+    await system.stopApp(PROFILED);
   } finally {
     await system.stop();
   }
