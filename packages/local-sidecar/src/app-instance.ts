@@ -19,6 +19,8 @@ export const appHeaders = (appToken: string | undefined): Record<string, string>
 
 /** True when the error means nothing listens at the app's port (the app is down, not failing). */
 export const isConnectionRefused = (error: unknown): boolean => {
+  // fetch wraps the socket's error as its cause; undici's request throws it as it is
   const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
-  return cause?.code === 'ECONNREFUSED' || cause?.code === 'ECONNRESET';
+  const code = cause?.code ?? (error as { code?: string } | undefined)?.code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET';
 };

@@ -1,5 +1,6 @@
 // Delivers each message once per consumer group, to one instance of the group, with Dapr's SUCCESS/RETRY/DROP rules.
 import type { Logger } from 'pino';
+import { request } from 'undici';
 import { type AppInstance, appHeaders, appUrl, instanceKey, isConnectionRefused } from '../app-instance';
 import { backoffMs, type ResiliencyPolicies, type RetryPolicy, retriesLeft } from '../resiliency';
 import type { Broker, ClaimedDelivery } from './broker';
@@ -216,21 +217,27 @@ export class Dispatcher {
     };
     if (typeof event.traceparent === 'string') headers.traceparent = event.traceparent;
     const timeoutMs = this.resiliency.forComponentInbound(member.instance.appId, member.sub.pubsubname).timeoutMs;
-    let response: Response;
+    // undici's request rather than fetch: a delivery is the stand-in's most frequent call, and fetch (its streams, its
+    // abort signals) was about a fifth of the stand-in's CPU in a create run
+    const timeout = timeoutMs ?? DELIVERY_TIMEOUT_MS;
+    let statusCode: number;
+    let text: string;
     try {
-      response = await fetch(appUrl(member.instance, route), {
+      const response = await request(appUrl(member.instance, route), {
         method: 'POST',
         headers,
         body,
-        signal: AbortSignal.timeout(timeoutMs ?? DELIVERY_TIMEOUT_MS),
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
       });
+      statusCode = response.statusCode;
+      text = await response.body.text().catch(() => '');
     } catch (error) {
       if (isConnectionRefused(error)) return { kind: 'app-down' };
       return { kind: 'retry', reason: error instanceof Error ? error.message : String(error) };
     }
-    const text = await response.text().catch(() => '');
-    if (response.status === 404) return { kind: 'drop', reason: `route ${route} answered 404` };
-    if (response.status < 200 || response.status >= 300) return { kind: 'retry', reason: `HTTP ${response.status}` };
+    if (statusCode === 404) return { kind: 'drop', reason: `route ${route} answered 404` };
+    if (statusCode < 200 || statusCode >= 300) return { kind: 'retry', reason: `HTTP ${statusCode}` };
     let status: unknown;
     try {
       status = text ? (JSON.parse(text) as { status?: unknown }).status : undefined;
