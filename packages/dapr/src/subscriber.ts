@@ -90,12 +90,13 @@ export function createSubscriberApp(options: {
         options.observe?.(sub.topic, status, (performance.now() - started) / 1000);
         return c.json({ status });
       };
-      const log = options.logger.child({ topic: sub.topic, pubsub: sub.pubsubname });
+      // made when there is something to say: a child logger per delivery (its bindings, the redaction) is not free
+      const log = () => options.logger.child({ topic: sub.topic, pubsub: sub.pubsubname });
       let envelope: Envelope;
       try {
         envelope = JSON.parse(await c.req.text()) as Envelope;
       } catch {
-        log.warn('dropping a message whose body is not JSON');
+        log().warn('dropping a message whose body is not JSON');
         return reply('DROP');
       }
       const isCloudEvent = typeof envelope === 'object' && envelope !== null && 'specversion' in envelope;
@@ -112,12 +113,15 @@ export function createSubscriberApp(options: {
       try {
         raw = isCloudEvent ? decodeData(envelope) : envelope;
       } catch {
-        log.warn({ eventId: event.id }, 'dropping a message whose data is not JSON');
+        log().warn({ eventId: event.id }, 'dropping a message whose data is not JSON');
         return reply('DROP');
       }
       const parsed = sub.schema.safeParse(raw);
       if (!parsed.success) {
-        log.warn({ eventId: event.id, issues: fieldIssues(parsed.error) }, 'dropping a message that fails its schema');
+        log().warn(
+          { eventId: event.id, issues: fieldIssues(parsed.error) },
+          'dropping a message that fails its schema',
+        );
         return reply('DROP');
       }
       try {
@@ -126,10 +130,10 @@ export function createSubscriberApp(options: {
         return reply('SUCCESS');
       } catch (error) {
         if (error instanceof DropEvent) {
-          log.warn({ eventId: event.id, reason: error.message }, 'dropping a message its handler refused');
+          log().warn({ eventId: event.id, reason: error.message }, 'dropping a message its handler refused');
           return reply('DROP');
         }
-        log.warn({ eventId: event.id, err: error }, 'handler failed; asking for redelivery');
+        log().warn({ eventId: event.id, err: error }, 'handler failed; asking for redelivery');
         return reply('RETRY');
       }
     });
