@@ -9,6 +9,7 @@ import * as taskTrigramSearch from './migrations/0008_task_trigram_search';
 import * as outboxRelayLease from './migrations/0009_outbox_relay_lease';
 import * as taskListIndexes from './migrations/0010_task_list_indexes';
 import * as perUserIndexes from './migrations/0011_per_user_indexes';
+import * as searchPendingList from './migrations/0012_search_pending_list';
 
 export const BACKEND_MIGRATIONS: Record<string, Migration> = {
   '0001_init': init,
@@ -20,4 +21,5 @@ export const BACKEND_MIGRATIONS: Record<string, Migration> = {
   '0009_outbox_relay_lease': outboxRelayLease,
   '0010_task_list_indexes': taskListIndexes,
   '0011_per_user_indexes': perUserIndexes,
+  '0012_search_pending_list': searchPendingList,
 };
