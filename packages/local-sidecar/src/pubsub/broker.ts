@@ -130,7 +130,7 @@ export class Broker {
     const claimed: ClaimedDelivery[] = [];
     for (const row of rows.sort((a, b) => Number(a.message_id) - Number(b.message_id))) {
       if (row.expired) {
-        await this.settle(row.message_id, groupName, 'expired');
+        await this.settle([row.message_id], groupName, 'expired');
         continue;
       }
       claimed.push({
@@ -145,26 +145,17 @@ export class Broker {
     return claimed;
   }
 
+  /** Settles a group's deliveries in one statement (a claimed batch's SUCCESSes, or a single refusal or expiry). */
   async settle(
-    messageId: string,
+    messageIds: string[],
     groupName: string,
     status: 'delivered' | 'dropped' | 'dead' | 'expired',
     error?: string,
   ) {
     await this.pool.query(
       `update ${SCHEMA}.deliveries set status = $3, leased_until = null, last_error = $4, attempts = attempts + 1
-       where message_id = $1 and group_name = $2`,
-      [messageId, groupName, status, error ?? null],
-    );
-  }
-
-  /** Marks a group's deliveries delivered in one statement: the apps' SUCCESS answers of one claimed batch. */
-  async settleDelivered(messageIds: string[], groupName: string) {
-    await this.pool.query(
-      `update ${SCHEMA}.deliveries set status = 'delivered', leased_until = null, last_error = null,
-         attempts = attempts + 1
        where message_id = any($1::bigint[]) and group_name = $2`,
-      [messageIds, groupName],
+      [messageIds, groupName, status, error ?? null],
     );
   }
 

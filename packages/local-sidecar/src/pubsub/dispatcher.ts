@@ -142,7 +142,7 @@ export class Dispatcher {
           for (const delivery of lane) if (await this.deliverOne(group, delivery)) delivered.push(delivery.messageId);
         }),
       );
-      if (delivered.length) await this.broker.settleDelivered(delivered, group.name);
+      if (delivered.length) await this.broker.settle(delivered, group.name, 'delivered');
     }
   }
 
@@ -202,7 +202,7 @@ export class Dispatcher {
         body: delivery.body,
       });
     }
-    await this.broker.settle(delivery.messageId, group.name, status, reason);
+    await this.broker.settle([delivery.messageId], group.name, status, reason);
   }
 
   private async post(member: Member, delivery: ClaimedDelivery): Promise<Outcome> {
