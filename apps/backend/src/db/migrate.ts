@@ -10,6 +10,7 @@ import * as outboxRelayLease from './migrations/0009_outbox_relay_lease';
 import * as taskListIndexes from './migrations/0010_task_list_indexes';
 import * as perUserIndexes from './migrations/0011_per_user_indexes';
 import * as searchPendingList from './migrations/0012_search_pending_list';
+import * as deletedTasks from './migrations/0013_deleted_tasks';
 
 export const BACKEND_MIGRATIONS: Record<string, Migration> = {
   '0001_init': init,
@@ -22,4 +23,5 @@ export const BACKEND_MIGRATIONS: Record<string, Migration> = {
   '0010_task_list_indexes': taskListIndexes,
   '0011_per_user_indexes': perUserIndexes,
   '0012_search_pending_list': searchPendingList,
+  '0013_deleted_tasks': deletedTasks,
 };

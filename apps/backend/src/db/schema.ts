@@ -93,6 +93,13 @@ export interface TaskCreateKeysTable {
   created_at: DefaultTimestamp;
 }
 
+/** A task deleted in the last day (tasks/deletions.ts): a repeated DELETE of it answers as the first did. */
+export interface DeletedTasksTable {
+  id: string;
+  user_id: string;
+  deleted_at: DefaultTimestamp;
+}
+
 export interface ChatTurnsTable {
   user_id: string;
   key: string;
@@ -110,6 +117,7 @@ export interface Database {
   tasks: TasksTable;
   outbox: OutboxTable;
   task_create_keys: TaskCreateKeysTable;
+  deleted_tasks: DeletedTasksTable;
   chat_turns: ChatTurnsTable;
 }
 

@@ -120,7 +120,7 @@ export function taskRoutes(tasks: TaskService, requireUser: MiddlewareHandler<Ba
     createRoute({
       method: 'delete',
       path: '/{id}',
-      summary: 'Delete a task (its reminder is cancelled)',
+      summary: 'Delete a task (its reminder is cancelled); deleting it again within a day answers 204 again',
       request: { params: IdParam, headers: IfMatchHeaders },
       responses: { 204: { description: 'Deleted' }, 400: error, 401: error, 404: error, 412: changed },
       ...secured,

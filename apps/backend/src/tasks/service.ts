@@ -15,6 +15,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { type Database, TASK_COLUMNS, type TaskRow } from '../db/schema';
 import { reminderJobRow, reminderRow, taskChangeRows, writeOutbox } from '../outbox/outbox';
 import { insertTask, insertTaskWithKey } from './create-statements';
+import { deletedRecently, recordDeletion } from './deletions';
 import { type CreateTaskInput, crossFieldIssues, type ListTasksQuery, type UpdateTaskInput } from './input';
 import { checkVersion, type ExpectedVersion } from './preconditions';
 import { listTasks } from './query';
@@ -69,17 +70,22 @@ export class TaskService {
     id: string,
     expected?: ExpectedVersion,
   ): Promise<TaskRow> {
-    if (!UUID.test(id)) throw notFound('task');
-    const row = await trx
+    const row = await this.lockIfThere(trx, userId, id);
+    if (!row) throw notFound('task');
+    checkVersion(toSnapshot(row), expected);
+    return row;
+  }
+
+  /** The user's task, locked for the transaction's write; undefined when the user has no such task. */
+  private lockIfThere(trx: Transaction<Database>, userId: string, id: string): Promise<TaskRow | undefined> {
+    if (!UUID.test(id)) return Promise.resolve(undefined);
+    return trx
       .selectFrom('tasks')
       .select(TASK_COLUMNS)
       .where('id', '=', id)
       .where('user_id', '=', userId)
       .forUpdate()
       .executeTakeFirst();
-    if (!row) throw notFound('task');
-    checkVersion(toSnapshot(row), expected);
-    return row;
   }
 
   /** A change's outbox rows: its task event and update, and the reminder job's change if it has one. */
@@ -287,10 +293,20 @@ export class TaskService {
     });
   }
 
+  /**
+   * Deletes the user's task. A repeat of a delete that happened (its answer lost, the call sent again) succeeds as the
+   * first did and changes nothing (deletions.ts); any other id the user has no task under is a 404.
+   */
   async remove(userId: string, id: string, expected?: ExpectedVersion): Promise<void> {
     await this.write(async (trx) => {
-      const before = await this.lock(trx, userId, id, expected);
+      const before = await this.lockIfThere(trx, userId, id);
+      if (!before) {
+        if (UUID.test(id) && (await deletedRecently(trx, userId, id))) return;
+        throw notFound('task');
+      }
+      checkVersion(toSnapshot(before), expected);
       await trx.deleteFrom('tasks').where('id', '=', id).execute();
+      await recordDeletion(trx, userId, id);
       await this.record(trx, 'deleted', before, { ...before, version: before.version + 1, updated_at: this.now() });
     });
   }
