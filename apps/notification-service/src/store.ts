@@ -8,7 +8,8 @@ import {
   type TaskEvent,
   type TaskUpdate,
 } from '@todo/contracts';
-import { type Kysely, sql } from 'kysely';
+import { prepareStatement } from '@todo/service-kit';
+import { type Compilable, type Kysely, sql } from 'kysely';
 import type { Database } from './db/schema';
 
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
@@ -71,29 +72,41 @@ export class NotificationStore {
   }
 
   async addAudit(eventId: string, event: TaskEvent): Promise<boolean> {
-    const result = await this.db
-      .insertInto('audit_log')
-      .values({
-        event_id: eventId,
-        user_id: event.user_id,
-        task_id: event.task_id,
-        event_type: event.event_type,
-        occurred_at: event.timestamp,
-        event: JSON.stringify(event),
-      })
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    const result = await this.runPrepared(
+      this.db
+        .insertInto('audit_log')
+        .values({
+          event_id: eventId,
+          user_id: event.user_id,
+          task_id: event.task_id,
+          event_type: event.event_type,
+          occurred_at: event.timestamp,
+          event: JSON.stringify(event),
+        })
+        .onConflict((oc) => oc.column('event_id').doNothing()),
+    );
+    return Number(result.numAffectedRows ?? 0) > 0;
   }
 
   /** A task update, or a session's end, into the feed every replica reads (so each closes its own streams). */
   async addTaskUpdate(eventId: string, update: TaskUpdate): Promise<void> {
     const kind = update.op === SESSION_ENDED_OP ? STREAM_EVENTS.sessionEnded : STREAM_EVENTS.taskUpdate;
-    await this.db
-      .insertInto('user_events')
-      .values({ event_id: eventId, user_id: update.user_id, kind, payload: JSON.stringify(update) })
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .execute();
+    await this.runPrepared(
+      this.db
+        .insertInto('user_events')
+        .values({ event_id: eventId, user_id: update.user_id, kind, payload: JSON.stringify(update) })
+        .onConflict((oc) => oc.column('event_id').doNothing()),
+    );
+  }
+
+  /**
+   * Runs a statement of one fixed shape by name, so Postgres parses and plans it once per connection (service-kit's
+   * prepareStatement): the two inserts of every task change spent a quarter of their Postgres time planning.
+   */
+  private runPrepared(query: Compilable) {
+    const compiled = query.compile();
+    prepareStatement(compiled.sql);
+    return this.db.executeQuery(compiled);
   }
 
   async listNotifications(userId: string, options: { unread: boolean; limit: number }): Promise<NotificationView[]> {

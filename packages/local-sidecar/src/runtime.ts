@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { type AccessControlSpec, parseAccessControl } from '@todo/contracts';
+import { PreparingClient } from '@todo/service-kit';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { AppInstance } from './app-instance';
@@ -86,7 +87,8 @@ export class Runtime {
   private pool(connectionString: string): pg.Pool {
     let pool = this.pools.get(connectionString);
     if (!pool) {
-      pool = new pg.Pool({ connectionString, max: 10 });
+      // the hot statements marked with prepareStatement (broker, scheduler) go by name, parsed once per connection
+      pool = new pg.Pool({ connectionString, max: 10, Client: PreparingClient });
       pool.on('error', (err) => this.options.logger.warn({ err }, 'idle database connection failed'));
       // checked-out clients are not covered by the pool's listener: a connection lost mid-query must not kill us
       pool.on('connect', (client) =>

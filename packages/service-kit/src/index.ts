@@ -6,7 +6,7 @@ export * from './instrument';
 export * from './listen-host';
 export * from './logger';
 export * from './metrics';
-export { prepareStatement } from './prepared';
+export { PreparingClient, prepareStatement } from './prepared';
 export * from './secrets';
 export * from './serve';
 export * from './trace';

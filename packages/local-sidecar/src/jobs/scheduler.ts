@@ -1,5 +1,6 @@
 // The stand-in's scheduler: jobs persisted in Postgres, fired at POST /job/<name> on the app that scheduled them.
 // Time comes from an injected clock (the real one by default), so tests move it instead of waiting.
+import { prepareStatement } from '@todo/service-kit';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { type AppInstance, appHeaders, appUrl, isConnectionRefused } from '../app-instance';
@@ -10,6 +11,16 @@ import { firstTiming, nextTiming, type StoredJobSpec } from './schedule';
 
 const LEASE_MS = 60_000;
 const TRIGGER_TIMEOUT_MS = 30_000;
+
+/** The due jobs, leased; run on every tick, so parsed and planned once per connection (prepareStatement). */
+const FIRE_DUE = `with due as (
+     select app_id, name from ${SCHEMA}.jobs
+     where next_due_at <= $1 and (leased_until is null or leased_until < $1)
+     order by next_due_at limit 50 for update skip locked)
+   update ${SCHEMA}.jobs j set leased_until = $1::timestamptz + make_interval(secs => ${LEASE_MS / 1000})
+   from due where j.app_id = due.app_id and j.name = due.name
+   returning j.app_id, j.name, j.spec, j.fired, j.failures, j.expires_at, j.next_due_at`;
+prepareStatement(FIRE_DUE);
 
 interface JobRow {
   app_id: string;
@@ -122,16 +133,7 @@ export class JobScheduler {
 
   private async fireDue(): Promise<void> {
     try {
-      const { rows } = await this.pool.query<JobRow>(
-        `with due as (
-           select app_id, name from ${SCHEMA}.jobs
-           where next_due_at <= $1 and (leased_until is null or leased_until < $1)
-           order by next_due_at limit 50 for update skip locked)
-         update ${SCHEMA}.jobs j set leased_until = $1::timestamptz + make_interval(secs => ${LEASE_MS / 1000})
-         from due where j.app_id = due.app_id and j.name = due.name
-         returning j.app_id, j.name, j.spec, j.fired, j.failures, j.expires_at, j.next_due_at`,
-        [this.now()],
-      );
+      const { rows } = await this.pool.query<JobRow>(FIRE_DUE, [this.now()]);
       await Promise.all(rows.map((row) => this.fire(row)));
     } catch (error) {
       this.logger.error({ err: error }, 'job scheduler tick failed');

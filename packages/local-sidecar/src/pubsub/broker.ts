@@ -1,7 +1,43 @@
 // The durable log behind the emulated pub/sub: messages, consumer groups, and one delivery row per message and group.
+import { prepareStatement } from '@todo/service-kit';
 import type pg from 'pg';
 import { inTransaction, SCHEMA } from '../db';
 import type { StoredMessage } from './cloud-event';
+
+// The statements run per message, parsed and planned once per connection (service-kit's prepareStatement): planned
+// on every run, the claim cost as much to plan as to execute (0.35 ms, pg_stat_statements, a 4-connection create run).
+const PUBLISH = `with stored as (
+     insert into ${SCHEMA}.messages (pubsub, topic, content_type, body, expires_at, partition_key)
+     select $1, $2, u.content_type, u.body,
+       case when u.ttl is null then null else now() + make_interval(secs => u.ttl) end, u.partition_key
+     from unnest($3::text[], $4::jsonb[], $5::int[], $6::text[]) with ordinality
+       as u(content_type, body, ttl, partition_key, n)
+     order by u.n
+     returning id),
+   delivered as (
+     insert into ${SCHEMA}.deliveries (message_id, group_name)
+     select stored.id, g.group_name from stored
+     join ${SCHEMA}.consumer_groups g on g.pubsub = $1 and g.topic = $2)
+   select id::text from stored order by id`;
+prepareStatement(PUBLISH);
+
+const CLAIM = `with due as (
+     select d.message_id, d.group_name from ${SCHEMA}.deliveries d
+     where d.group_name = $3 and d.status = 'pending'
+       and d.next_attempt_at <= now() and (d.leased_until is null or d.leased_until < now())
+       and (select m.pubsub = $1 and m.topic = $2 from ${SCHEMA}.messages m where m.id = d.message_id)
+     order by d.message_id limit $4 for update of d skip locked)
+   update ${SCHEMA}.deliveries d set leased_until = now() + make_interval(secs => $5::float / 1000)
+   from due, ${SCHEMA}.messages m
+   where d.message_id = due.message_id and d.group_name = due.group_name and m.id = d.message_id
+   returning d.message_id::text, d.attempts, m.content_type, m.body, m.partition_key,
+     (m.expires_at is not null and m.expires_at < now()) as expired`;
+prepareStatement(CLAIM);
+
+// Not prepared: its generic plan (any($1) of an array it cannot size) took 0.96 ms a run against 0.19 ms planned each
+// time with the ids in hand.
+const SETTLE = `update ${SCHEMA}.deliveries set status = $3, leased_until = null, last_error = $4, attempts = attempts + 1
+   where message_id = any($1::bigint[]) and group_name = $2`;
 
 export interface ClaimedDelivery {
   messageId: string;
@@ -48,29 +84,14 @@ export class Broker {
     topic: string,
     items: { message: StoredMessage; ttlSeconds?: number; partitionKey?: string }[],
   ): Promise<string[]> {
-    const { rows } = await this.pool.query(
-      `with stored as (
-         insert into ${SCHEMA}.messages (pubsub, topic, content_type, body, expires_at, partition_key)
-         select $1, $2, u.content_type, u.body,
-           case when u.ttl is null then null else now() + make_interval(secs => u.ttl) end, u.partition_key
-         from unnest($3::text[], $4::jsonb[], $5::int[], $6::text[]) with ordinality
-           as u(content_type, body, ttl, partition_key, n)
-         order by u.n
-         returning id),
-       delivered as (
-         insert into ${SCHEMA}.deliveries (message_id, group_name)
-         select stored.id, g.group_name from stored
-         join ${SCHEMA}.consumer_groups g on g.pubsub = $1 and g.topic = $2)
-       select id::text from stored order by id`,
-      [
-        pubsub,
-        topic,
-        items.map((i) => i.message.contentType),
-        items.map((i) => JSON.stringify(i.message.body)),
-        items.map((i) => i.ttlSeconds ?? null),
-        items.map((i) => i.partitionKey ?? null),
-      ],
-    );
+    const { rows } = await this.pool.query(PUBLISH, [
+      pubsub,
+      topic,
+      items.map((i) => i.message.contentType),
+      items.map((i) => JSON.stringify(i.message.body)),
+      items.map((i) => i.ttlSeconds ?? null),
+      items.map((i) => i.partitionKey ?? null),
+    ]);
     for (const listener of this.listeners) listener();
     return rows.map((r) => r.id as string);
   }
@@ -113,20 +134,7 @@ export class Broker {
     limit: number,
     leaseMs: number,
   ): Promise<ClaimedDelivery[]> {
-    const { rows } = await this.pool.query(
-      `with due as (
-         select d.message_id, d.group_name from ${SCHEMA}.deliveries d
-         where d.group_name = $3 and d.status = 'pending'
-           and d.next_attempt_at <= now() and (d.leased_until is null or d.leased_until < now())
-           and (select m.pubsub = $1 and m.topic = $2 from ${SCHEMA}.messages m where m.id = d.message_id)
-         order by d.message_id limit $4 for update of d skip locked)
-       update ${SCHEMA}.deliveries d set leased_until = now() + make_interval(secs => $5::float / 1000)
-       from due, ${SCHEMA}.messages m
-       where d.message_id = due.message_id and d.group_name = due.group_name and m.id = d.message_id
-       returning d.message_id::text, d.attempts, m.content_type, m.body, m.partition_key,
-         (m.expires_at is not null and m.expires_at < now()) as expired`,
-      [pubsub, topic, groupName, limit, leaseMs],
-    );
+    const { rows } = await this.pool.query(CLAIM, [pubsub, topic, groupName, limit, leaseMs]);
     const claimed: ClaimedDelivery[] = [];
     for (const row of rows.sort((a, b) => Number(a.message_id) - Number(b.message_id))) {
       if (row.expired) {
@@ -152,11 +160,7 @@ export class Broker {
     status: 'delivered' | 'dropped' | 'dead' | 'expired',
     error?: string,
   ) {
-    await this.pool.query(
-      `update ${SCHEMA}.deliveries set status = $3, leased_until = null, last_error = $4, attempts = attempts + 1
-       where message_id = any($1::bigint[]) and group_name = $2`,
-      [messageIds, groupName, status, error ?? null],
-    );
+    await this.pool.query(SETTLE, [messageIds, groupName, status, error ?? null]);
   }
 
   /** Puts a delivery back for a later attempt; `countAttempt` is false when the app was simply not running. */
