@@ -93,13 +93,7 @@ export class OutboxRelay {
     for (;;) {
       // one relay per database: the one holding the lease sends, the others wait for it to lapse
       if (this.stopped || !(await this.lease.held())) return;
-      const rows = await this.db
-        .selectFrom('outbox')
-        .selectAll()
-        .where('published_at', 'is', null)
-        .orderBy('seq')
-        .limit(BATCH)
-        .execute();
+      const rows = await this.unsent();
       outboxBacklog.set(rows.length < BATCH ? rows.length : await this.backlog());
       if (rows.length === 0) return;
       // order matters per task, not across tasks: each task's rows are a lane, sent in order
@@ -226,6 +220,26 @@ export class OutboxRelay {
     const payload = payloadOf(row);
     if (row.kind === 'job.schedule') await this.dapr.jobs.schedule(payload.name as string, payload.spec as JobSpec);
     else await this.dapr.jobs.delete(payload.name as string);
+  }
+
+  /**
+   * The oldest rows not yet sent, walked in order on the pending index. A row marked sent leaves a dead entry in that
+   * index until a vacuum; an index scan marks each one dead the first time it passes it and skips it from then on,
+   * but a bitmap scan visits all of them on every read. The planner picks the bitmap scan once the table holds far
+   * more sent rows than unsent ones (measured after a 4-connection create run: 19,169 dead entries, 2,681 heap
+   * blocks, 3.4 ms a read; walked in order, 3.6 ms once, then 0.05-0.2 ms), so it is turned off for this read.
+   */
+  private unsent(): Promise<Row[]> {
+    return this.db.transaction().execute(async (trx) => {
+      await sql`set local enable_bitmapscan = off`.execute(trx);
+      return trx
+        .selectFrom('outbox')
+        .selectAll()
+        .where('published_at', 'is', null)
+        .orderBy('seq')
+        .limit(BATCH)
+        .execute();
+    });
   }
 
   /** Rows not yet sent (for readiness and metrics). */
