@@ -1,4 +1,5 @@
-// `npm run bench:profile`: where the backend spends its CPU while creating tasks at 32 connections (the request path;
+// `npm run bench:profile`: where the backend spends its CPU while creating tasks at 32 connections (PROFILE_CONNECTIONS
+// to change it; the request path;
 // PROFILE_RELAY=on adds the relay; PROFILE_SCENARIO=list profiles `npm run bench`'s filtered list of 2,000 tasks
 // instead; PROFILE_APP=notification-service or recurring-task-service profiles that app handling the creates' events,
 // the relay on). Runs the profiled app's bundle (as deployed) with --cpu-prof beside the stand-in, loads the backend
@@ -16,6 +17,8 @@ import { seedTasks } from './seed';
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'test-results', 'profile');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** PROFILE_CONNECTIONS=4: the load at 4 connections, where latency rather than throughput bounds the whole system. */
+const CONNECTIONS = Number(process.env.PROFILE_CONNECTIONS ?? 32);
 /** The app whose CPU is profiled: the backend unless PROFILE_APP names another. */
 const PROFILED = ALL_APP_IDS.find((id) => id === process.env.PROFILE_APP) ?? APP_IDS.backend;
 /** PROFILE_RELAY=on profiles the relay's work too; by default the request path alone (a consumer needs the events). */
@@ -85,11 +88,11 @@ async function main() {
             body: JSON.stringify({ title: 'profiled task', tags: ['a', 'b'], priority: 'high' }),
           }),
       headers,
-      connections: 32,
+      connections: CONNECTIONS,
       duration: SECONDS,
     });
     console.log(
-      `${SCENARIO === 'list' ? 'list tasks' : 'create task'}, ${PROFILED} bundle profiled (relay ${PROFILE_RELAY}), 32 connections, ${SECONDS} s: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx + result.errors} errors`,
+      `${SCENARIO === 'list' ? 'list tasks' : 'create task'}, ${PROFILED} bundle profiled (relay ${PROFILE_RELAY}), ${CONNECTIONS} connections, ${SECONDS} s: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx + result.errors} errors`,
     );
     await system.stopApp(PROFILED);
   } finally {
