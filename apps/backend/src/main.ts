@@ -1,4 +1,5 @@
-// The backend process: secrets through the sidecar, migrations, outbox relay, HTTP server. Tests start it in-process.
+// The backend process: secrets through the sidecar, migrations, outbox relay, housekeeping, HTTP server. Tests start
+// it in-process.
 import { TokenService } from '@todo/auth';
 import { APP_IDS } from '@todo/contracts';
 import { Dapr } from '@todo/dapr';
@@ -21,6 +22,7 @@ import type { ToolContext } from './chat/tools';
 import { ChatTurns } from './chat/turns';
 import { BACKEND_MIGRATIONS } from './db/migrate';
 import type { Database } from './db/schema';
+import { Housekeeping } from './housekeeping';
 import { OutboxRelay } from './outbox/relay';
 import { TaskService } from './tasks/service';
 
@@ -67,13 +69,15 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const conversations = new ConversationStore(dapr);
   const app = createApp({ logger, dapr, db, auth, tasks, agent, conversations, turns, appToken: options.appToken });
   if (options.relay) relay.start();
+  const housekeeping = new Housekeeping(db, logger.child({ part: 'housekeeping' }));
+  housekeeping.start();
   const running = await startApp({
     app,
     port: options.port,
     hostname: options.hostname,
     metricsPort: options.metricsPort,
     logger,
-    onClose: [() => relay.stop(), () => db.destroy()],
+    onClose: [() => relay.stop(), () => housekeeping.stop(), () => db.destroy()],
     handleSignals: options.handleSignals,
   });
   return { ...running, relay, tasks };

@@ -4,7 +4,7 @@ import { APP_IDS, TOPICS } from '@todo/contracts';
 import type { BulkPublishEntry, Dapr } from '@todo/dapr';
 import { migrateToLatest } from '@todo/service-kit';
 import { eventually, freshDatabase } from '@todo/testkit';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
 import { BACKEND_MIGRATIONS } from '../db/migrate';
@@ -113,20 +113,4 @@ test("a failed row holds back its own task's later rows, not other tasks', and g
     aChanged,
     aChangedUpdate,
   ]);
-});
-
-test('with nothing to send, deletes the rows it sent over a week ago and keeps the rest', async () => {
-  const [oldEvent, oldUpdate, recentEvent, recentUpdate] = await outboxOf(['old', 1], ['recent', 1]);
-  await sql`update outbox set published_at = now() - interval '8 days' where id in (${oldEvent}, ${oldUpdate})`.execute(
-    db,
-  );
-  await sql`update outbox set published_at = now() - interval '6 days' where id in (${recentEvent}, ${recentUpdate})`.execute(
-    db,
-  );
-  const relay = new OutboxRelay(db, pool, fakeDapr(new Set()).dapr, pino({ level: 'silent' }), 60_000);
-  relay.start();
-  await eventually(async () => expect(await db.selectFrom('outbox').select('id').execute()).toHaveLength(2));
-  await relay.stop();
-  const left = await db.selectFrom('outbox').select('id').orderBy('seq').execute();
-  expect(left.map((r) => r.id)).toEqual([recentEvent, recentUpdate]);
 });

@@ -9,13 +9,10 @@ import type { Logger } from 'pino';
 import type { Database, OutboxTable } from '../db/schema';
 import { outboxBacklog, outboxLag, outboxPublished } from '../metrics';
 import { RelayLease } from './lease';
-import { pruneSentRows } from './retention';
 
 const BATCH = 500;
 /** Job calls in flight at once (publishes go in bulk, one request per topic and wave). */
 const LANES = 8;
-/** How often, at most, sent rows past their retention are looked for. */
-const PRUNE_EVERY_MS = 60_000;
 
 type Row = Selectable<OutboxTable>;
 
@@ -44,7 +41,6 @@ export class OutboxRelay {
   private stopped = false;
   private readonly lease: RelayLease;
   private backoffUntil = 0;
-  private nextPruneAt = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -99,7 +95,7 @@ export class OutboxRelay {
       if (this.stopped || !(await this.lease.held())) return;
       const rows = await this.unsent();
       outboxBacklog.set(rows.length < BATCH ? rows.length : await this.backlog());
-      if (rows.length === 0) return this.pruneNowAndThen();
+      if (rows.length === 0) return;
       // order matters per task, not across tasks: each task's rows are a lane, sent in order
       const lanes = new Map<string, Row[]>();
       for (const row of rows) {
@@ -224,18 +220,6 @@ export class OutboxRelay {
     const payload = payloadOf(row);
     if (row.kind === 'job.schedule') await this.dapr.jobs.schedule(payload.name as string, payload.spec as JobSpec);
     else await this.dapr.jobs.delete(payload.name as string);
-  }
-
-  /** With nothing to send, and at most once a minute: sent rows past their retention are deleted (retention.ts). */
-  private async pruneNowAndThen(): Promise<void> {
-    if (Date.now() < this.nextPruneAt) return;
-    this.nextPruneAt = Date.now() + PRUNE_EVERY_MS;
-    try {
-      const deleted = await pruneSentRows(this.db);
-      if (deleted) this.logger.info({ deleted }, 'outbox rows sent over a week ago deleted');
-    } catch (error) {
-      this.logger.warn({ err: error }, 'deleting old sent outbox rows failed; will try again');
-    }
   }
 
   /**

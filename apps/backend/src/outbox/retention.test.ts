@@ -35,18 +35,28 @@ const left = async () =>
   ).map((r) => `${r.partition_key} ${r.n}`);
 
 test('deletes rows sent over a week ago and keeps the ones sent since and the ones never sent', async () => {
+  await rows('unsent for 30 days', 2, 30, null);
   await rows('sent 8 days ago', 3, 9, 8);
   await rows('sent 6 days ago', 2, 9, 6);
-  await rows('unsent for 30 days', 2, 30, null);
   await rows('new', 1, 0, null);
   expect(await pruneSentRows(db)).toBe(3);
   expect(await left()).toEqual(['new 1', 'sent 6 days ago 2', 'unsent for 30 days 2']);
   expect(await pruneSentRows(db)).toBe(0);
 });
 
-test('goes through a backlog of old rows in batches of a thousand', async () => {
-  await rows('sent 8 days ago', 2_500, 9, 8);
+test('goes batch by batch, at most so many batches a pass, and the next pass goes on', async () => {
+  await rows('sent 8 days ago', 45, 9, 8);
   await rows('sent today', 5, 0, 0);
-  expect(await pruneSentRows(db)).toBe(2_500);
+  expect(await pruneSentRows(db, { batch: 10, batches: 3 })).toBe(30);
+  expect(await left()).toEqual(['sent 8 days ago 15', 'sent today 5']);
+  expect(await pruneSentRows(db, { batch: 10, batches: 3 })).toBe(15);
   expect(await left()).toEqual(['sent today 5']);
+});
+
+test('reads only the oldest rows of a batch: a batch of unsent rows at the head stops the pass', async () => {
+  await rows('unsent for 30 days', 10, 30, null);
+  await rows('sent 8 days ago', 5, 9, 8);
+  expect(await pruneSentRows(db, { batch: 10 })).toBe(0);
+  expect(await pruneSentRows(db, { batch: 15 })).toBe(5);
+  expect(await left()).toEqual(['unsent for 30 days 10']);
 });

@@ -8,19 +8,22 @@ import type { Database } from '../db/schema';
 /** How long a deleted task's id answers a repeated DELETE. */
 const DELETION_TTL = sql`'24 hours'::interval`;
 
-/** Notes the user's deletion of the task, and forgets the user's deletions older than the TTL. */
+/** Notes the user's deletion of the task, in the delete's transaction. */
 export async function recordDeletion(trx: Transaction<Database>, userId: string, id: string): Promise<void> {
   await trx
-    .with('expired', (d) =>
-      d
-        .deleteFrom('deleted_tasks')
-        .where('user_id', '=', userId)
-        .where('deleted_at', '<', sql<Date>`now() - ${DELETION_TTL}`),
-    )
     .insertInto('deleted_tasks')
     .values({ id, user_id: userId })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
+}
+
+/** Forgets every deletion older than the TTL (housekeeping, every minute); answers how many. */
+export async function pruneDeletions(db: Kysely<Database>): Promise<number> {
+  const result = await db
+    .deleteFrom('deleted_tasks')
+    .where('deleted_at', '<', sql<Date>`now() - ${DELETION_TTL}`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** Whether this user deleted this task within the TTL. */

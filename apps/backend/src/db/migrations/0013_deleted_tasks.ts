@@ -9,7 +9,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       user_id uuid not null references users (id) on delete cascade,
       deleted_at timestamptz not null default now()
     );
-    create index deleted_tasks_user_age on deleted_tasks (user_id, deleted_at);
+    create index deleted_tasks_age on deleted_tasks (deleted_at);
   `.execute(db);
 }
 
