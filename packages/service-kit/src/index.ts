@@ -6,6 +6,7 @@ export * from './instrument';
 export * from './listen-host';
 export * from './logger';
 export * from './metrics';
+export { precompiled } from './precompiled';
 export { PreparingClient, prepareStatement } from './prepared';
 export * from './secrets';
 export * from './serve';

@@ -2,9 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { TOKEN_TTL_SECONDS, TokenError, type TokenService } from '@todo/auth';
 import type { SignInRequest, SignUpRequest } from '@todo/contracts';
-import { ApiError } from '@todo/service-kit';
+import { ApiError, precompiled } from '@todo/service-kit';
 import type { Kysely } from 'kysely';
-import { precompiled } from '../db/precompiled';
 import type { Database, UserRow } from '../db/schema';
 import { sessionEndedRow, writeOutbox } from '../outbox/outbox';
 import { passwordWeakness } from './password-policy';
@@ -26,7 +25,7 @@ export const publicUser = (user: UserRow) => ({
   timezone: user.timezone,
 });
 
-/** The session behind a token, with its user: read on every request, so compiled once (db/precompiled.ts). */
+/** The session behind a token, with its user: read on every request, so compiled once (service-kit's precompiled). */
 const sessionLookup = precompiled(
   (db: Kysely<Database>, { sessionId, userId }: { sessionId: string; userId: string }) =>
     db

@@ -1,5 +1,6 @@
 // A precompiled statement sends exactly what kysely would have built for the same values, for every shape and on
 // every run after the first; a builder that uses a value for anything but a parameter is refused.
+import { precompiled } from '@todo/service-kit';
 import {
   type CompiledQuery,
   DummyDriver,
@@ -18,7 +19,6 @@ import {
   type TaskValues,
 } from '../tasks/create-statements';
 import { toSnapshot } from '../tasks/snapshot';
-import { precompiled } from './precompiled';
 import type { Database } from './schema';
 
 const sent: CompiledQuery[] = [];

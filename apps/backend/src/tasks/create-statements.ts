@@ -1,7 +1,7 @@
-// A create's one statement, with a key and without, compiled once per shape (db/precompiled.ts): the same SQL kysely
-// would build on every request.
+// A create's one statement, with a key and without, compiled once per shape (service-kit's precompiled): the same
+// SQL kysely would build on every request.
+import { precompiled } from '@todo/service-kit';
 import { type Kysely, sql } from 'kysely';
-import { precompiled } from '../db/precompiled';
 import type { Database, TaskRow } from '../db/schema';
 import { type NewOutboxRow, OUTBOX_COLUMNS } from '../outbox/outbox';
 

@@ -1,9 +1,9 @@
 // Statements on the hot path, compiled once per shape. Kysely builds and compiles the query the first time with a
 // marker in place of each value; later runs put their values where the markers landed among the parameters, so a
 // request pays neither the query tree nor the SQL text again (together about a tenth of a create's CPU), and Postgres
-// parses it once per connection (service-kit's prepareStatement).
-import { prepareStatement } from '@todo/service-kit';
+// parses it once per connection (prepared.ts).
 import { type Compilable, type CompiledQuery, createQueryId, type Kysely, type QueryResult } from 'kysely';
+import { prepareStatement } from './prepared';
 
 /** What a statement takes: named rows (plain objects), lists of rows, or single values. */
 type Args = Record<string, unknown>;
