@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { TokenService } from '@todo/auth';
 import {
   APP_IDS,
+  BULK_DELIVERY,
   COMPONENTS,
   deadLetterTopic,
   subscriptionRoute,
@@ -190,6 +191,49 @@ describe('audit log', () => {
     expect((await res.json()).items).toMatchObject([{ event_id: event, task_id: taskId, event_type: 'created' }]);
   });
 
+  it('stores a bulk delivery in one go, once each, and answers each entry for itself', async () => {
+    const { userId, call } = await signIn();
+    const taskId = randomUUID();
+    const [first, second] = [randomUUID(), randomUUID()];
+    await deliver(TOPICS.taskEvents, first, taskEvent(userId, taskId)); // already stored: a redelivery in the batch
+    const entry = (entryId: string, id: string, data: unknown) => ({
+      entryId,
+      event: { specversion: '1.0', id, type: 'test', source: APP_IDS.backend, data },
+      metadata: {},
+      contentType: 'application/cloudevents+json',
+    });
+    const res = await app.request(subscriptionRoute(TOPICS.taskEvents), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [APP_TOKEN_HEADER]: APP_TOKEN },
+      body: JSON.stringify({
+        id: randomUUID(),
+        type: 'com.dapr.event.sent.bulk',
+        topic: TOPICS.taskEvents,
+        pubsubname: COMPONENTS.pubsub,
+        entries: [
+          entry('0', first, taskEvent(userId, taskId)),
+          entry('1', second, { ...taskEvent(userId, taskId), event_type: 'updated' }),
+          entry('2', randomUUID(), { task_id: 'not a task event' }),
+          entry('3', '', taskEvent(userId, taskId)),
+        ],
+      }),
+    });
+    expect(await res.json()).toEqual({
+      statuses: [
+        { entryId: '0', status: 'SUCCESS' },
+        { entryId: '1', status: 'SUCCESS' },
+        { entryId: '2', status: 'DROP' },
+        // no CloudEvent id to de-duplicate by: the batch is refused, and one by one only this entry is
+        { entryId: '3', status: 'DROP' },
+      ],
+    });
+    const items = (await (await call(`/api/audit?task_id=${taskId}`)).json()).items;
+    expect(items.map((i: { event_id: string; event_type: string }) => [i.event_id, i.event_type])).toEqual([
+      [first, 'created'],
+      [second, 'updated'],
+    ]);
+  });
+
   it('answers 400 VALIDATION_FAILED for a task id that is not one, and a time without its offset', async () => {
     const { call } = await signIn();
     expect(await errorOf(await call('/api/audit?task_id=nope'))).toMatchObject({
@@ -240,7 +284,7 @@ describe('sign-in', () => {
 });
 
 describe('sidecar routes', () => {
-  it('lists its three subscriptions, each with its dead-letter topic, to its own sidecar only', async () => {
+  it('lists its three subscriptions, each with its dead-letter topic (the busy two in bulk), to its own sidecar only', async () => {
     const res = await app.request('/dapr/subscribe', { headers: { [APP_TOKEN_HEADER]: APP_TOKEN } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual(
@@ -249,6 +293,8 @@ describe('sidecar routes', () => {
         topic,
         route: subscriptionRoute(topic),
         deadLetterTopic: deadLetterTopic(topic),
+        // reminders one at a time (each is due now); the audit's and the feed's events in bulk
+        ...(topic === TOPICS.reminders ? {} : { bulkSubscribe: { enabled: true, ...BULK_DELIVERY } }),
       })),
     );
     expect(await errorOf(await app.request('/dapr/subscribe'))).toMatchObject({

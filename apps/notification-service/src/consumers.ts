@@ -1,6 +1,8 @@
 // What notification-service takes from pub/sub: reminders become notifications, task events the audit log,
 // task updates the feed. Stored before acknowledging; a redelivered event is stored once (keyed by CloudEvent id).
+// Task events and updates come in bulk, each request's stored by one statement.
 import {
+  BULK_DELIVERY,
   COMPONENTS,
   deadLetterTopic,
   ReminderEventSchema,
@@ -37,6 +39,12 @@ export const consumers = (store: NotificationStore) => [
     handle: async (taskEvent, event) => {
       await store.addAudit(requireId(event.id), taskEvent);
     },
+    bulk: {
+      ...BULK_DELIVERY,
+      handleMany: async (items) => {
+        await store.addAudits(items.map(({ data, event }) => ({ eventId: requireId(event.id), event: data })));
+      },
+    },
   }),
   subscription({
     pubsubname: COMPONENTS.pubsub,
@@ -46,6 +54,12 @@ export const consumers = (store: NotificationStore) => [
     schema: TaskUpdateSchema,
     handle: async (update, event) => {
       await store.addTaskUpdate(requireId(event.id), update);
+    },
+    bulk: {
+      ...BULK_DELIVERY,
+      handleMany: async (items) => {
+        await store.addTaskUpdates(items.map(({ data, event }) => ({ eventId: requireId(event.id), update: data })));
+      },
     },
   }),
 ];

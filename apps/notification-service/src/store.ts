@@ -36,18 +36,34 @@ const view = (row: {
 
 // The two inserts of every task change, compiled once and prepared once per connection (service-kit's precompiled):
 // planning them each time was a quarter of their Postgres time.
-const insertAudit = precompiled((db: Kysely<Database>, { row }: { row: Insertable<AuditLogTable> }) =>
+const insertAudit = precompiled((db: Kysely<Database>, { rows }: { rows: Insertable<AuditLogTable>[] }) =>
   db
     .insertInto('audit_log')
-    .values(row)
+    .values(rows)
     .onConflict((oc) => oc.column('event_id').doNothing()),
 );
-const insertFeedEntry = precompiled((db: Kysely<Database>, { row }: { row: Insertable<UserEventsTable> }) =>
+const insertFeedEntry = precompiled((db: Kysely<Database>, { rows }: { rows: Insertable<UserEventsTable>[] }) =>
   db
     .insertInto('user_events')
-    .values(row)
+    .values(rows)
     .onConflict((oc) => oc.column('event_id').doNothing()),
 );
+
+const auditRow = (eventId: string, event: TaskEvent): Insertable<AuditLogTable> => ({
+  event_id: eventId,
+  user_id: event.user_id,
+  task_id: event.task_id,
+  event_type: event.event_type,
+  occurred_at: event.timestamp,
+  event: JSON.stringify(event),
+});
+
+const feedRow = (eventId: string, update: TaskUpdate): Insertable<UserEventsTable> => ({
+  event_id: eventId,
+  user_id: update.user_id,
+  kind: update.op === SESSION_ENDED_OP ? STREAM_EVENTS.sessionEnded : STREAM_EVENTS.taskUpdate,
+  payload: JSON.stringify(update),
+});
 
 export class NotificationStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -87,24 +103,25 @@ export class NotificationStore {
   }
 
   async addAudit(eventId: string, event: TaskEvent): Promise<boolean> {
-    const row = {
-      event_id: eventId,
-      user_id: event.user_id,
-      task_id: event.task_id,
-      event_type: event.event_type,
-      occurred_at: event.timestamp,
-      event: JSON.stringify(event),
-    };
-    const result = await insertAudit(this.db, { row });
-    return Number(result.numAffectedRows ?? 0) > 0;
+    return (await this.addAudits([{ eventId, event }])) > 0;
+  }
+
+  /** Task events into the audit log in one statement (in their order); how many were new. */
+  async addAudits(items: { eventId: string; event: TaskEvent }[]): Promise<number> {
+    if (items.length === 0) return 0;
+    const result = await insertAudit(this.db, { rows: items.map((i) => auditRow(i.eventId, i.event)) });
+    return Number(result.numAffectedRows ?? 0);
   }
 
   /** A task update, or a session's end, into the feed every replica reads (so each closes its own streams). */
   async addTaskUpdate(eventId: string, update: TaskUpdate): Promise<void> {
-    const kind = update.op === SESSION_ENDED_OP ? STREAM_EVENTS.sessionEnded : STREAM_EVENTS.taskUpdate;
-    await insertFeedEntry(this.db, {
-      row: { event_id: eventId, user_id: update.user_id, kind, payload: JSON.stringify(update) },
-    });
+    await this.addTaskUpdates([{ eventId, update }]);
+  }
+
+  /** Task updates into the feed in one statement, in their order (the feed's ids follow it). */
+  async addTaskUpdates(items: { eventId: string; update: TaskUpdate }[]): Promise<void> {
+    if (items.length === 0) return;
+    await insertFeedEntry(this.db, { rows: items.map((i) => feedRow(i.eventId, i.update)) });
   }
 
   async listNotifications(userId: string, options: { unread: boolean; limit: number }): Promise<NotificationView[]> {

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   APP_IDS,
+  BULK_DELIVERY,
   COMPONENTS,
   deadLetterTopic,
   NEXT_OCCURRENCE_ROUTE,
@@ -118,6 +119,46 @@ it('asks for redelivery when the backend fails, and drops what the backend refus
   expect(await deliver({ event_type: 'completed' })).toBe('DROP');
 });
 
+it('answers a bulk delivery per entry: the completions asked of the backend, a failing one alone retried', async () => {
+  const [weekly, failing, plain] = [completed(), completed(), completed({}, 'updated')];
+  backend = () => new Response('{}', { status: 201 });
+  const failingKey = nextOccurrenceKey(failing.task_id);
+  const original = dapr.invoke.call;
+  dapr.invoke.call = (async (appId: string, path: string, init: { body: { idempotency_key: string } }) =>
+    init.body.idempotency_key === failingKey
+      ? (calls.push({ app: appId, path, body: init.body }), new Response('{}', { status: 503 }))
+      : original(appId, path, init as never)) as never;
+  try {
+    const res = await app.request(subscriptionRoute(TOPICS.taskEvents), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [APP_TOKEN_HEADER]: APP_TOKEN },
+      body: JSON.stringify({
+        id: randomUUID(),
+        type: 'com.dapr.event.sent.bulk',
+        entries: [weekly, failing, plain].map((data, i) => ({
+          entryId: String(i),
+          event: { specversion: '1.0', id: randomUUID(), type: 'task', source: APP_IDS.backend, data },
+          contentType: 'application/cloudevents+json',
+        })),
+      }),
+    });
+    expect(await res.json()).toEqual({
+      statuses: [
+        { entryId: '0', status: 'SUCCESS' },
+        { entryId: '1', status: 'RETRY' },
+        { entryId: '2', status: 'SUCCESS' },
+      ],
+    });
+    // together first (the batch failed on one), then one by one: asking twice is harmless, the ask is keyed
+    const asked = calls.map((c) => (c.body as { source_task_id: string }).source_task_id);
+    expect(asked.filter((id) => id === weekly.task_id)).toHaveLength(2);
+    expect(asked.filter((id) => id === failing.task_id)).toHaveLength(2);
+    expect(asked).not.toContain(plain.task_id);
+  } finally {
+    dapr.invoke.call = original;
+  }
+});
+
 it('counts a redelivery whose next task the backend had already made (200, not 201) on the metrics port', async () => {
   const counted = async () =>
     (await registry.getSingleMetric('todo_pubsub_duplicates_total')?.get())?.values.find(
@@ -131,7 +172,7 @@ it('counts a redelivery whose next task the backend had already made (200, not 2
   expect(await counted()).toBe(before + 1);
 });
 
-it('lists its subscription, with its dead-letter topic, to its own sidecar only', async () => {
+it('lists its subscription, in bulk, with its dead-letter topic, to its own sidecar only', async () => {
   const res = await app.request('/dapr/subscribe', { headers: { [APP_TOKEN_HEADER]: APP_TOKEN } });
   expect(await res.json()).toEqual([
     {
@@ -139,6 +180,7 @@ it('lists its subscription, with its dead-letter topic, to its own sidecar only'
       topic: TOPICS.taskEvents,
       route: subscriptionRoute(TOPICS.taskEvents),
       deadLetterTopic: deadLetterTopic(TOPICS.taskEvents),
+      bulkSubscribe: { enabled: true, ...BULK_DELIVERY },
     },
   ]);
   expect((await (await app.request('/dapr/subscribe')).json()).error.code).toBe('APP_TOKEN_INVALID');

@@ -9,3 +9,11 @@ export const SUBSCRIPTION_ROUTE = { method: 'POST', path: `${SUBSCRIPTION_PREFIX
 
 /** The route a subscriber declares for `topic`. */
 export const subscriptionRoute = (topic: Topic): string => `${SUBSCRIPTION_PREFIX}${topic}`;
+
+/**
+ * Dapr bulk subscribe for the busy topics: up to this many messages in one delivery, which daprd's Kafka consumer
+ * waits up to this long to fill (the stand-in sends what is pending at once). A task's audit and feed entries and
+ * recurring-task-service's look at it cost one request for many tasks under load, and a live page waits at most this
+ * long more for an update.
+ */
+export const BULK_DELIVERY = { maxMessagesCount: 100, maxAwaitDurationMs: 20 } as const;

@@ -159,3 +159,102 @@ describe('a request that came by service invocation', () => {
     expect(handled).toHaveLength(1);
   });
 });
+
+describe('bulk subscribe', () => {
+  const batches: string[][] = [];
+  const one: string[] = [];
+  const bulkApp = createSubscriberApp({
+    logger: pino({ level: 'silent' }),
+    subscriptions: [
+      subscription({
+        pubsubname: COMPONENTS.pubsub,
+        topic: TOPICS.reminders,
+        route: subscriptionRoute(TOPICS.reminders),
+        schema: ReminderEventSchema,
+        handle: async (data) => {
+          if (data.title === 'poison') throw new Error('constraint violated');
+          if (data.title === 'gone') throw new DropEvent('task is gone');
+          one.push(data.title);
+        },
+        bulk: {
+          maxMessagesCount: 10,
+          maxAwaitDurationMs: 5,
+          handleMany: async (items) => {
+            if (items.some((i) => i.data.title === 'poison' || i.data.title === 'gone'))
+              throw new Error('batch failed');
+            batches.push(items.map((i) => `${i.event.id}:${i.data.title}`));
+          },
+        },
+      }),
+    ],
+  });
+  const entry = (entryId: string, title: string) => ({
+    entryId,
+    event: { ...cloudEvent({ ...reminder, title }), id: `evt-${entryId}` },
+    metadata: {},
+    contentType: 'application/cloudevents+json',
+  });
+  const bulk = async (entries: unknown[]) =>
+    (
+      await bulkApp.request(subscriptionRoute(TOPICS.reminders), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'b', type: 'com.dapr.event.sent.bulk', entries }),
+      })
+    ).json();
+
+  beforeEach(() => {
+    batches.length = 0;
+    one.length = 0;
+  });
+
+  it('declares bulkSubscribe with its count and wait', async () => {
+    expect(await (await bulkApp.request('/dapr/subscribe')).json()).toEqual([
+      expect.objectContaining({ bulkSubscribe: { enabled: true, maxMessagesCount: 10, maxAwaitDurationMs: 5 } }),
+    ]);
+  });
+
+  it('hands the readable entries to handleMany together and answers SUCCESS for each, DROP for the unreadable', async () => {
+    const raw = { entryId: 'r', event: Buffer.from(JSON.stringify({ ...reminder, title: 'raw' })).toString('base64') };
+    expect(
+      await bulk([
+        entry('a', 'first'),
+        { entryId: 'x', event: cloudEvent({ title: 'no task' }) },
+        raw,
+        entry('b', 'last'),
+      ]),
+    ).toEqual({
+      statuses: [
+        { entryId: 'a', status: 'SUCCESS' },
+        { entryId: 'x', status: 'DROP' },
+        { entryId: 'r', status: 'SUCCESS' },
+        { entryId: 'b', status: 'SUCCESS' },
+      ],
+    });
+    expect(batches).toEqual([['evt-a:first', ':raw', 'evt-b:last']]);
+    expect(one).toEqual([]);
+  });
+
+  it('handles each on its own when the batch fails, so only the failing entry is retried or dropped', async () => {
+    expect(await bulk([entry('a', 'first'), entry('p', 'poison'), entry('g', 'gone'), entry('b', 'last')])).toEqual({
+      statuses: [
+        { entryId: 'a', status: 'SUCCESS' },
+        { entryId: 'p', status: 'RETRY' },
+        { entryId: 'g', status: 'DROP' },
+        { entryId: 'b', status: 'SUCCESS' },
+      ],
+    });
+    expect(batches).toEqual([]);
+    expect(one).toEqual(['first', 'last']);
+  });
+
+  it('still takes a single CloudEvent on the same route', async () => {
+    const res = await bulkApp.request(subscriptionRoute(TOPICS.reminders), {
+      method: 'POST',
+      headers: { 'content-type': 'application/cloudevents+json' },
+      body: JSON.stringify(cloudEvent({ ...reminder, title: 'single' })),
+    });
+    expect(await res.json()).toEqual({ status: 'SUCCESS' });
+    expect(one).toEqual(['single']);
+  });
+});

@@ -25,6 +25,28 @@ export interface Subscription<T> {
   schema: z.ZodType<T>;
   /** Return to acknowledge; throw DropEvent to drop; throw anything else to have it redelivered. */
   handle(data: T, event: DeliveredEvent): Promise<void>;
+  /**
+   * Dapr's bulk subscribe: the sidecar posts up to `maxMessagesCount` messages in one request (daprd's Kafka consumer
+   * waits up to `maxAwaitDurationMs` to fill it) and takes a status per message. Without it, one request per message.
+   */
+  bulk?: BulkOptions<T>;
+}
+
+export interface BulkOptions<T> {
+  maxMessagesCount: number;
+  maxAwaitDurationMs: number;
+  /**
+   * Handles a request's valid messages together (one statement for all, say), all or nothing. When it throws, each is
+   * handled on its own by `handle`, so a failure costs only the message that caused it.
+   */
+  handleMany?(items: BulkItem<T>[]): Promise<void>;
+}
+
+export interface BulkItem<T> {
+  data: T;
+  event: DeliveredEvent;
+  /** Runs `work` within this message's trace (its CloudEvent's traceparent), as a single delivery's handling is. */
+  inTrace<R>(work: () => Promise<R>): Promise<R>;
 }
 
 /** Thrown by a handler for a message that can never succeed: Dapr drops it (to the dead-letter topic). */
@@ -60,6 +82,53 @@ const decodeData = (envelope: Envelope): unknown => {
   return typeof envelope.data === 'string' && envelope.data.startsWith('{') ? JSON.parse(envelope.data) : envelope.data;
 };
 
+/** One message as Dapr posts it: a CloudEvent, or the publisher's own body for a raw payload. */
+type Decoded<T> = { ok: true; data: T; event: DeliveredEvent } | { ok: false; eventId: string; reason: string };
+
+function decode<T>(sub: Subscription<T>, body: unknown, header: (name: string) => string | undefined): Decoded<T> {
+  const envelope = body as Envelope;
+  const isCloudEvent = typeof envelope === 'object' && envelope !== null && 'specversion' in envelope;
+  const event: DeliveredEvent = {
+    id: (isCloudEvent && envelope.id) || header('ce-id') || '',
+    type: (isCloudEvent && envelope.type) || '',
+    source: (isCloudEvent && envelope.source) || '',
+    topic: sub.topic,
+    pubsubname: sub.pubsubname,
+    time: isCloudEvent ? envelope.time : undefined,
+    traceparent: (isCloudEvent && envelope.traceparent) || header('traceparent'),
+  };
+  let raw: unknown;
+  try {
+    raw = isCloudEvent ? decodeData(envelope) : envelope;
+  } catch {
+    return { ok: false, eventId: event.id, reason: 'its data is not JSON' };
+  }
+  const parsed = sub.schema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      eventId: event.id,
+      reason: `it fails its schema: ${JSON.stringify(fieldIssues(parsed.error))}`,
+    };
+  }
+  return { ok: true, data: parsed.data, event };
+}
+
+/** What daprd posts to a bulk subscription's route (`com.dapr.event.sent.bulk`). */
+interface BulkEnvelope {
+  entries: { entryId?: unknown; event?: unknown; contentType?: unknown }[];
+}
+
+const isBulkEnvelope = (body: unknown): body is BulkEnvelope =>
+  typeof body === 'object' && body !== null && Array.isArray((body as { entries?: unknown }).entries);
+
+/** A raw-payload entry arrives base64-encoded (daprd's bulk envelope); a CloudEvent entry as the event itself. */
+const entryBody = (entry: BulkEnvelope['entries'][number]): unknown => {
+  if (typeof entry.event !== 'string') return entry.event;
+  const text = Buffer.from(entry.event, 'base64').toString('utf8');
+  return JSON.parse(text);
+};
+
 export function createSubscriberApp(options: {
   subscriptions: Subscription<unknown>[];
   logger: Logger;
@@ -79,63 +148,103 @@ export function createSubscriberApp(options: {
         topic: s.topic,
         route: s.route,
         ...(s.deadLetterTopic ? { deadLetterTopic: s.deadLetterTopic } : {}),
+        ...(s.bulk
+          ? {
+              bulkSubscribe: {
+                enabled: true,
+                maxMessagesCount: s.bulk.maxMessagesCount,
+                maxAwaitDurationMs: s.bulk.maxAwaitDurationMs,
+              },
+            }
+          : {}),
       })),
     ),
   );
 
   for (const sub of options.subscriptions) {
-    app.post(sub.route, guard, async (c) => {
-      const started = performance.now();
-      const reply = (status: DeliveryStatus) => {
-        options.observe?.(sub.topic, status, (performance.now() - started) / 1000);
-        return c.json({ status });
-      };
-      // made when there is something to say: a child logger per delivery (its bindings, the redaction) is not free
-      const log = () => options.logger.child({ topic: sub.topic, pubsub: sub.pubsubname });
-      let envelope: Envelope;
+    // made when there is something to say: a child logger per delivery (its bindings, the redaction) is not free
+    const log = () => options.logger.child({ topic: sub.topic, pubsub: sub.pubsubname });
+    const refused = (decoded: { eventId: string; reason: string }): DeliveryStatus => {
+      log().warn({ eventId: decoded.eventId, reason: decoded.reason }, 'dropping a message that cannot be read');
+      return 'DROP';
+    };
+    /** Handles one message: the status Dapr is told. */
+    const handleOne = async (data: unknown, event: DeliveredEvent): Promise<DeliveryStatus> => {
       try {
-        envelope = JSON.parse(await c.req.text()) as Envelope;
-      } catch {
-        log().warn('dropping a message whose body is not JSON');
-        return reply('DROP');
-      }
-      const isCloudEvent = typeof envelope === 'object' && envelope !== null && 'specversion' in envelope;
-      const event: DeliveredEvent = {
-        id: (isCloudEvent && envelope.id) || c.req.header('ce-id') || '',
-        type: (isCloudEvent && envelope.type) || '',
-        source: (isCloudEvent && envelope.source) || '',
-        topic: sub.topic,
-        pubsubname: sub.pubsubname,
-        time: isCloudEvent ? envelope.time : undefined,
-        traceparent: (isCloudEvent && envelope.traceparent) || c.req.header('traceparent'),
-      };
-      let raw: unknown;
-      try {
-        raw = isCloudEvent ? decodeData(envelope) : envelope;
-      } catch {
-        log().warn({ eventId: event.id }, 'dropping a message whose data is not JSON');
-        return reply('DROP');
-      }
-      const parsed = sub.schema.safeParse(raw);
-      if (!parsed.success) {
-        log().warn(
-          { eventId: event.id, issues: fieldIssues(parsed.error) },
-          'dropping a message that fails its schema',
-        );
-        return reply('DROP');
-      }
-      try {
-        const run = () => sub.handle(parsed.data, event);
+        const run = () => sub.handle(data, event);
         await (options.inTrace ? options.inTrace(event.traceparent, run) : run());
-        return reply('SUCCESS');
+        return 'SUCCESS';
       } catch (error) {
         if (error instanceof DropEvent) {
           log().warn({ eventId: event.id, reason: error.message }, 'dropping a message its handler refused');
-          return reply('DROP');
+          return 'DROP';
         }
         log().warn({ eventId: event.id, err: error }, 'handler failed; asking for redelivery');
-        return reply('RETRY');
+        return 'RETRY';
       }
+    };
+    /** Handles the readable messages of a bulk request: together when the subscription can, else one by one. */
+    const handleAll = async (items: { data: unknown; event: DeliveredEvent }[]): Promise<DeliveryStatus[]> => {
+      const together = sub.bulk?.handleMany;
+      if (together && items.length > 1) {
+        try {
+          // a request's messages have a trace each, the statement storing them none of its own
+          await together(
+            items.map((item) => ({
+              ...item,
+              inTrace: (work) => (options.inTrace ? options.inTrace(item.event.traceparent, work) : work()),
+            })),
+          );
+          return items.map(() => 'SUCCESS');
+        } catch (error) {
+          log().warn({ err: error, messages: items.length }, 'handling the messages together failed; one by one');
+        }
+      }
+      const statuses: DeliveryStatus[] = [];
+      for (const item of items) statuses.push(await handleOne(item.data, item.event));
+      return statuses;
+    };
+
+    app.post(sub.route, guard, async (c) => {
+      const started = performance.now();
+      const observe = (status: DeliveryStatus) =>
+        options.observe?.(sub.topic, status, (performance.now() - started) / 1000);
+      let body: unknown;
+      try {
+        body = JSON.parse(await c.req.text());
+      } catch {
+        log().warn('dropping a message whose body is not JSON');
+        observe('DROP');
+        return c.json({ status: 'DROP' });
+      }
+      if (sub.bulk && isBulkEnvelope(body)) {
+        const statuses = new Map<number, DeliveryStatus>();
+        const readable: { index: number; data: unknown; event: DeliveredEvent }[] = [];
+        body.entries.forEach((entry, index) => {
+          let decoded: Decoded<unknown>;
+          try {
+            decoded = decode(sub, entryBody(entry), () => undefined);
+          } catch {
+            decoded = { ok: false, eventId: String(entry.entryId), reason: 'its data is not JSON' };
+          }
+          if (decoded.ok) readable.push({ index, data: decoded.data, event: decoded.event });
+          else statuses.set(index, refused(decoded));
+        });
+        const handled = await handleAll(readable);
+        readable.forEach((item, i) => {
+          statuses.set(item.index, handled[i] ?? 'RETRY');
+        });
+        const answer = body.entries.map((entry, index) => {
+          const status = statuses.get(index) ?? 'RETRY';
+          observe(status);
+          return { entryId: String(entry.entryId), status };
+        });
+        return c.json({ statuses: answer });
+      }
+      const decoded = decode(sub, body, (name) => c.req.header(name));
+      const status = decoded.ok ? await handleOne(decoded.data, decoded.event) : refused(decoded);
+      observe(status);
+      return c.json({ status });
     });
   }
   return app;

@@ -19,6 +19,7 @@ const replicaA = new TestApp();
 const replicaB = new TestApp();
 const auditor = new TestApp();
 const ledger = new TestApp();
+const bulker = new TestApp();
 let inFlight = 0;
 let mostInFlight = 0;
 /** Holds deliveries until the test has published everything, so the rest are claimed together. */
@@ -28,7 +29,10 @@ const gate = new Promise<void>((resolve) => {
 });
 const outcomes: Record<string, string[]> = {};
 
-const subscribe = (app: TestApp, subs: { topic: string; route: string; deadLetterTopic?: string }[]) => {
+const subscribe = (
+  app: TestApp,
+  subs: { topic: string; route: string; deadLetterTopic?: string; bulkSubscribe?: unknown }[],
+) => {
   app.hono.get('/dapr/subscribe', (c) => c.json(subs.map((s) => ({ pubsubname: 'kafka-pubsub', ...s }))));
 };
 
@@ -62,7 +66,25 @@ beforeAll(async () => {
     inFlight -= 1;
     return c.json({ status: 'SUCCESS' });
   });
-  await Promise.all([publisher, consumer, replicaA, replicaB, auditor, ledger].map((a) => a.start()));
+  // a bulk subscriber answering each entry what the test queued for its event id (OMIT leaves it out; 404 answers the
+  // whole request 404)
+  subscribe(bulker, [
+    {
+      topic: 'bulk-orders',
+      route: '/bulk-orders',
+      deadLetterTopic: 'bulk-orders-dead',
+      bulkSubscribe: { enabled: true, maxMessagesCount: 50 },
+    },
+    { topic: 'bulk-orders-dead', route: '/bulk-dead' },
+  ]);
+  bulker.hono.post('/bulk-orders', async (c) => {
+    const { entries } = (await c.req.json()) as { entries: { entryId: string; event: { id: string } }[] };
+    const answers = entries.map((e) => ({ entryId: e.entryId, status: outcomes[e.event.id]?.shift() ?? 'SUCCESS' }));
+    if (answers.some((a) => a.status === '404')) return c.json({}, 404);
+    return c.json({ statuses: answers.filter((a) => a.status !== 'OMIT') });
+  });
+  bulker.hono.post('/bulk-dead', (c) => c.json({ status: 'SUCCESS' }));
+  await Promise.all([publisher, consumer, replicaA, replicaB, auditor, ledger, bulker].map((a) => a.start()));
 
   const resources = emptyResources();
   resources.components.push(pubsubComponent('kafka-pubsub', { consumerGroup: '{appID}', initialOffset: 'oldest' }));
@@ -83,6 +105,7 @@ beforeAll(async () => {
       { appId: 'worker', appPort: replicaB.port },
       { appId: 'auditor', appPort: auditor.port },
       { appId: 'ledger', appPort: ledger.port },
+      { appId: 'bulker', appPort: bulker.port },
     ],
     resources,
     { appToken: 'app-secret' },
@@ -92,7 +115,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runtime.stop();
-  await Promise.all([publisher, consumer, replicaA, replicaB, auditor, ledger].map((a) => a.stop()));
+  await Promise.all([publisher, consumer, replicaA, replicaB, auditor, ledger, bulker].map((a) => a.stop()));
   await db.drop();
 });
 
@@ -218,6 +241,54 @@ describe('delivery outcomes', () => {
     });
     // the first try and maxRetries (2) retries
     expect(consumer.on('/orders').filter((r) => JSON.parse(r.body).id === 'exhaust-1')).toHaveLength(3);
+  });
+});
+
+describe('bulk subscribe', () => {
+  const bulkPublish = (ids: string[]) =>
+    fetch(`${sidecarUrl(runtime, 'publisher')}/v1.0-alpha1/publish/bulk/kafka-pubsub/bulk-orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(
+        ids.map((id) => ({
+          entryId: id,
+          event: { specversion: '1.0', id, type: 't', source: 's', data: {} },
+          contentType: 'application/cloudevents+json',
+        })),
+      ),
+    });
+  const entryIds = () =>
+    bulker
+      .on('/bulk-orders')
+      .flatMap((r) => JSON.parse(r.body).entries.map((e: { event: { id: string } }) => e.event.id));
+  const dead = () => bulker.on('/bulk-dead').map((r) => JSON.parse(r.body).id);
+
+  it('settles each entry by its own status: RETRY and a missing status retried alone, DROP dead-lettered', async () => {
+    outcomes['b-retry'] = ['RETRY'];
+    outcomes['b-omit'] = ['OMIT'];
+    outcomes['b-drop'] = ['DROP'];
+    outcomes['b-exhaust'] = ['RETRY', 'RETRY', 'RETRY'];
+    expect((await bulkPublish(['b-ok', 'b-retry', 'b-omit', 'b-drop', 'b-exhaust'])).status).toBe(204);
+    await eventually(async () => {
+      for (const id of ['b-ok', 'b-retry', 'b-omit']) expect(await deliveryStatus(id, 'bulker')).toBe('delivered');
+      expect(await deliveryStatus('b-drop', 'bulker')).toBe('dropped');
+      expect(await deliveryStatus('b-exhaust', 'bulker')).toBe('dead');
+    });
+    // the first request had all five; only the retried ones came again
+    expect(JSON.parse(bulker.on('/bulk-orders')[0]?.body ?? '{}').entries).toHaveLength(5);
+    const count = (id: string) => entryIds().filter((e) => e === id).length;
+    expect([count('b-ok'), count('b-retry'), count('b-omit'), count('b-drop'), count('b-exhaust')]).toEqual([
+      1, 2, 2, 1, 3,
+    ]);
+    await eventually(() => expect(dead().sort()).toEqual(['b-drop', 'b-exhaust']));
+  });
+
+  it("drops a request answered 404 without dead-lettering it, as daprd's bulk delivery does", async () => {
+    outcomes['b-404'] = ['404'];
+    expect((await bulkPublish(['b-404'])).status).toBe(204);
+    await eventually(async () => expect(await deliveryStatus('b-404', 'bulker')).toBe('dropped'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(dead()).not.toContain('b-404');
   });
 });
 

@@ -34,6 +34,13 @@ const SubscriptionSchema = z.object({
     route: z.string().optional(),
     routes: z.object({ rules: z.array(RuleSchema).optional(), default: z.string().optional() }).optional(),
     deadLetterTopic: z.string().optional(),
+    bulkSubscribe: z
+      .object({
+        enabled: z.boolean().optional(),
+        maxMessagesCount: z.number().int().optional(),
+        maxAwaitDurationMs: z.number().int().optional(),
+      })
+      .optional(),
   }),
   scopes: z.array(z.string()).optional(),
 });

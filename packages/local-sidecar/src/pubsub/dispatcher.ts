@@ -1,4 +1,5 @@
 // Delivers each message once per consumer group, to one instance of the group, with Dapr's SUCCESS/RETRY/DROP rules.
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { request } from 'undici';
 import { type AppInstance, appHeaders, appUrl, instanceKey, isConnectionRefused } from '../app-instance';
@@ -39,7 +40,8 @@ interface Group {
 
 type Outcome =
   | { kind: 'delivered' }
-  | { kind: 'drop'; reason: string }
+  /** `deadLetter: false`: dropped without going to the dead-letter topic (daprd's bulk answer to a 404) */
+  | { kind: 'drop'; reason: string; deadLetter?: false }
   | { kind: 'retry'; reason: string }
   | { kind: 'app-down' };
 
@@ -47,6 +49,9 @@ type Outcome =
 const BATCH = 16;
 const LEASE_MS = 60_000;
 const DELIVERY_TIMEOUT_MS = 30_000;
+/** contribpubsub.DefaultBulkEventType: the type of daprd's bulk envelope. */
+const BULK_EVENT_TYPE = 'com.dapr.event.sent.bulk';
+const NO_ROUTE = 'no route matched the event and the subscription has no default route';
 
 export class Dispatcher {
   private readonly groups = new Map<string, Group>();
@@ -126,23 +131,58 @@ export class Dispatcher {
   private async drain(group: Group): Promise<void> {
     for (;;) {
       if (this.stopped || group.members.length === 0) return;
-      const batch = await this.broker.claim(group.pubsub, group.topic, group.name, BATCH, LEASE_MS);
+      // the member next in turn decides how to deliver: a bulk subscription takes a request of up to its count
+      const bulk = (group.members[group.next % group.members.length] as Member).sub.bulkMaxMessages;
+      const batch = await this.broker.claim(group.pubsub, group.topic, group.name, bulk ?? BATCH, LEASE_MS);
       if (batch.length === 0) return;
-      // as Kafka partitions do: one partition key's messages in order, different keys side by side
-      const lanes = new Map<string, ClaimedDelivery[]>();
-      for (const delivery of batch) {
-        const key = delivery.partitionKey ?? delivery.messageId;
-        lanes.set(key, [...(lanes.get(key) ?? []), delivery]);
-      }
       // what the apps took is marked in one statement once the batch is done (a crash before it redelivers them, as
       // Kafka does a batch whose offsets were not committed); refusals and retries are settled one by one
       const delivered: string[] = [];
-      await Promise.all(
-        [...lanes.values()].map(async (lane) => {
-          for (const delivery of lane) if (await this.deliverOne(group, delivery)) delivered.push(delivery.messageId);
-        }),
-      );
+      if (bulk) await this.deliverBulk(group, batch, delivered);
+      else {
+        // as Kafka partitions do: one partition key's messages in order, different keys side by side
+        const lanes = new Map<string, ClaimedDelivery[]>();
+        for (const delivery of batch) {
+          const key = delivery.partitionKey ?? delivery.messageId;
+          lanes.set(key, [...(lanes.get(key) ?? []), delivery]);
+        }
+        await Promise.all(
+          [...lanes.values()].map(async (lane) => {
+            for (const delivery of lane) if (await this.deliverOne(group, delivery)) delivered.push(delivery.messageId);
+          }),
+        );
+      }
       if (delivered.length) await this.broker.settle(delivered, group.name, 'delivered');
+    }
+  }
+
+  /**
+   * Bulk subscribe, as daprd's bulkSubscribeTopic does it: the claimed messages in claim order (so one key's messages in
+   * order) in one request per route, a status per message; a message without a route or answered DROP goes to the
+   * dead-letter topic, one answered RETRY (or not answered) is retried on its own by the inbound policy.
+   */
+  private async deliverBulk(group: Group, batch: ClaimedDelivery[], delivered: string[]): Promise<void> {
+    const member = this.pick(group);
+    const outcomes = new Map<ClaimedDelivery, Outcome>();
+    const byRoute = new Map<string, { entryId: string; delivery: ClaimedDelivery }[]>();
+    batch.forEach((delivery, index) => {
+      const route = routeFor(member.sub, (delivery.body ?? {}) as Record<string, unknown>);
+      if (!route) {
+        outcomes.set(delivery, { kind: 'drop', reason: NO_ROUTE });
+        return;
+      }
+      byRoute.set(route, [...(byRoute.get(route) ?? []), { entryId: String(index), delivery }]);
+    });
+    for (const [route, entries] of byRoute) {
+      const answered = await this.postBulk(member, group, route, entries);
+      entries.forEach((entry, i) => {
+        outcomes.set(entry.delivery, answered[i] as Outcome);
+      });
+    }
+    for (const delivery of batch) {
+      if (await this.settleOutcome(group, member, delivery, outcomes.get(delivery) as Outcome)) {
+        delivered.push(delivery.messageId);
+      }
     }
   }
 
@@ -155,7 +195,16 @@ export class Dispatcher {
   /** Delivers one message; true when the app took it (the caller marks it delivered), else settled here. */
   private async deliverOne(group: Group, delivery: ClaimedDelivery): Promise<boolean> {
     const member = this.pick(group);
-    const outcome = await this.post(member, delivery);
+    return this.settleOutcome(group, member, delivery, await this.post(member, delivery));
+  }
+
+  /** True when the app took the message (the caller marks it delivered); else it is settled or rescheduled here. */
+  private async settleOutcome(
+    group: Group,
+    member: Member,
+    delivery: ClaimedDelivery,
+    outcome: Outcome,
+  ): Promise<boolean> {
     const log = () =>
       this.logger.child({ appId: member.instance.appId, topic: group.topic, messageId: delivery.messageId });
     switch (outcome.kind) {
@@ -166,7 +215,9 @@ export class Dispatcher {
         return false;
       case 'drop':
         log().warn({ reason: outcome.reason }, 'message dropped');
-        await this.deadLetter(group, member.sub, delivery, 'dropped', outcome.reason);
+        if (outcome.deadLetter === false)
+          await this.broker.settle([delivery.messageId], group.name, 'dropped', outcome.reason);
+        else await this.deadLetter(group, member.sub, delivery, 'dropped', outcome.reason);
         return false;
       case 'retry': {
         const retry =
@@ -208,7 +259,7 @@ export class Dispatcher {
   private async post(member: Member, delivery: ClaimedDelivery): Promise<Outcome> {
     const event = (delivery.body ?? {}) as Record<string, unknown>;
     const route = routeFor(member.sub, event);
-    if (!route) return { kind: 'drop', reason: 'no route matched the event and the subscription has no default route' };
+    if (!route) return { kind: 'drop', reason: NO_ROUTE };
     const isCloudEvent = delivery.contentType === 'application/cloudevents+json' && !member.sub.rawPayload;
     const body = typeof delivery.body === 'string' ? delivery.body : JSON.stringify(delivery.body);
     const headers: Record<string, string> = {
@@ -247,6 +298,75 @@ export class Dispatcher {
     if (status === undefined || status === null || status === '' || status === 'SUCCESS') return { kind: 'delivered' };
     if (status === 'DROP') return { kind: 'drop', reason: 'the app answered DROP' };
     return { kind: 'retry', reason: `the app answered ${String(status)}` };
+  }
+
+  /**
+   * One bulk request (daprd's `com.dapr.event.sent.bulk` envelope) and what it came to for each entry, in order: a
+   * transport error or a status other than 2xx counts for every entry (404 drops them all, past the dead-letter topic,
+   * as daprd does); a 2xx
+   * answers per entry with `statuses`, and an entry it leaves out or answers RETRY (or anything unknown) is retried.
+   */
+  private async postBulk(
+    member: Member,
+    group: Group,
+    route: string,
+    entries: { entryId: string; delivery: ClaimedDelivery }[],
+  ): Promise<Outcome[]> {
+    const all = (outcome: Outcome) => entries.map(() => outcome);
+    const body = JSON.stringify({
+      id: randomUUID(),
+      type: BULK_EVENT_TYPE,
+      topic: group.topic,
+      pubsubname: group.pubsub,
+      metadata: { pubsubName: group.pubsub },
+      entries: entries.map(({ entryId, delivery }) => {
+        const isCloudEvent = delivery.contentType === 'application/cloudevents+json' && !member.sub.rawPayload;
+        if (isCloudEvent) return { entryId, event: delivery.body, metadata: {}, contentType: delivery.contentType };
+        const raw = typeof delivery.body === 'string' ? delivery.body : JSON.stringify(delivery.body);
+        return {
+          entryId,
+          event: Buffer.from(raw).toString('base64'),
+          metadata: {},
+          contentType: delivery.contentType || 'application/octet-stream',
+        };
+      }),
+    });
+    const timeout =
+      this.resiliency.forComponentInbound(member.instance.appId, member.sub.pubsubname).timeoutMs ??
+      DELIVERY_TIMEOUT_MS;
+    let statusCode: number;
+    let text: string;
+    try {
+      const response = await request(appUrl(member.instance, route), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...appHeaders(this.appToken) },
+        body,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
+      statusCode = response.statusCode;
+      text = await response.body.text().catch(() => '');
+    } catch (error) {
+      if (isConnectionRefused(error)) return all({ kind: 'app-down' });
+      return all({ kind: 'retry', reason: error instanceof Error ? error.message : String(error) });
+    }
+    // daprd drops a bulk request answered 404 without dead-lettering it (postman/http DeliverBulk), unlike a single one
+    if (statusCode === 404) return all({ kind: 'drop', reason: `route ${route} answered 404`, deadLetter: false });
+    if (statusCode < 200 || statusCode >= 300) return all({ kind: 'retry', reason: `HTTP ${statusCode}` });
+    let statuses: Map<string, unknown>;
+    try {
+      const answer = JSON.parse(text) as { statuses?: { entryId?: unknown; status?: unknown }[] };
+      statuses = new Map((answer.statuses ?? []).map((s) => [String(s.entryId), s.status]));
+    } catch {
+      return all({ kind: 'retry', reason: 'the app answered a bulk delivery with a body that is not JSON' });
+    }
+    return entries.map(({ entryId }): Outcome => {
+      const status = statuses.get(entryId);
+      if (status === 'SUCCESS') return { kind: 'delivered' };
+      if (status === 'DROP') return { kind: 'drop', reason: 'the app answered DROP' };
+      if (status === undefined) return { kind: 'retry', reason: `the app gave no status for entry ${entryId}` };
+      return { kind: 'retry', reason: `the app answered ${String(status) || 'an empty status'}` };
+    });
   }
 
   /** Instances known per group, for the metadata API. */

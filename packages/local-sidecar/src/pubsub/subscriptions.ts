@@ -11,6 +11,8 @@ export interface ResolvedSubscription {
   defaultRoute?: string;
   deadLetterTopic?: string;
   rawPayload: boolean;
+  /** Bulk subscribe: up to this many messages per request (daprd's Kafka default when the app gives none, 80). */
+  bulkMaxMessages?: number;
   /** For the metadata API, as daprd reports it. */
   type: 'DECLARATIVE' | 'PROGRAMMATIC';
   metadata?: Record<string, string>;
@@ -23,7 +25,11 @@ interface ProgrammaticSubscription {
   routes?: { rules?: { match?: string; path: string }[]; default?: string };
   deadLetterTopic?: string;
   metadata?: Record<string, string>;
+  bulkSubscribe?: { enabled?: boolean; maxMessagesCount?: number; maxAwaitDurationMs?: number };
 }
+
+/** components-contrib's kafka.DefaultMaxBulkSubCount: a bulk subscription that names no count gets this many. */
+const DEFAULT_BULK_MESSAGES = 80;
 
 const resolve = (
   s: ProgrammaticSubscription,
@@ -38,6 +44,9 @@ const resolve = (
   defaultRoute: s.routes?.default ?? s.route,
   deadLetterTopic: s.deadLetterTopic,
   rawPayload: s.metadata?.rawPayload === 'true',
+  ...(s.bulkSubscribe?.enabled
+    ? { bulkMaxMessages: Math.max(1, s.bulkSubscribe.maxMessagesCount || DEFAULT_BULK_MESSAGES) }
+    : {}),
   type,
   ...(s.metadata ? { metadata: s.metadata } : {}),
 });
@@ -67,6 +76,7 @@ export class SubscriptionRegistry {
             route: s.spec.route,
             routes: s.spec.routes,
             deadLetterTopic: s.spec.deadLetterTopic,
+            bulkSubscribe: s.spec.bulkSubscribe,
           },
           'DECLARATIVE',
         ),
