@@ -7,6 +7,7 @@ import {
   BULK_DELIVERY,
   COMPONENTS,
   deadLetterTopic,
+  STREAM_EVENTS,
   subscriptionRoute,
   type TaskEvent,
   TOPICS,
@@ -15,7 +16,7 @@ import {
 import { APP_TOKEN_HEADER, CALLER_APP_ID_HEADER, type Dapr } from '@todo/dapr';
 import { migrateToLatest, openDatabase } from '@todo/service-kit';
 import { freshDatabase } from '@todo/testkit';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import pino from 'pino';
 import { createApp } from './app';
 import { RemoteSessions } from './auth';
@@ -76,6 +77,25 @@ const deliver = (topic: Topic, id: string, data: unknown) =>
     method: 'POST',
     headers: { 'content-type': 'application/cloudevents+json', [APP_TOKEN_HEADER]: APP_TOKEN },
     body: JSON.stringify({ specversion: '1.0', id, type: 'test', source: APP_IDS.backend, data }),
+  });
+
+/** A bulk delivery of `topic` (daprd's envelope) of [CloudEvent id, data] pairs; answers the app's response. */
+const bulkDeliver = (topic: Topic, events: [string, unknown][]) =>
+  app.request(subscriptionRoute(topic), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [APP_TOKEN_HEADER]: APP_TOKEN },
+    body: JSON.stringify({
+      id: randomUUID(),
+      type: 'com.dapr.event.sent.bulk',
+      topic,
+      pubsubname: COMPONENTS.pubsub,
+      entries: events.map(([id, data], i) => ({
+        entryId: String(i),
+        event: { specversion: '1.0', id, type: 'test', source: APP_IDS.backend, data },
+        metadata: {},
+        contentType: 'application/cloudevents+json',
+      })),
+    }),
   });
 
 const reminder = (userId: string) => ({
@@ -234,6 +254,35 @@ describe('audit log', () => {
     ]);
   });
 
+  it('stores a bulk delivery of readable events with one statement, a redelivered one and a repeat within it once', async () => {
+    const { userId } = await signIn();
+    const taskId = randomUUID();
+    const [stored, fresh, twice] = [randomUUID(), randomUUID(), randomUUID()];
+    await deliver(TOPICS.taskEvents, stored, taskEvent(userId, taskId));
+    const res = await bulkDeliver(TOPICS.taskEvents, [
+      [stored, taskEvent(userId, taskId)],
+      [fresh, { ...taskEvent(userId, taskId), event_type: 'updated' }],
+      [twice, { ...taskEvent(userId, taskId), event_type: 'completed' }],
+      [twice, { ...taskEvent(userId, taskId), event_type: 'completed' }],
+    ]);
+    expect((await res.json()).statuses.map((s: { status: string }) => s.status)).toEqual([
+      'SUCCESS',
+      'SUCCESS',
+      'SUCCESS',
+      'SUCCESS',
+    ]);
+    const rows = await db
+      .selectFrom('audit_log')
+      .select(['event_id', 'received_at'])
+      .where('task_id', '=', taskId)
+      .execute();
+    expect(rows.map((r) => r.event_id).sort()).toEqual([stored, fresh, twice].sort());
+    // the two new ones in one statement (one transaction's time), not one by one
+    const received = (id: string) => rows.find((r) => r.event_id === id)?.received_at.getTime();
+    expect(received(fresh)).toBe(received(twice));
+    expect(received(fresh)).not.toBe(received(stored));
+  });
+
   it('answers 400 VALIDATION_FAILED for a task id that is not one, and a time without its offset', async () => {
     const { call } = await signIn();
     expect(await errorOf(await call('/api/audit?task_id=nope'))).toMatchObject({
@@ -247,6 +296,64 @@ describe('audit log', () => {
       code: 'VALIDATION_FAILED',
       details: [{ path: 'from' }],
     });
+  });
+});
+
+describe('feed', () => {
+  const update = (userId: string) => ({
+    op: 'delete' as const,
+    task_id: randomUUID(),
+    user_id: userId,
+    version: 3,
+    timestamp: '2030-06-01T10:00:00.000Z',
+  });
+
+  it("stores a bulk delivery's task updates in their order, the feed's ids rising with it", async () => {
+    const store = new NotificationStore(db);
+    const head = await store.feedHead();
+    const userId = randomUUID();
+    const updates = [update(userId), update(userId), update(userId), update(userId)];
+    const ids = updates.map(() => randomUUID());
+    const res = await bulkDeliver(
+      TOPICS.taskUpdates,
+      updates.map((u, i) => [ids[i] as string, u]),
+    );
+    expect((await res.json()).statuses.every((s: { status: string }) => s.status === 'SUCCESS')).toBe(true);
+    const feed = await store.feedAfter(head, userId);
+    expect(feed.map((e) => e.event_id)).toEqual(ids);
+  });
+
+  it('adds to the feed only once an earlier writer has committed, so ids commit in their order', async () => {
+    const store = new NotificationStore(db);
+    const userId = randomUUID();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holderId = 0;
+    // another writer holding the feed's lock, its row (a lower id) not yet committed
+    const holder = db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('user_events'))`.execute(trx);
+      const row = await trx
+        .insertInto('user_events')
+        .values({ event_id: randomUUID(), user_id: userId, kind: STREAM_EVENTS.taskUpdate, payload: '{}' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      holderId = Number(row.id);
+      await held;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    let done = false;
+    const writer = store.addTaskUpdates([{ eventId: randomUUID(), update: update(userId) }]).then(() => {
+      done = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(done).toBe(false);
+    release();
+    await Promise.all([holder, writer]);
+    const feed = await store.feedAfter('0', userId);
+    expect(feed.map((e) => Number(e.id))).toEqual([holderId, expect.any(Number)]);
+    expect(Number(feed[1]?.id)).toBeGreaterThan(holderId);
   });
 });
 

@@ -61,6 +61,7 @@ export async function startNotificationService(options: NotificationOptions): Pr
     metricsPort: options.metricsPort,
     logger,
     drainMs: 2_000, // open event streams would otherwise hold the stop up
+    deliveries: { appToken: options.appToken }, // bulk deliveries of task events and updates
     onClose: [() => fanout.stop(), () => clearInterval(pruner), () => db.destroy()],
     handleSignals: options.handleSignals,
   });

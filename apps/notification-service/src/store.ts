@@ -65,6 +65,14 @@ const feedRow = (eventId: string, update: TaskUpdate): Insertable<UserEventsTabl
   payload: JSON.stringify(update),
 });
 
+/**
+ * Taken by every transaction that adds to the feed, until it commits: the feed's ids then commit in their order, so a
+ * reader that has seen an id has seen every id below it (the live streams and a reconnect's Last-Event-ID read the
+ * feed after the last id they saw). Without it a request's rows, holding low ids, could commit after another's higher
+ * ones and be passed over.
+ */
+const lockFeed = (trx: Kysely<Database>) => sql`select pg_advisory_xact_lock(hashtext('user_events'))`.execute(trx);
+
 export class NotificationStore {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -88,6 +96,7 @@ export class NotificationStore {
         .returningAll()
         .executeTakeFirst();
       if (!inserted) return false;
+      await lockFeed(trx);
       await trx
         .insertInto('user_events')
         .values({
@@ -121,7 +130,10 @@ export class NotificationStore {
   /** Task updates into the feed in one statement, in their order (the feed's ids follow it). */
   async addTaskUpdates(items: { eventId: string; update: TaskUpdate }[]): Promise<void> {
     if (items.length === 0) return;
-    await insertFeedEntry(this.db, { rows: items.map((i) => feedRow(i.eventId, i.update)) });
+    await this.db.transaction().execute(async (trx) => {
+      await lockFeed(trx);
+      await insertFeedEntry(trx, { rows: items.map((i) => feedRow(i.eventId, i.update)) });
+    });
   }
 
   async listNotifications(userId: string, options: { unread: boolean; limit: number }): Promise<NotificationView[]> {
@@ -168,7 +180,13 @@ export class NotificationStore {
     if (filter.taskId) query = query.where('task_id', '=', filter.taskId);
     if (filter.from) query = query.where('occurred_at', '>=', new Date(filter.from));
     if (filter.to) query = query.where('occurred_at', '<=', new Date(filter.to));
-    const rows = await query.orderBy('occurred_at').orderBy('received_at').limit(filter.limit).execute();
+    // one request's events are stored together (one received_at): the event id decides among equal times
+    const rows = await query
+      .orderBy('occurred_at')
+      .orderBy('received_at')
+      .orderBy('event_id')
+      .limit(filter.limit)
+      .execute();
     return rows.map((row) => ({
       event_id: row.event_id,
       task_id: row.task_id,

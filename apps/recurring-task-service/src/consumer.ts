@@ -80,15 +80,7 @@ export const recurringConsumer = (dapr: Dapr, logger: Logger, now: () => Date = 
     schema: TaskEventSchema,
     handle,
     // most task events are not a completed recurring task: in bulk, one request answers for many of them, and the
-    // completions among them are asked of the backend side by side (each is keyed, so a second ask changes nothing)
-    bulk: {
-      ...BULK_DELIVERY,
-      handleMany: async (items) => {
-        const settled = await Promise.allSettled(items.map((item) => item.inTrace(() => handle(item.data))));
-        const failed = settled.find((s) => s.status === 'rejected');
-        // the subscriber then handles each on its own, so only the failing ones are retried or dropped
-        if (failed) throw failed.reason;
-      },
-    },
+    // completions among them are asked of the backend side by side, each answered for itself
+    bulk: { ...BULK_DELIVERY, sideBySide: true },
   });
 };

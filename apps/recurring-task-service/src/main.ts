@@ -11,6 +11,7 @@ export async function startRecurringTaskService(options: RecurringOptions): Prom
   await dapr.health.waitForSidecar();
   return startApp({
     app: createApp({ logger, dapr, appToken: options.appToken }),
+    deliveries: { appToken: options.appToken }, // bulk deliveries of task events
     port: options.port,
     hostname: options.hostname,
     metricsPort: options.metricsPort,

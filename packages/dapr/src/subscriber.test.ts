@@ -248,6 +248,69 @@ describe('bulk subscribe', () => {
     expect(one).toEqual(['first', 'last']);
   });
 
+  it('answers DROP for an entry that is not one or whose data is not JSON, and takes a lone entry through handle', async () => {
+    const notJson = { entryId: 'n', event: Buffer.from('{nope').toString('base64') };
+    expect(await bulk([null, notJson, entry('a', 'alone')])).toEqual({
+      statuses: [
+        { entryId: 'undefined', status: 'DROP' },
+        { entryId: 'n', status: 'DROP' },
+        { entryId: 'a', status: 'SUCCESS' },
+      ],
+    });
+    expect(one).toEqual(['alone']);
+    expect(batches).toEqual([]);
+  });
+
+  it('takes a body with entries but not the bulk type as a single message', async () => {
+    const res = await bulkApp.request(subscriptionRoute(TOPICS.reminders), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ entries: [entry('a', 'first')] }),
+    });
+    expect(await res.json()).toEqual({ status: 'DROP' }); // not a reminder
+    expect([...one, ...batches]).toEqual([]);
+  });
+
+  it('handles the entries side by side, each answered for itself, when the subscription says so', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const sideBySide = createSubscriberApp({
+      logger: pino({ level: 'silent' }),
+      subscriptions: [
+        subscription({
+          pubsubname: COMPONENTS.pubsub,
+          topic: TOPICS.reminders,
+          route: subscriptionRoute(TOPICS.reminders),
+          schema: ReminderEventSchema,
+          handle: async (data) => {
+            inFlight += 1;
+            most = Math.max(most, inFlight);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            inFlight -= 1;
+            if (data.title === 'poison') throw new Error('backend down');
+          },
+          bulk: { maxMessagesCount: 10, maxAwaitDurationMs: 5, sideBySide: true },
+        }),
+      ],
+    });
+    const res = await sideBySide.request(subscriptionRoute(TOPICS.reminders), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'com.dapr.event.sent.bulk',
+        entries: [entry('a', 'one'), entry('p', 'poison'), entry('b', 'two')],
+      }),
+    });
+    expect(await res.json()).toEqual({
+      statuses: [
+        { entryId: 'a', status: 'SUCCESS' },
+        { entryId: 'p', status: 'RETRY' },
+        { entryId: 'b', status: 'SUCCESS' },
+      ],
+    });
+    expect(most).toBe(3);
+  });
+
   it('still takes a single CloudEvent on the same route', async () => {
     const res = await bulkApp.request(subscriptionRoute(TOPICS.reminders), {
       method: 'POST',

@@ -36,17 +36,16 @@ export interface BulkOptions<T> {
   maxMessagesCount: number;
   maxAwaitDurationMs: number;
   /**
-   * Handles a request's valid messages together (one statement for all, say), all or nothing. When it throws, each is
-   * handled on its own by `handle`, so a failure costs only the message that caused it.
+   * Handles a request's readable messages together (one statement for all, say), all or nothing: when it throws it
+   * must have changed nothing, and each message is then handled on its own by `handle`, so a failure costs only the
+   * message that caused it.
    */
-  handleMany?(items: BulkItem<T>[]): Promise<void>;
-}
-
-export interface BulkItem<T> {
-  data: T;
-  event: DeliveredEvent;
-  /** Runs `work` within this message's trace (its CloudEvent's traceparent), as a single delivery's handling is. */
-  inTrace<R>(work: () => Promise<R>): Promise<R>;
+  handleMany?(items: { data: T; event: DeliveredEvent }[]): Promise<void>;
+  /**
+   * Without `handleMany`: a request's messages are handled side by side, each answered for itself, rather than one
+   * after another. For a handler whose messages need no order among themselves (and whose waits would add up).
+   */
+  sideBySide?: boolean;
 }
 
 /** Thrown by a handler for a message that can never succeed: Dapr drops it (to the dead-letter topic). */
@@ -116,14 +115,21 @@ function decode<T>(sub: Subscription<T>, body: unknown, header: (name: string) =
 
 /** What daprd posts to a bulk subscription's route (`com.dapr.event.sent.bulk`). */
 interface BulkEnvelope {
-  entries: { entryId?: unknown; event?: unknown; contentType?: unknown }[];
+  entries: ({ entryId?: unknown; event?: unknown; contentType?: unknown } | null)[];
 }
 
+/** contribpubsub.DefaultBulkEventType: the type daprd gives every bulk request. */
+const BULK_EVENT_TYPE = 'com.dapr.event.sent.bulk';
+
 const isBulkEnvelope = (body: unknown): body is BulkEnvelope =>
-  typeof body === 'object' && body !== null && Array.isArray((body as { entries?: unknown }).entries);
+  typeof body === 'object' &&
+  body !== null &&
+  (body as { type?: unknown }).type === BULK_EVENT_TYPE &&
+  Array.isArray((body as { entries?: unknown }).entries);
 
 /** A raw-payload entry arrives base64-encoded (daprd's bulk envelope); a CloudEvent entry as the event itself. */
 const entryBody = (entry: BulkEnvelope['entries'][number]): unknown => {
+  if (typeof entry !== 'object' || entry === null) throw new Error('not an entry');
   if (typeof entry.event !== 'string') return entry.event;
   const text = Buffer.from(entry.event, 'base64').toString('utf8');
   return JSON.parse(text);
@@ -189,17 +195,13 @@ export function createSubscriberApp(options: {
       if (together && items.length > 1) {
         try {
           // a request's messages have a trace each, the statement storing them none of its own
-          await together(
-            items.map((item) => ({
-              ...item,
-              inTrace: (work) => (options.inTrace ? options.inTrace(item.event.traceparent, work) : work()),
-            })),
-          );
+          await together(items);
           return items.map(() => 'SUCCESS');
         } catch (error) {
           log().warn({ err: error, messages: items.length }, 'handling the messages together failed; one by one');
         }
       }
+      if (sub.bulk?.sideBySide) return Promise.all(items.map((item) => handleOne(item.data, item.event)));
       const statuses: DeliveryStatus[] = [];
       for (const item of items) statuses.push(await handleOne(item.data, item.event));
       return statuses;
@@ -225,7 +227,11 @@ export function createSubscriberApp(options: {
           try {
             decoded = decode(sub, entryBody(entry), () => undefined);
           } catch {
-            decoded = { ok: false, eventId: String(entry.entryId), reason: 'its data is not JSON' };
+            decoded = {
+              ok: false,
+              eventId: String(entry?.entryId),
+              reason: 'it is not an entry, or its data is not JSON',
+            };
           }
           if (decoded.ok) readable.push({ index, data: decoded.data, event: decoded.event });
           else statuses.set(index, refused(decoded));
@@ -237,7 +243,7 @@ export function createSubscriberApp(options: {
         const answer = body.entries.map((entry, index) => {
           const status = statuses.get(index) ?? 'RETRY';
           observe(status);
-          return { entryId: String(entry.entryId), status };
+          return { entryId: String(entry?.entryId), status };
         });
         return c.json({ statuses: answer });
       }

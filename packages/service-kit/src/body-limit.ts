@@ -1,8 +1,10 @@
 // A ceiling on every request body an app reads: a 413 with the JSON error body before a large body is buffered. The
 // body is read here, once, from Node's request stream (raw-body): the app then gets it as text without a WHATWG
 // Request and its stream being built (a tenth of a small request's CPU), and any other reader gets it from the buffer.
+import { timingSafeEqual } from 'node:crypto';
 import type { Http2Bindings, HttpBindings } from '@hono/node-server';
-import { apiErrorBody } from '@todo/contracts';
+import { apiErrorBody, isSubscriptionPath } from '@todo/contracts';
+import { APP_TOKEN_HEADER } from '@todo/dapr';
 import getRawBody from 'raw-body';
 
 /**
@@ -14,13 +16,33 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 export type Fetch = (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>;
 
+/**
+ * A larger limit for the app's own sidecar delivering to a subscription route (a bulk delivery carries many events):
+ * only with the app token it sends (any request, when none is configured, as the routes themselves then take any).
+ */
+export interface DeliveryBodies {
+  appToken: string | undefined;
+  maxBytes: number;
+}
+
+const sameSecret = (sent: string | string[] | undefined, token: string) => {
+  if (typeof sent !== 'string') return false;
+  const left = Buffer.from(sent);
+  const right = Buffer.from(token);
+  return left.length === right.length && timingSafeEqual(left, right);
+};
+
+const isDelivery = (incoming: (HttpBindings | Http2Bindings)['incoming'], deliveries: DeliveryBodies) =>
+  isSubscriptionPath(new URL(incoming.url ?? '/', 'http://app').pathname) &&
+  (deliveries.appToken === undefined || sameSecret(incoming.headers[APP_TOKEN_HEADER], deliveries.appToken));
+
 const utf8 = new TextDecoder(); // as Request.text() decodes: replacement characters, a leading BOM dropped
 
 /** `fetch` behind the body limit: what the Node server calls instead of the app's own. */
-export function limitBodies(fetch: Fetch, maxBytes = MAX_BODY_BYTES): Fetch {
-  const tooLarge = () =>
+export function limitBodies(fetch: Fetch, maxBytes = MAX_BODY_BYTES, deliveries?: DeliveryBodies): Fetch {
+  const tooLarge = (limit: number) =>
     Response.json(
-      apiErrorBody('BODY_TOO_LARGE', `the request body is larger than this service accepts (${maxBytes} bytes)`),
+      apiErrorBody('BODY_TOO_LARGE', `the request body is larger than this service accepts (${limit} bytes)`),
       { status: 413 },
     );
   const cut = () =>
@@ -33,13 +55,14 @@ export function limitBodies(fetch: Fetch, maxBytes = MAX_BODY_BYTES): Fetch {
     if (request.method === 'GET' || request.method === 'HEAD' || (length === undefined && chunked === undefined)) {
       return fetch(request, env);
     }
+    const limit = deliveries && isDelivery(incoming, deliveries) ? deliveries.maxBytes : maxBytes;
     let body: Buffer;
     try {
       // a declared length over the limit is refused unread; a longer body stops being read once past it
-      body = await getRawBody(incoming, { limit: maxBytes, length });
+      body = await getRawBody(incoming, { limit, length });
     } catch (error) {
       // the rest: the client left (request.aborted) or sent less than it declared (request.size.invalid)
-      return (error as { type?: string }).type === 'entity.too.large' ? tooLarge() : cut();
+      return (error as { type?: string }).type === 'entity.too.large' ? tooLarge(limit) : cut();
     }
     // @hono/node-server builds a Request (if one is asked for) from rawBody instead of the consumed stream
     Object.assign(incoming, { rawBody: body });

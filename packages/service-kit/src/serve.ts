@@ -2,10 +2,10 @@
 // handlers too, when the client has left), then pools closed.
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { type AppId, LOCAL_PORTS } from '@todo/contracts';
+import { type AppId, BULK_DELIVERY_MAX_BYTES, LOCAL_PORTS } from '@todo/contracts';
 import type { Dapr } from '@todo/dapr';
 import type { Logger } from 'pino';
-import { limitBodies } from './body-limit';
+import { limitBodies, MAX_BODY_BYTES } from './body-limit';
 import { answerClientErrors } from './client-errors';
 import { trackInFlight } from './in-flight';
 import { listenHost } from './listen-host';
@@ -42,6 +42,8 @@ export interface ServeOptions {
   handleSignals?: boolean;
   /** Serve GET /metrics on this port (kept off the app's own port, which may be public). */
   metricsPort?: number;
+  /** A subscriber's: its sidecar's deliveries (with this app token) may be up to BULK_DELIVERY_MAX_BYTES. */
+  deliveries?: { appToken: string | undefined };
 }
 
 export function envPort(name: string, fallback: number): number {
@@ -64,7 +66,8 @@ export async function startApp(options: ServeOptions): Promise<RunningApp> {
   const metrics = options.metricsPort === undefined ? undefined : await serveMetrics(options.metricsPort);
   if (metrics) options.logger.info({ port: metrics.port }, 'metrics on /metrics');
   const closers = [...(options.onClose ?? []), ...(metrics ? [() => metrics.stop()] : [])];
-  const handlers = trackInFlight(limitBodies(options.app.fetch));
+  const deliveries = options.deliveries && { ...options.deliveries, maxBytes: BULK_DELIVERY_MAX_BYTES };
+  const handlers = trackInFlight(limitBodies(options.app.fetch, MAX_BODY_BYTES, deliveries));
   const drainMs = options.drainMs ?? 10_000;
   return new Promise((resolve) => {
     const server = serve(

@@ -53,6 +53,22 @@ const DELIVERY_TIMEOUT_MS = 30_000;
 const BULK_EVENT_TYPE = 'com.dapr.event.sent.bulk';
 const NO_ROUTE = 'no route matched the event and the subscription has no default route';
 
+/**
+ * A bulk entry's `event` as daprd sends it from Kafka: a raw-payload subscription gets the message's bytes in base64;
+ * any other gets the message parsed as JSON (the CloudEvent, or a raw-published body as it is), and a message that is
+ * not JSON is an error of that entry (undefined here), dead-lettered.
+ */
+function bulkEvent(delivery: ClaimedDelivery, rawPayload: boolean): unknown {
+  const text = typeof delivery.body === 'string' ? delivery.body : JSON.stringify(delivery.body);
+  if (rawPayload) return Buffer.from(text).toString('base64');
+  if (typeof delivery.body !== 'string') return delivery.body;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export class Dispatcher {
   private readonly groups = new Map<string, Group>();
   private readonly ensured = new Set<string>();
@@ -131,14 +147,16 @@ export class Dispatcher {
   private async drain(group: Group): Promise<void> {
     for (;;) {
       if (this.stopped || group.members.length === 0) return;
-      // the member next in turn decides how to deliver: a bulk subscription takes a request of up to its count
-      const bulk = (group.members[group.next % group.members.length] as Member).sub.bulkMaxMessages;
+      // the member next in turn decides how to deliver (a bulk subscription takes a request of up to its count), and
+      // takes the batch if bulk, whatever sync() does to the group meanwhile
+      const member = this.pick(group);
+      const bulk = member.sub.bulkMaxMessages;
       const batch = await this.broker.claim(group.pubsub, group.topic, group.name, bulk ?? BATCH, LEASE_MS);
       if (batch.length === 0) return;
       // what the apps took is marked in one statement once the batch is done (a crash before it redelivers them, as
       // Kafka does a batch whose offsets were not committed); refusals and retries are settled one by one
       const delivered: string[] = [];
-      if (bulk) await this.deliverBulk(group, batch, delivered);
+      if (bulk) await this.deliverBulk(group, member, batch, delivered);
       else {
         // as Kafka partitions do: one partition key's messages in order, different keys side by side
         const lanes = new Map<string, ClaimedDelivery[]>();
@@ -161,17 +179,26 @@ export class Dispatcher {
    * order) in one request per route, a status per message; a message without a route or answered DROP goes to the
    * dead-letter topic, one answered RETRY (or not answered) is retried on its own by the inbound policy.
    */
-  private async deliverBulk(group: Group, batch: ClaimedDelivery[], delivered: string[]): Promise<void> {
-    const member = this.pick(group);
+  private async deliverBulk(
+    group: Group,
+    member: Member,
+    batch: ClaimedDelivery[],
+    delivered: string[],
+  ): Promise<void> {
     const outcomes = new Map<ClaimedDelivery, Outcome>();
-    const byRoute = new Map<string, { entryId: string; delivery: ClaimedDelivery }[]>();
+    const byRoute = new Map<string, { entryId: string; delivery: ClaimedDelivery; event: unknown }[]>();
     batch.forEach((delivery, index) => {
+      const event = bulkEvent(delivery, member.sub.rawPayload);
+      if (event === undefined) {
+        outcomes.set(delivery, { kind: 'drop', reason: 'the message is not JSON, so it cannot be an event' });
+        return;
+      }
       const route = routeFor(member.sub, (delivery.body ?? {}) as Record<string, unknown>);
       if (!route) {
         outcomes.set(delivery, { kind: 'drop', reason: NO_ROUTE });
         return;
       }
-      byRoute.set(route, [...(byRoute.get(route) ?? []), { entryId: String(index), delivery }]);
+      byRoute.set(route, [...(byRoute.get(route) ?? []), { entryId: String(index), delivery, event }]);
     });
     for (const [route, entries] of byRoute) {
       const answered = await this.postBulk(member, group, route, entries);
@@ -310,7 +337,7 @@ export class Dispatcher {
     member: Member,
     group: Group,
     route: string,
-    entries: { entryId: string; delivery: ClaimedDelivery }[],
+    entries: { entryId: string; delivery: ClaimedDelivery; event: unknown }[],
   ): Promise<Outcome[]> {
     const all = (outcome: Outcome) => entries.map(() => outcome);
     const body = JSON.stringify({
@@ -319,17 +346,12 @@ export class Dispatcher {
       topic: group.topic,
       pubsubname: group.pubsub,
       metadata: { pubsubName: group.pubsub },
-      entries: entries.map(({ entryId, delivery }) => {
-        const isCloudEvent = delivery.contentType === 'application/cloudevents+json' && !member.sub.rawPayload;
-        if (isCloudEvent) return { entryId, event: delivery.body, metadata: {}, contentType: delivery.contentType };
-        const raw = typeof delivery.body === 'string' ? delivery.body : JSON.stringify(delivery.body);
-        return {
-          entryId,
-          event: Buffer.from(raw).toString('base64'),
-          metadata: {},
-          contentType: delivery.contentType || 'application/octet-stream',
-        };
-      }),
+      entries: entries.map(({ entryId, event }) => ({
+        entryId,
+        event,
+        metadata: {},
+        contentType: member.sub.rawPayload ? 'application/octet-stream' : 'application/cloudevents+json',
+      })),
     });
     const timeout =
       this.resiliency.forComponentInbound(member.instance.appId, member.sub.pubsubname).timeoutMs ??

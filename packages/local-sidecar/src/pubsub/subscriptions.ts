@@ -28,7 +28,7 @@ interface ProgrammaticSubscription {
   bulkSubscribe?: { enabled?: boolean; maxMessagesCount?: number; maxAwaitDurationMs?: number };
 }
 
-/** components-contrib's kafka.DefaultMaxBulkSubCount: a bulk subscription that names no count gets this many. */
+/** components-contrib's kafka.DefaultMaxBulkSubCount: a bulk subscription that names no count (or 0, or less) gets this many. */
 const DEFAULT_BULK_MESSAGES = 80;
 
 const resolve = (
@@ -45,7 +45,12 @@ const resolve = (
   deadLetterTopic: s.deadLetterTopic,
   rawPayload: s.metadata?.rawPayload === 'true',
   ...(s.bulkSubscribe?.enabled
-    ? { bulkMaxMessages: Math.max(1, s.bulkSubscribe.maxMessagesCount || DEFAULT_BULK_MESSAGES) }
+    ? {
+        bulkMaxMessages:
+          (s.bulkSubscribe.maxMessagesCount ?? 0) > 0
+            ? (s.bulkSubscribe.maxMessagesCount as number)
+            : DEFAULT_BULK_MESSAGES,
+      }
     : {}),
   type,
   ...(s.metadata ? { metadata: s.metadata } : {}),
