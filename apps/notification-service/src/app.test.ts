@@ -15,7 +15,7 @@ import {
 } from '@todo/contracts';
 import { APP_TOKEN_HEADER, CALLER_APP_ID_HEADER, type Dapr } from '@todo/dapr';
 import { migrateToLatest, openDatabase } from '@todo/service-kit';
-import { freshDatabase } from '@todo/testkit';
+import { bulkDelivery, freshDatabase } from '@todo/testkit';
 import { type Kysely, sql } from 'kysely';
 import pino from 'pino';
 import { createApp } from './app';
@@ -84,18 +84,7 @@ const bulkDeliver = (topic: Topic, events: [string, unknown][]) =>
   app.request(subscriptionRoute(topic), {
     method: 'POST',
     headers: { 'content-type': 'application/json', [APP_TOKEN_HEADER]: APP_TOKEN },
-    body: JSON.stringify({
-      id: randomUUID(),
-      type: 'com.dapr.event.sent.bulk',
-      topic,
-      pubsubname: COMPONENTS.pubsub,
-      entries: events.map(([id, data], i) => ({
-        entryId: String(i),
-        event: { specversion: '1.0', id, type: 'test', source: APP_IDS.backend, data },
-        metadata: {},
-        contentType: 'application/cloudevents+json',
-      })),
-    }),
+    body: bulkDelivery(topic, events),
   });
 
 const reminder = (userId: string) => ({
@@ -216,28 +205,12 @@ describe('audit log', () => {
     const taskId = randomUUID();
     const [first, second] = [randomUUID(), randomUUID()];
     await deliver(TOPICS.taskEvents, first, taskEvent(userId, taskId)); // already stored: a redelivery in the batch
-    const entry = (entryId: string, id: string, data: unknown) => ({
-      entryId,
-      event: { specversion: '1.0', id, type: 'test', source: APP_IDS.backend, data },
-      metadata: {},
-      contentType: 'application/cloudevents+json',
-    });
-    const res = await app.request(subscriptionRoute(TOPICS.taskEvents), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [APP_TOKEN_HEADER]: APP_TOKEN },
-      body: JSON.stringify({
-        id: randomUUID(),
-        type: 'com.dapr.event.sent.bulk',
-        topic: TOPICS.taskEvents,
-        pubsubname: COMPONENTS.pubsub,
-        entries: [
-          entry('0', first, taskEvent(userId, taskId)),
-          entry('1', second, { ...taskEvent(userId, taskId), event_type: 'updated' }),
-          entry('2', randomUUID(), { task_id: 'not a task event' }),
-          entry('3', '', taskEvent(userId, taskId)),
-        ],
-      }),
-    });
+    const res = await bulkDeliver(TOPICS.taskEvents, [
+      [first, taskEvent(userId, taskId)],
+      [second, { ...taskEvent(userId, taskId), event_type: 'updated' }],
+      [randomUUID(), { task_id: 'not a task event' }],
+      ['', taskEvent(userId, taskId)],
+    ]);
     expect(await res.json()).toEqual({
       statuses: [
         { entryId: '0', status: 'SUCCESS' },

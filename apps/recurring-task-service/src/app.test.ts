@@ -15,18 +15,19 @@ import {
 } from '@todo/contracts';
 import { APP_TOKEN_HEADER, CALLER_APP_ID_HEADER, type Dapr } from '@todo/dapr';
 import { registry } from '@todo/service-kit';
+import { bulkDelivery } from '@todo/testkit';
 import pino from 'pino';
 import { createApp } from './app';
 
 const APP_TOKEN = 'test-app-token';
 const calls: { app: string; path: string; body: unknown }[] = [];
-/** What the backend answers to the next-occurrence call. */
-let backend: () => Response = () => new Response('{}', { status: 201 });
+/** What the backend answers to the next-occurrence call (given its body). */
+let backend: (body: unknown) => Response = () => new Response('{}', { status: 201 });
 const dapr = {
   invoke: {
     call: async (app: string, path: string, init: { body: unknown }) => {
       calls.push({ app, path, body: init.body });
-      return backend();
+      return backend(init.body);
     },
   },
   health: { check: async () => undefined },
@@ -121,40 +122,27 @@ it('asks for redelivery when the backend fails, and drops what the backend refus
 
 it('answers a bulk delivery per entry: the completions asked of the backend side by side, once each, a failing one alone retried', async () => {
   const [weekly, failing, plain] = [completed(), completed(), completed({}, 'updated')];
-  backend = () => new Response('{}', { status: 201 });
   const failingKey = nextOccurrenceKey(failing.task_id);
-  const original = dapr.invoke.call;
-  dapr.invoke.call = (async (appId: string, path: string, init: { body: { idempotency_key: string } }) =>
-    init.body.idempotency_key === failingKey
-      ? (calls.push({ app: appId, path, body: init.body }), new Response('{}', { status: 503 }))
-      : original(appId, path, init as never)) as never;
-  try {
-    const res = await app.request(subscriptionRoute(TOPICS.taskEvents), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [APP_TOKEN_HEADER]: APP_TOKEN },
-      body: JSON.stringify({
-        id: randomUUID(),
-        type: 'com.dapr.event.sent.bulk',
-        entries: [weekly, failing, plain].map((data, i) => ({
-          entryId: String(i),
-          event: { specversion: '1.0', id: randomUUID(), type: 'task', source: APP_IDS.backend, data },
-          contentType: 'application/cloudevents+json',
-        })),
-      }),
-    });
-    expect(await res.json()).toEqual({
-      statuses: [
-        { entryId: '0', status: 'SUCCESS' },
-        { entryId: '1', status: 'RETRY' },
-        { entryId: '2', status: 'SUCCESS' },
-      ],
-    });
-    // each completion asked once: nothing that succeeded is asked again because another failed
-    const asked = calls.map((c) => (c.body as { source_task_id: string }).source_task_id);
-    expect(asked.sort()).toEqual([weekly.task_id, failing.task_id].sort());
-  } finally {
-    dapr.invoke.call = original;
-  }
+  backend = (body) =>
+    new Response('{}', { status: (body as { idempotency_key: string }).idempotency_key === failingKey ? 503 : 201 });
+  const res = await app.request(subscriptionRoute(TOPICS.taskEvents), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [APP_TOKEN_HEADER]: APP_TOKEN },
+    body: bulkDelivery(
+      TOPICS.taskEvents,
+      [weekly, failing, plain].map((data) => [randomUUID(), data]),
+    ),
+  });
+  expect(await res.json()).toEqual({
+    statuses: [
+      { entryId: '0', status: 'SUCCESS' },
+      { entryId: '1', status: 'RETRY' },
+      { entryId: '2', status: 'SUCCESS' },
+    ],
+  });
+  // each completion asked once: nothing that succeeded is asked again because another failed
+  const asked = calls.map((c) => (c.body as { source_task_id: string }).source_task_id);
+  expect(asked.sort()).toEqual([weekly.task_id, failing.task_id].sort());
 });
 
 it('counts a redelivery whose next task the backend had already made (200, not 201) on the metrics port', async () => {

@@ -1,6 +1,13 @@
-import { COMPONENTS, deadLetterTopic, ReminderEventSchema, subscriptionRoute, TOPICS } from '@todo/contracts';
+import {
+  COMPONENTS,
+  deadLetterTopic,
+  type ReminderEvent,
+  ReminderEventSchema,
+  subscriptionRoute,
+  TOPICS,
+} from '@todo/contracts';
 import pino from 'pino';
-import { createSubscriberApp, type DeliveredEvent, DropEvent, subscription } from './subscriber';
+import { createSubscriberApp, type DeliveredEvent, DropEvent, type Subscription, subscription } from './subscriber';
 
 const reminder = {
   task_id: '6f1f6c52-2b0e-4d51-9a0b-0f4c3f8f2a11',
@@ -163,31 +170,36 @@ describe('a request that came by service invocation', () => {
 describe('bulk subscribe', () => {
   const batches: string[][] = [];
   const one: string[] = [];
-  const bulkApp = createSubscriberApp({
-    logger: pino({ level: 'silent' }),
-    subscriptions: [
-      subscription({
-        pubsubname: COMPONENTS.pubsub,
-        topic: TOPICS.reminders,
-        route: subscriptionRoute(TOPICS.reminders),
-        schema: ReminderEventSchema,
-        handle: async (data) => {
-          if (data.title === 'poison') throw new Error('constraint violated');
-          if (data.title === 'gone') throw new DropEvent('task is gone');
-          one.push(data.title);
-        },
-        bulk: {
-          maxMessagesCount: 10,
-          maxAwaitDurationMs: 5,
-          handleMany: async (items) => {
-            if (items.some((i) => i.data.title === 'poison' || i.data.title === 'gone'))
-              throw new Error('batch failed');
-            batches.push(items.map((i) => `${i.event.id}:${i.data.title}`));
-          },
-        },
-      }),
-    ],
-  });
+  /** A reminders subscriber in bulk, as the test sets its handlers and options. */
+  const reminderApp = (handle: Subscription<ReminderEvent>['handle'], bulk: Subscription<ReminderEvent>['bulk']) =>
+    createSubscriberApp({
+      logger: pino({ level: 'silent' }),
+      subscriptions: [
+        subscription({
+          pubsubname: COMPONENTS.pubsub,
+          topic: TOPICS.reminders,
+          route: subscriptionRoute(TOPICS.reminders),
+          schema: ReminderEventSchema,
+          handle,
+          bulk,
+        }),
+      ],
+    });
+  const bulkApp = reminderApp(
+    async (data) => {
+      if (data.title === 'poison') throw new Error('constraint violated');
+      if (data.title === 'gone') throw new DropEvent('task is gone');
+      one.push(data.title);
+    },
+    {
+      maxMessagesCount: 10,
+      maxAwaitDurationMs: 5,
+      handleMany: async (items) => {
+        if (items.some((i) => i.data.title === 'poison' || i.data.title === 'gone')) throw new Error('batch failed');
+        batches.push(items.map((i) => `${i.event.id}:${i.data.title}`));
+      },
+    },
+  );
   const entry = (entryId: string, title: string) => ({
     entryId,
     event: { ...cloudEvent({ ...reminder, title }), id: `evt-${entryId}` },
@@ -274,25 +286,16 @@ describe('bulk subscribe', () => {
   it('handles the entries side by side, each answered for itself, when the subscription says so', async () => {
     let inFlight = 0;
     let most = 0;
-    const sideBySide = createSubscriberApp({
-      logger: pino({ level: 'silent' }),
-      subscriptions: [
-        subscription({
-          pubsubname: COMPONENTS.pubsub,
-          topic: TOPICS.reminders,
-          route: subscriptionRoute(TOPICS.reminders),
-          schema: ReminderEventSchema,
-          handle: async (data) => {
-            inFlight += 1;
-            most = Math.max(most, inFlight);
-            await new Promise((resolve) => setTimeout(resolve, 20));
-            inFlight -= 1;
-            if (data.title === 'poison') throw new Error('backend down');
-          },
-          bulk: { maxMessagesCount: 10, maxAwaitDurationMs: 5, sideBySide: true },
-        }),
-      ],
-    });
+    const sideBySide = reminderApp(
+      async (data) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight -= 1;
+        if (data.title === 'poison') throw new Error('backend down');
+      },
+      { maxMessagesCount: 10, maxAwaitDurationMs: 5, sideBySide: true },
+    );
     const res = await sideBySide.request(subscriptionRoute(TOPICS.reminders), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,7 +1,7 @@
 // Bulk subscribe on both runtimes: the envelope a bulk subscription's route receives, statuses per entry, and the
 // dead-letter topic for an entry the app drops.
-import { eventually, pubsubComponent, TestApp } from '@todo/testkit';
-import { apiOf, appIds, eachRuntime, type Sidecars, START_TIMEOUT_MS, startSidecars } from './sidecars';
+import { eventually, TestApp } from '@todo/testkit';
+import { apiOf, appIds, eachRuntime, pubsubSidecars } from './sidecars';
 
 interface BulkEntry {
   entryId: string;
@@ -13,45 +13,30 @@ interface BulkEntry {
 eachRuntime('conformance-bulk-subscribe.test.ts', { kafka: true }, (runtime) => {
   const ids = appIds('publisher', 'subscriber');
   const subscriber = new TestApp();
-  let sidecars: Sidecars;
-  const api = apiOf(() => sidecars, ids.publisher);
+  const sidecars = pubsubSidecars(runtime, ids, subscriber, ['bulked', 'bulked-dead']);
+  const api = apiOf(sidecars, ids.publisher);
   const requests = () => subscriber.on('/bulk').map((r) => JSON.parse(r.body));
   const entriesOf = () => requests().flatMap((b) => b.entries as BulkEntry[]);
 
-  beforeAll(async () => {
-    subscriber.hono.get('/dapr/subscribe', (c) =>
-      c.json([
-        {
-          pubsubname: 'kafka-pubsub',
-          topic: 'bulked',
-          route: '/bulk',
-          deadLetterTopic: 'bulked-dead',
-          bulkSubscribe: { enabled: true, maxMessagesCount: 10, maxAwaitDurationMs: 300 },
-        },
-        { pubsubname: 'kafka-pubsub', topic: 'bulked-dead', route: '/dead' },
-      ]),
-    );
-    subscriber.hono.post('/bulk', async (c) => {
-      const { entries } = (await c.req.json()) as { entries: BulkEntry[] };
-      return c.json({
-        statuses: entries.map((e) => ({ entryId: e.entryId, status: e.event.data?.n === 'drop' ? 'DROP' : 'SUCCESS' })),
-      });
+  subscriber.hono.get('/dapr/subscribe', (c) =>
+    c.json([
+      {
+        pubsubname: 'kafka-pubsub',
+        topic: 'bulked',
+        route: '/bulk',
+        deadLetterTopic: 'bulked-dead',
+        bulkSubscribe: { enabled: true, maxMessagesCount: 10, maxAwaitDurationMs: 300 },
+      },
+      { pubsubname: 'kafka-pubsub', topic: 'bulked-dead', route: '/dead' },
+    ]),
+  );
+  subscriber.hono.post('/bulk', async (c) => {
+    const { entries } = (await c.req.json()) as { entries: BulkEntry[] };
+    return c.json({
+      statuses: entries.map((e) => ({ entryId: e.entryId, status: e.event.data?.n === 'drop' ? 'DROP' : 'SUCCESS' })),
     });
-    subscriber.hono.post('/dead', (c) => c.json({ status: 'SUCCESS' }));
-    await subscriber.start();
-    sidecars = await startSidecars(runtime, {
-      apps: [{ appId: ids.publisher }, { appId: ids.subscriber, appPort: subscriber.port }],
-      components: () => [pubsubComponent('kafka-pubsub', { consumerGroup: '{appID}', initialOffset: 'oldest' })],
-      topics: ['bulked', 'bulked-dead'],
-      apiToken: 'api-token',
-      appToken: 'app-token',
-    });
-  }, START_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await sidecars?.stop();
-    await subscriber.stop();
-  }, START_TIMEOUT_MS);
+  });
+  subscriber.hono.post('/dead', (c) => c.json({ status: 'SUCCESS' }));
 
   it('posts many messages in one request, each entry a CloudEvent with its entry id, and moves a DROP to the dead letters', async () => {
     const event = (n: string) => ({

@@ -1,15 +1,15 @@
 // Publishing on both runtimes: the CloudEvent a subscriber receives, raw payloads, and the metadata API's view.
 import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr';
-import { eventually, pubsubComponent, type Received, TestApp } from '@todo/testkit';
-import { apiOf, appIds, eachRuntime, type Sidecars, START_TIMEOUT_MS, startSidecars } from './sidecars';
+import { eventually, type Received, TestApp } from '@todo/testkit';
+import { apiOf, appIds, eachRuntime, pubsubSidecars } from './sidecars';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 eachRuntime('conformance-pubsub.test.ts', { kafka: true }, (runtime) => {
   const ids = appIds('publisher', 'subscriber');
   const subscriber = new TestApp();
-  let sidecars: Sidecars;
-  const api = apiOf(() => sidecars, ids.publisher);
+  const sidecars = pubsubSidecars(runtime, ids, subscriber, ['greetings', 'tagged']);
+  const api = apiOf(sidecars, ids.publisher);
   const publish = (topic: string, body: string, contentType = 'application/json', headers = {}, query = '') =>
     api(`/v1.0/publish/kafka-pubsub/${topic}${query}`, {
       method: 'POST',
@@ -24,33 +24,18 @@ eachRuntime('conformance-pubsub.test.ts', { kafka: true }, (runtime) => {
       return hit;
     }, 15_000);
 
-  beforeAll(async () => {
-    subscriber.hono.get('/dapr/subscribe', (c) =>
-      c.json([
-        { pubsubname: 'kafka-pubsub', topic: 'greetings', route: '/greet' },
-        { pubsubname: 'kafka-pubsub', topic: 'tagged', route: '/tagged', metadata: { team: 'todo' } },
-      ]),
-    );
-    subscriber.hono.post('/greet', (c) => c.json({ status: 'SUCCESS' }));
-    await subscriber.start();
-    sidecars = await startSidecars(runtime, {
-      apps: [{ appId: ids.publisher }, { appId: ids.subscriber, appPort: subscriber.port }],
-      components: () => [pubsubComponent('kafka-pubsub', { consumerGroup: '{appID}', initialOffset: 'oldest' })],
-      topics: ['greetings', 'tagged'],
-      apiToken: 'api-token',
-      appToken: 'app-token',
-    });
-  }, START_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await sidecars?.stop();
-    await subscriber.stop();
-  }, START_TIMEOUT_MS);
+  subscriber.hono.get('/dapr/subscribe', (c) =>
+    c.json([
+      { pubsubname: 'kafka-pubsub', topic: 'greetings', route: '/greet' },
+      { pubsubname: 'kafka-pubsub', topic: 'tagged', route: '/tagged', metadata: { team: 'todo' } },
+    ]),
+  );
+  subscriber.hono.post('/greet', (c) => c.json({ status: 'SUCCESS' }));
 
   it('delivers what the official client publishes as a CloudEvent', async () => {
     const client = new DaprClient({
       daprHost: '127.0.0.1',
-      daprPort: new URL(sidecars.url(ids.publisher)).port,
+      daprPort: new URL(sidecars().url(ids.publisher)).port,
       communicationProtocol: CommunicationProtocolEnum.HTTP,
       daprApiToken: 'api-token',
       logger: { level: LogLevel.Error },
@@ -220,7 +205,7 @@ eachRuntime('conformance-pubsub.test.ts', { kafka: true }, (runtime) => {
   });
 
   it('lists components and subscriptions in the metadata API in daprd shape', async () => {
-    const meta = await (await apiOf(() => sidecars, ids.subscriber)('/v1.0/metadata')).json();
+    const meta = await (await apiOf(sidecars, ids.subscriber)('/v1.0/metadata')).json();
     expect(meta).toMatchObject({
       id: ids.subscriber,
       components: [{ name: 'kafka-pubsub', type: 'pubsub.kafka', version: 'v1', capabilities: ['BULK_PUBSUB'] }],

@@ -6,9 +6,11 @@ import {
   daprdMissing,
   emptyResources,
   freshDatabase,
+  pubsubComponent,
   runtimeFor,
   secretFileComponent,
   sidecarUrl,
+  type TestApp,
 } from '@todo/testkit';
 import type { ComponentResource } from '../src';
 
@@ -87,3 +89,34 @@ export const apiOf =
       ...init,
       headers: { 'dapr-api-token': token, 'content-type': 'application/json', ...(init.headers ?? {}) },
     });
+
+/**
+ * A publisher app and `subscriber` (its routes set by the test beforehand) beside their sidecars on one Kafka pub/sub
+ * component named kafka-pubsub, with the tokens apiOf and the apps use; started before the file's tests, stopped after.
+ */
+export function pubsubSidecars(
+  runtime: RuntimeName,
+  ids: { publisher: string; subscriber: string },
+  subscriber: TestApp,
+  topics: string[],
+): () => Sidecars {
+  let sidecars: Sidecars | undefined;
+  beforeAll(async () => {
+    await subscriber.start();
+    sidecars = await startSidecars(runtime, {
+      apps: [{ appId: ids.publisher }, { appId: ids.subscriber, appPort: subscriber.port }],
+      components: () => [pubsubComponent('kafka-pubsub', { consumerGroup: '{appID}', initialOffset: 'oldest' })],
+      topics,
+      apiToken: 'api-token',
+      appToken: 'app-token',
+    });
+  }, START_TIMEOUT_MS);
+  afterAll(async () => {
+    await sidecars?.stop();
+    await subscriber.stop();
+  }, START_TIMEOUT_MS);
+  return () => {
+    if (!sidecars) throw new Error('the sidecars have not started');
+    return sidecars;
+  };
+}

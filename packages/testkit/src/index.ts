@@ -155,6 +155,7 @@ export const secretFileComponent = (name: string, file: string) => ({
     ],
   },
 });
+export { bulkDelivery } from './bulk-delivery';
 export { BundleSystem } from './bundle-system';
 export { type DeployedRuntime, deployedRuntime } from './deployed';
 export { LocalSystem, type LocalSystemOptions, type SidecarKind, sidecarKind } from './local-system';
