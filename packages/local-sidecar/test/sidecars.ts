@@ -90,9 +90,12 @@ export const apiOf =
       headers: { 'dapr-api-token': token, 'content-type': 'application/json', ...(init.headers ?? {}) },
     });
 
+/** The pub/sub component of the conformance files: our apps' own name for it. */
+export const PUBSUB = COMPONENTS.pubsub;
+
 /**
  * A publisher app and `subscriber` (its routes set by the test beforehand) beside their sidecars on one Kafka pub/sub
- * component named kafka-pubsub, with the tokens apiOf and the apps use; started before the file's tests, stopped after.
+ * component named PUBSUB (kafka-pubsub), with the tokens apiOf and the apps use; started before the file's tests, stopped after.
  */
 export function pubsubSidecars(
   runtime: RuntimeName,
@@ -105,7 +108,7 @@ export function pubsubSidecars(
     await subscriber.start();
     sidecars = await startSidecars(runtime, {
       apps: [{ appId: ids.publisher }, { appId: ids.subscriber, appPort: subscriber.port }],
-      components: () => [pubsubComponent('kafka-pubsub', { consumerGroup: '{appID}', initialOffset: 'oldest' })],
+      components: () => [pubsubComponent(PUBSUB, { consumerGroup: '{appID}', initialOffset: 'oldest' })],
       topics,
       apiToken: 'api-token',
       appToken: 'app-token',

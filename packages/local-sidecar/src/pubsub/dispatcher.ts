@@ -336,7 +336,12 @@ export class Dispatcher {
         contentType: member.sub.rawPayload ? 'application/octet-stream' : 'application/cloudevents+json',
       })),
     });
-    const headers = { 'content-type': 'application/json', ...appHeaders(this.appToken) };
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...appHeaders(this.appToken) };
+    // daprd starts a span per entry and sends the request within the last one's: its trace is the request's
+    const traced = entries.findLast(
+      ({ event }) => typeof (event as { traceparent?: unknown })?.traceparent === 'string',
+    );
+    if (traced) headers.traceparent = (traced.event as { traceparent: string }).traceparent;
     const answer = await this.send(member, route, headers, body);
     if ('kind' in answer) return all(answer);
     const { statusCode, text } = answer;
