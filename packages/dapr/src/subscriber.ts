@@ -237,9 +237,14 @@ export function createSubscriberApp(options: {
           else statuses.set(index, refused(decoded));
         });
         const handled = await handleAll(readable);
-        readable.forEach((item, i) => {
-          statuses.set(item.index, handled[i] ?? 'RETRY');
-        });
+        // one request carries many traces: each message leaves a line in its own, as a single delivery's request does
+        for (const [i, item] of readable.entries()) {
+          const status = handled[i] ?? 'RETRY';
+          statuses.set(item.index, status);
+          const note = async () =>
+            options.logger.info({ topic: sub.topic, route: sub.route, event_id: item.event.id, status }, 'delivery');
+          await (options.inTrace ? options.inTrace(item.event.traceparent, note) : note());
+        }
         const answer = body.entries.map((entry, index) => {
           const status = statuses.get(index) ?? 'RETRY';
           observe(status);
