@@ -12,13 +12,16 @@ const sameSecret = (a: string, b: string) => {
   return left.length === right.length && timingSafeEqual(left, right);
 };
 
+/** Whether `sent` (a request's dapr-api-token header) is the app token, compared in constant time. */
+export const isAppToken = (sent: string | string[] | undefined, token: string): boolean =>
+  typeof sent === 'string' && sameSecret(sent, token);
+
 /** Without a configured token every request passes (as daprd sends none then). */
 export const requireAppToken =
   (token: string | undefined): MiddlewareHandler =>
   async (c, next) => {
     if (token) {
-      const sent = c.req.header(APP_TOKEN_HEADER);
-      if (!sent || !sameSecret(sent, token)) {
+      if (!isAppToken(c.req.header(APP_TOKEN_HEADER), token)) {
         return c.json(
           apiErrorBody(
             'APP_TOKEN_INVALID',

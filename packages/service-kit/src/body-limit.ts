@@ -1,10 +1,9 @@
 // A ceiling on every request body an app reads: a 413 with the JSON error body before a large body is buffered. The
 // body is read here, once, from Node's request stream (raw-body): the app then gets it as text without a WHATWG
 // Request and its stream being built (a tenth of a small request's CPU), and any other reader gets it from the buffer.
-import { timingSafeEqual } from 'node:crypto';
 import type { Http2Bindings, HttpBindings } from '@hono/node-server';
 import { apiErrorBody, isSubscriptionPath } from '@todo/contracts';
-import { APP_TOKEN_HEADER } from '@todo/dapr';
+import { APP_TOKEN_HEADER, isAppToken } from '@todo/dapr';
 import getRawBody from 'raw-body';
 
 /**
@@ -25,16 +24,9 @@ export interface DeliveryBodies {
   maxBytes: number;
 }
 
-const sameSecret = (sent: string | string[] | undefined, token: string) => {
-  if (typeof sent !== 'string') return false;
-  const left = Buffer.from(sent);
-  const right = Buffer.from(token);
-  return left.length === right.length && timingSafeEqual(left, right);
-};
-
 const isDelivery = (incoming: (HttpBindings | Http2Bindings)['incoming'], deliveries: DeliveryBodies) =>
   isSubscriptionPath(new URL(incoming.url ?? '/', 'http://app').pathname) &&
-  (deliveries.appToken === undefined || sameSecret(incoming.headers[APP_TOKEN_HEADER], deliveries.appToken));
+  (deliveries.appToken === undefined || isAppToken(incoming.headers[APP_TOKEN_HEADER], deliveries.appToken));
 
 const utf8 = new TextDecoder(); // as Request.text() decodes: replacement characters, a leading BOM dropped
 
