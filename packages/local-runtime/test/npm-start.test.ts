@@ -1,6 +1,7 @@
 // `npm start` with nothing but Node: embedded Postgres, the stand-in, four apps ready; data kept across runs. On ports
 // found free at run time (TODO_PORT_OFFSET), so it passes beside a developer's own `npm start`.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,20 @@ it('brings all four apps to ready within 60 s, stops cleanly on Ctrl-C, and keep
     await client.connect();
     await client.query('create table if not exists kept (v text)');
     await client.query("insert into kept values ('from the first run')");
+    // the backend's migrations ran on the embedded database, the search's too: a task's words are kept as it is
+    // written, and a typo is looked up among them (pg_trgm, btree_gin, a function that sets its own threshold)
+    const user = randomUUID();
+    await client.query(`insert into users (id, email, password_hash, timezone) values ($1, $2, 'not-a-hash', 'UTC')`, [
+      user,
+      `${user}@example.com`,
+    ]);
+    await client.query(
+      `insert into tasks (id, user_id, title, status, priority, timezone, created_at, updated_at, version)
+       values (gen_random_uuid(), $1, 'Call the plumber', 'open', 'medium', 'UTC', now(), now(), 1)`,
+      [user],
+    );
+    const typos = await client.query('select lexeme from task_typo_terms($1, $2)', [user, ['plumbr']]);
+    expect(typos.rows).toEqual([{ lexeme: 'plumber' }]);
     await client.end();
   } catch (error) {
     await stop(first.child);

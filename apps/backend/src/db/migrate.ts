@@ -11,6 +11,7 @@ import * as taskListIndexes from './migrations/0010_task_list_indexes';
 import * as perUserIndexes from './migrations/0011_per_user_indexes';
 import * as searchPendingList from './migrations/0012_search_pending_list';
 import * as deletedTasks from './migrations/0013_deleted_tasks';
+import * as taskWords from './migrations/0014_task_words';
 
 export const BACKEND_MIGRATIONS: Record<string, Migration> = {
   '0001_init': init,
@@ -24,4 +25,5 @@ export const BACKEND_MIGRATIONS: Record<string, Migration> = {
   '0011_per_user_indexes': perUserIndexes,
   '0012_search_pending_list': searchPendingList,
   '0013_deleted_tasks': deletedTasks,
+  '0014_task_words': taskWords,
 };

@@ -100,6 +100,12 @@ export interface DeletedTasksTable {
   deleted_at: DefaultTimestamp;
 }
 
+/** A word the user has written in a task (migration 0014): what a typo in a search is corrected to. */
+export interface TaskWordsTable {
+  user_id: string;
+  word: string;
+}
+
 export interface ChatTurnsTable {
   user_id: string;
   key: string;
@@ -118,6 +124,7 @@ export interface Database {
   outbox: OutboxTable;
   task_create_keys: TaskCreateKeysTable;
   deleted_tasks: DeletedTasksTable;
+  task_words: TaskWordsTable;
   chat_turns: ChatTurnsTable;
 }
 

@@ -1,5 +1,6 @@
-// The search goes through one index per user (migration 0011) and must find and rank exactly what the plain test on
-// every row found: the tsvector prefix, the substring and word_similarity() >= 0.5, here as the reference query.
+// The search goes through one index per user (migration 0011) and the user's words (migration 0014), and must find and
+// rank exactly what the plain test on every row finds: the tsvector prefix, the substring, and a typo's likeliest
+// written words by word_similarity() >= 0.5, here as the reference query.
 import { TASK_TOTAL_CAP } from '@todo/contracts';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -17,6 +18,8 @@ const other = { id: '00000000-0000-4000-8000-000000000003', timezone: 'UTC' };
 const crowd = { id: '00000000-0000-4000-8000-000000000004', timezone: 'UTC' };
 const ranked = { id: '00000000-0000-4000-8000-000000000005', timezone: 'UTC' };
 const stale = { id: '00000000-0000-4000-8000-000000000006', timezone: 'UTC' };
+/** Typos of words written in one task and then another. */
+const typist = { id: '00000000-0000-4000-8000-000000000007', timezone: 'UTC' };
 
 // inflections the stemmer changes (dying → die, skies → sky, studies → studi), parts of words, stop words, numbers
 const WORDS = [
@@ -80,7 +83,7 @@ beforeAll(async () => {
   await db
     .insertInto('users')
     .values(
-      [owner, other, crowd, ranked, stale].map((u, i) => ({
+      [owner, other, crowd, ranked, stale, typist].map((u, i) => ({
         ...u,
         email: `${i}@example.com`,
         password_hash: 'x',
@@ -108,19 +111,37 @@ beforeAll(async () => {
 
 afterAll(() => database.drop());
 
-/** The search before migration 0011: each test on every row of the user, no index. */
-async function reference(q: string): Promise<{ ids: string[]; total: number }> {
+/**
+ * The search as a plain test on every row of the user, no index and no task_words: a word is found as a stem's
+ * beginning, inside a word, or (three letters or more) as a typo of a word written in the user's tasks, word_similarity
+ * >= 0.5, the 32 likeliest such words, each then found by its lexeme. Whole-word matches first, ranked; then by
+ * likeness: per word 1 where its stem begins a word of the task, else the likeness of the likeliest of its typo words
+ * whose lexeme the task has, else 0.
+ */
+async function reference(q: string, user = owner): Promise<{ ids: string[]; total: number }> {
   const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   const tsquery = sql`to_tsquery('english', ${words.map((w) => `${w}:*`).join(' & ')})`;
-  const matches = words.map((w) => {
-    const typo = w.length >= 3 ? sql`or word_similarity(${w}, search_text) >= 0.5` : sql``;
-    return sql`(search @@ to_tsquery('english', ${`${w}:*`}) or search_text like ${`%${w}%`} ${typo})`;
-  });
+  const typos = (i: number) => sql`(
+    select tsvector_to_array(to_tsvector('english', word)) lexemes, likeness from (
+      select word, word_similarity(${words[i]}, word) likeness from (
+        select distinct word from tasks, unnest(tsvector_to_array(to_tsvector('simple', search_text))) word
+        where user_id = ${user.id} and length(word) >= 2
+      ) written
+      where ${(words[i] ?? '').length >= 3} and word_similarity(${words[i]}, word) >= 0.5
+      order by likeness desc, word limit 32
+    ) alike
+  )`;
+  const typoOf = (i: number) =>
+    sql`(select max(t.likeness) from ${typos(i)} t where cardinality(t.lexemes) = 1
+      and search @@ array_to_tsvector(t.lexemes)::text::tsquery)`;
+  const prefix = (w: string) => sql`search @@ to_tsquery('english', ${`${w}:*`})`;
+  const matches = words.map((w, i) => sql`(${prefix(w)} or search_text like ${`%${w}%`} or ${typoOf(i)} is not null)`);
+  const likeness = words.map((w, i) => sql`case when ${prefix(w)} then 1 else coalesce(${typoOf(i)}, 0) end`);
   const { rows } = await sql<{ id: string }>`
-    select id from tasks where user_id = ${owner.id} and ${sql.join(matches, sql` and `)}
+    select id from tasks where user_id = ${user.id} and ${sql.join(matches, sql` and `)}
     order by search @@ ${tsquery} desc, ts_rank(search, ${tsquery}) desc,
       search @@ to_tsquery('english', ${words.join(' & ')}) desc,
-      case when not search @@ ${tsquery} then word_similarity(${words.join(' ')}, search_text) end desc,
+      case when not search @@ ${tsquery} then ${sql.join(likeness, sql` + `)} end desc,
       created_at desc, id`.execute(db);
   return { ids: rows.map((r) => r.id), total: rows.length };
 }
@@ -141,7 +162,7 @@ test('the stems, parts of words and typos that the reference finds are there to 
   expect(await found('in')).toBeGreaterThan(0);
 });
 
-test("the typo threshold is set for the search's transaction only, or for the caller's", async () => {
+test('a typo search sets its threshold for its own lookup only, in a transaction or not', async () => {
   const one = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }),
   });
@@ -153,12 +174,52 @@ test("the typo threshold is set for the search's transaction only, or for the ca
     await one.transaction().execute(async (trx) => {
       const page = await listTasks(trx, owner.id, ListTasksQuerySchema.parse({ q: 'invoce', limit: '100' }));
       expect(page.total).toBe((await reference('invoce')).total);
-      expect(await threshold(trx)).toBe('0.5');
+      expect(await threshold(trx)).toBe('0.6');
     });
     expect(await threshold(one)).toBe('0.6');
   } finally {
     await one.destroy();
   }
+});
+
+describe("typos are corrected to the words of the user's own tasks", () => {
+  const search = async (q: string) =>
+    (await listTasks(db, typist.id, ListTasksQuerySchema.parse({ q }))).items.map((t) => t.title);
+
+  test('a word is there to correct to from the moment its task is written, and as long as a task has it', async () => {
+    const service = new TaskService(db);
+    expect(await search('plumbr')).toEqual([]);
+    const task = await service.create(typist, { title: 'Call the plumber', priority: 'medium', tags: [] });
+    expect(await search('plumbr')).toEqual(['Call the plumber']);
+    await service.update(typist.id, task.id, { title: 'Call the electrician' });
+    expect(await search('electrican')).toEqual(['Call the electrician']);
+    // the word stays among the user's words, but no task has it any more
+    expect(await search('plumbr')).toEqual([]);
+    await service.update(typist.id, task.id, { description: 'and the plumbers' });
+    expect(await search('plumbr')).toEqual(['Call the electrician']);
+  });
+
+  test("another user's words are not corrected to", async () => {
+    // owner has written "invoice" (and "invoices", "invoicing"); typist has not
+    expect((await reference('invoce')).total).toBeGreaterThan(0);
+    expect(await search('invoce')).toEqual([]);
+  });
+
+  test('words with quotes, backslashes and LIKE wildcards are corrected to as written', async () => {
+    const service = new TaskService(db);
+    const titles = ["O'Brien's pay\\slip", 'mail ann_o%neil@example.com', "see http://ex.com/it's_100%/x"];
+    for (const title of titles) await service.create(typist, { title, priority: 'medium', tags: [] });
+    const written = await sql<{ word: string }>`select word from task_words where user_id = ${typist.id}`.execute(db);
+    // the parser keeps some of these whole: a typo of each is looked up, and finds its task or nothing, never an error
+    expect(written.rows.map((r) => r.word)).toEqual(expect.arrayContaining(['neil@example.com', "/it's_100%/x"]));
+    for (const { word } of written.rows) {
+      const typo = word.length > 3 ? `${word.slice(0, -2)}${word.at(-1)}${word.at(-2)}` : word;
+      const page = await listTasks(db, typist.id, ListTasksQuerySchema.parse({ q: typo, limit: '100' }));
+      expect({ typo, ids: page.items.map((t) => t.id) }).toEqual({ typo, ids: (await reference(typo, typist)).ids });
+    }
+    expect(await search('obrien')).toContain("O'Brien's pay\\slip");
+    expect(await search('ann_o%neil@exampel.com')).toEqual(['mail ann_o%neil@example.com']);
+  });
 });
 
 describe('a page counts its matches up to TASK_TOTAL_CAP', () => {

@@ -51,48 +51,68 @@ function decode(text: string, sort: SortField): Cursor {
   ]);
 }
 
-/**
- * How alike a query word and a word of the task must be (pg_trgm word_similarity) to count a typo as a match: `<%`
- * reads it from pg_trgm.word_similarity_threshold (0.6 unless set), which each search sets for its own transaction.
- */
-const TYPO_SIMILARITY = 0.5;
-
 const queryWords = (q: string) => q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 
 /** Words of the query as prefix terms, so "dent" finds "dentist". */
 const prefixQuery = (words: string[]) => words.map((w) => `${w}:*`).join(' & ');
 
+/** A lexeme a typo of a query word is corrected to (migration 0014's task_typo_terms). */
+type TypoTerm = { lexeme: string; likeness: number };
+
+/**
+ * The lexemes each query word of three letters or more may be a typo of: lexemes of words in the user's own tasks
+ * that are alike the query word (pg_trgm word_similarity >= 0.5), found through the user's words, not the tasks.
+ */
+async function typoTerms(db: Kysely<Database>, userId: string, words: string[]): Promise<TypoTerm[][]> {
+  const terms: TypoTerm[][] = words.map(() => []);
+  if (!words.some((w) => w.length >= 3)) return terms;
+  const { rows } = await sql<{ word_index: number; lexeme: string; likeness: number }>`
+    select word_index, lexeme, likeness from task_typo_terms(${userId}, ${sql.val(words)}::text[])
+    order by word_index, likeness desc, lexeme`.execute(db);
+  for (const row of rows) terms[row.word_index - 1]?.push(row);
+  return terms;
+}
+
+/** Text to find with LIKE: its backslashes, % and _ escaped. */
+const likeEscaped = (text: string) => text.replace(/[\\%_]/g, '\\$&');
+
+/** A lexeme as a tsquery operand: quoted, so that no character in it is read as an operator. */
+const quoted = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
 /**
  * Every word of the query must be found somewhere in the task: as a word or its beginning (the tsvector), inside a
- * word, stop words too, or, for a word of three letters or more, as a typo. Each of the three is served by the
- * index on (user_id, search_text, search_lexemes) (migration 0011): a lexeme beginning with the word's stem is first
- * a LIKE on the lexemes as text (the word has letters and digits only, nothing LIKE would read as a wildcard), then
- * the tsvector decides.
+ * word, stop words too, or as a typo of a word of the task (one of its typo terms' lexemes). Each is served by the
+ * index on (user_id, search_text, search_lexemes) (migration 0011): a lexeme beginning with a stem is first a LIKE on
+ * the lexemes as text (the word has letters and digits only, nothing LIKE would read as a wildcard; a typo term's
+ * lexeme is escaped), then the tsvector decides.
  */
-function wordMatches(word: string): RawBuilder<SqlBool> {
-  const like = `%${word.replace(/[\\%_]/g, '\\$&')}%`;
+function wordMatches(word: string, typos: TypoTerm[]): RawBuilder<SqlBool> {
   const stem = sql`(tsvector_to_array(to_tsvector('english', ${word})))[1]`;
   const prefix = sql`(search_lexemes like '% ' || ${stem} || '%' and search @@ to_tsquery('english', ${`${word}:*`}))`;
-  const typo = word.length >= 3 ? sql`or ${word} <% search_text` : sql``;
-  return sql<SqlBool>`(${prefix} or search_text like ${like} ${typo})`;
+  const typo = typos.length
+    ? sql`or (search_lexemes like any(${sql.val(typos.map((t) => `% ${likeEscaped(t.lexeme)}%`))}::text[])
+        and search @@ ${typos.map((t) => quoted(t.lexeme)).join(' | ')}::tsquery)`
+    : sql``;
+  return sql<SqlBool>`(${prefix} or search_text like ${`%${likeEscaped(word)}%`} ${typo})`;
 }
 
 /**
- * Runs a search's statement in a transaction of its own that sets the typo threshold (or in the caller's): one
- * setting for the whole pool would have to be made wherever a pool is.
+ * How alike a task is to the query, for tasks the words do not all find whole: each word counts 1 where the task has
+ * a word it begins, else how alike it is to the likeliest word of the task it may be a typo of (or a part of), else 0.
  */
-function withTypoThreshold<T>(db: Kysely<Database>, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-  const set = (trx: Kysely<Database>) =>
-    sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_SIMILARITY)}, true)`.execute(trx);
-  if (db.isTransaction) return set(db).then(() => work(db));
-  return db.transaction().execute(async (trx) => {
-    await set(trx);
-    return work(trx);
+function likeness(words: string[], typos: TypoTerm[][]): RawBuilder<number> {
+  const perWord = words.map((word, i) => {
+    const terms = (typos[i] ?? []).map(
+      (t) => sql`when search @@ ${quoted(t.lexeme)}::tsquery then ${sql.lit(t.likeness)}::real`,
+    );
+    return sql`case when search @@ to_tsquery('english', ${`${word}:*`}) then 1 ${sql.join(terms, sql` `)} else 0 end`;
   });
+  return sql<number>`(${sql.join(perWord, sql` + `)})`;
 }
 
 export async function listTasks(db: Kysely<Database>, userId: string, query: ListTasksQuery): Promise<TaskPage> {
   const words = query.q ? queryWords(query.q) : [];
+  const typos = await typoTerms(db, userId, words);
   const tsquery = words.length ? sql`to_tsquery('english', ${prefixQuery(words)})` : undefined;
   const filters = (eb: ExpressionBuilder<Database, 'tasks'>) => {
     const parts: Expression<SqlBool>[] = [eb('user_id', '=', userId)];
@@ -106,14 +126,11 @@ export async function listTasks(db: Kysely<Database>, userId: string, query: Lis
     if (query.overdue === true) parts.push(sql<SqlBool>`status = 'open' and due_at < now()`);
     if (query.overdue === false)
       parts.push(sql<SqlBool>`not (status = 'open' and due_at is not null and due_at < now())`);
-    for (const word of words) parts.push(wordMatches(word));
+    for (const [i, word] of words.entries()) parts.push(wordMatches(word, typos[i] ?? []));
     if (query.q && !words.length) parts.push(sql<SqlBool>`false`);
     return eb.and(parts);
   };
 
-  // a typo test needs the threshold set where the statement runs
-  const statement = <T>(work: (db: Kysely<Database>) => Promise<T>) =>
-    words.some((w) => w.length >= 3) ? withTypoThreshold(db, work) : work(db);
   // the matches counted up to one past the cap: a column of a list's own statement (an index-only scan of at most
   // 1,001 entries), or a statement of its own: beside a ranked search (on a second connection, while the page ranks
   // every match; in the page's statement the count would wait for the ranking), or for a list's page past the last
@@ -125,34 +142,31 @@ export async function listTasks(db: Kysely<Database>, userId: string, query: Lis
     .limit(TASK_TOTAL_CAP + 1);
   const capped = sql<string>`(select count(*) from (${matches}) matches)`;
   const counting = () =>
-    statement((db) => db.selectNoFrom(capped.as('n')).executeTakeFirst()).then((row) => pageTotal(Number(row?.n ?? 0)));
+    db
+      .selectNoFrom(capped.as('n'))
+      .executeTakeFirst()
+      .then((row) => pageTotal(Number(row?.n ?? 0)));
   const cursor = query.cursor ? decode(query.cursor, query.sort ?? 'due') : undefined;
 
   // relevance order (a search without an explicit sort): ranks shift as tasks change, so page by offset
   if (tsquery && !query.sort) {
     const offset = cursor && 'o' in cursor ? cursor.o : 0;
     const [rows, count] = await Promise.all([
-      statement((db) =>
-        db
-          .selectFrom('tasks')
-          .select(TASK_COLUMNS)
-          .where(filters)
-          // whole words (ranked, title above description; the words themselves before words they only begin) before
-          // parts of words and typos (by likeness, computed for those alone: on each of a heavy user's thousands of
-          // whole-word matches it was most of the search's time)
-          .orderBy(sql`search @@ ${tsquery}`, 'desc')
-          .orderBy(sql`ts_rank(search, ${tsquery})`, 'desc')
-          .orderBy(sql`search @@ to_tsquery('english', ${words.join(' & ')})`, 'desc')
-          .orderBy(
-            sql`case when not search @@ ${tsquery} then word_similarity(${words.join(' ')}, search_text) end`,
-            'desc',
-          )
-          .orderBy('created_at', 'desc')
-          .orderBy('id')
-          .offset(offset)
-          .limit(query.limit + 1)
-          .execute(),
-      ),
+      db
+        .selectFrom('tasks')
+        .select(TASK_COLUMNS)
+        .where(filters)
+        // whole words (ranked, title above description; the words themselves before words they only begin) before
+        // parts of words and typos (by likeness, computed for those alone)
+        .orderBy(sql`search @@ ${tsquery}`, 'desc')
+        .orderBy(sql`ts_rank(search, ${tsquery})`, 'desc')
+        .orderBy(sql`search @@ to_tsquery('english', ${words.join(' & ')})`, 'desc')
+        .orderBy(sql`case when not search @@ ${tsquery} then ${likeness(words, typos)} end`, 'desc')
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .offset(offset)
+        .limit(query.limit + 1)
+        .execute(),
       counting(),
     ]);
     const more = rows.length > query.limit;
@@ -177,19 +191,17 @@ export async function listTasks(db: Kysely<Database>, userId: string, query: Lis
             sort.nullable ? sql` or ${sort.key} is null` : sql``
           })`;
   }
-  const rows = await statement((db) =>
-    db
-      .selectFrom('tasks')
-      .select(TASK_COLUMNS)
-      .$if(!sort.column, (qb) => qb.select(sql<string | number | null>`${sort.key}`.as('sort_key')))
-      .select(capped.as('matched'))
-      .where(filters)
-      .$call((qb) => (after ? qb.where(after) : qb))
-      .orderBy(sql`${sort.key} ${sql.raw(direction)} nulls last`)
-      .orderBy('id')
-      .limit(query.limit + 1)
-      .execute(),
-  );
+  const rows = await db
+    .selectFrom('tasks')
+    .select(TASK_COLUMNS)
+    .$if(!sort.column, (qb) => qb.select(sql<string | number | null>`${sort.key}`.as('sort_key')))
+    .select(capped.as('matched'))
+    .where(filters)
+    .$call((qb) => (after ? qb.where(after) : qb))
+    .orderBy(sql`${sort.key} ${sql.raw(direction)} nulls last`)
+    .orderBy('id')
+    .limit(query.limit + 1)
+    .execute();
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const more = rows.length > query.limit;
