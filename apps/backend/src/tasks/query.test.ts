@@ -113,7 +113,7 @@ afterAll(() => database.drop());
 
 /**
  * The search as a plain test on every row of the user, no index and no task_words: a word is found as a stem's
- * beginning, inside a word, or (three letters or more) as a typo of a word written in the user's tasks, word_similarity
+ * beginning, inside a word, or (three letters or more) as a typo of a word (not a number) written in the user's tasks, word_similarity
  * >= 0.5, the 32 likeliest such words, each then found by its lexeme. Whole-word matches first, ranked; then by
  * likeness: per word 1 where its stem begins a word of the task, else the likeness of the likeliest of its typo words
  * whose lexeme the task has, else 0.
@@ -125,7 +125,7 @@ async function reference(q: string, user = owner): Promise<{ ids: string[]; tota
     select tsvector_to_array(to_tsvector('english', word)) lexemes, likeness from (
       select word, word_similarity(${words[i]}, word) likeness from (
         select distinct word from tasks, unnest(tsvector_to_array(to_tsvector('simple', search_text))) word
-        where user_id = ${user.id} and length(word) >= 2
+        where user_id = ${user.id} and length(word) >= 2 and word !~ '^[0-9]+$'
       ) written
       where ${(words[i] ?? '').length >= 3} and word_similarity(${words[i]}, word) >= 0.5
       order by likeness desc, word limit 32

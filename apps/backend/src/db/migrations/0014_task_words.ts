@@ -8,7 +8,8 @@
 // The trigger adds a task's words as it writes the task (in sorted order, so two creates adding the same new words
 // cannot deadlock); a word stays after its last task goes until the user does (a word no task has any more finds
 // nothing). task_typo_terms sets the threshold for its own run (a function's SET clause), so a search needs no
-// transaction to set it.
+// transaction to set it; it plans its lookup for the user at hand (a custom plan: the plan for any user walked the
+// heavy user's 100 k words one by one, 116 ms, where the user's trigram index takes 0.7 ms).
 import { type Kysely, sql } from 'kysely';
 
 const SEARCH_UPDATE = sql`
@@ -31,18 +32,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     insert into task_words (user_id, word)
     select distinct user_id, word from tasks, unnest(tsvector_to_array(to_tsvector('simple', search_text))) word
-    where length(word) >= 2;
+    where length(word) >= 2 and word !~ '^[0-9]+$';
     create index task_words_user_trgm on task_words using gin (user_id, word gin_trgm_ops)
       with (gin_pending_list_limit = 64);
 
     create or replace function tasks_search_update() returns trigger language plpgsql as $$
     begin
       ${SEARCH_UPDATE}
-      -- the words (the simple parser's tokens, as written, lowercased) a typo is corrected to
+      -- the words (the simple parser's tokens, as written, lowercased) a typo is corrected to; not numbers, where one
+      -- digit more or less is another number, not a typo
       if tg_op = 'INSERT' or new.search_text is distinct from old.search_text then
         insert into task_words (user_id, word)
         select new.user_id, word from unnest(tsvector_to_array(to_tsvector('simple', new.search_text))) word
-        where length(word) >= 2
+        where length(word) >= 2 and word !~ '^[0-9]+$'
         order by word
         on conflict do nothing;
       end if;
@@ -54,15 +56,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- left out. Only a word with one lexeme counts (not a stop word, not a hyphenated whole: its parts are words of their own).
     create function task_typo_terms(owner uuid, words text[])
     returns table (word_index int, lexeme text, likeness real)
-    language sql stable
+    language plpgsql stable
     set pg_trgm.word_similarity_threshold = 0.5
+    set plan_cache_mode = force_custom_plan
     as $fn$
+    begin
+      return query
       select q.i::int, l.lexemes[1], max(word_similarity(q.w, t.word))
       from unnest(words) with ordinality q (w, i)
       cross join lateral (
-        select word from task_words
-        where user_id = owner and q.w <% word
-        order by word_similarity(q.w, word) desc, word
+        select tw.word from task_words tw
+        where tw.user_id = owner and q.w <% tw.word
+        order by word_similarity(q.w, tw.word) desc, tw.word
         limit 32
       ) t
       cross join lateral (
@@ -72,8 +77,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       where length(q.w) >= 3
         and cardinality(l.lexemes) = 1
         and (l.stem is null or not starts_with(l.lexemes[1], l.stem))
-      group by q.i, l.lexemes[1]
-    $fn$;
+      group by q.i, l.lexemes[1];
+    end $fn$;
   `.execute(db);
 }
 
