@@ -85,23 +85,18 @@ export async function startBaseline(
       : { status: 422, body: { error: { code: 'IDEMPOTENCY_KEY_REUSED' } } };
   }
 
-  /** As the backend does: a statement with a typo test runs in a transaction of its own that sets the threshold. */
-  async function statement(text: string, params: unknown[], typo: boolean) {
-    if (!typo) return pool.query(text, params);
-    const client = await pool.connect();
-    try {
-      await client.query('begin');
-      await client.query(`select set_config('pg_trgm.word_similarity_threshold', $1, true)`, ['0.5']);
-      const result = await client.query(text, params);
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback');
-      throw error;
-    } finally {
-      client.release();
-    }
+  /** As the backend does: the lexemes each word of 3+ letters may be a typo of, from the user's own words. */
+  async function typoTerms(words: string[]) {
+    const terms: { lexeme: string; likeness: number }[][] = words.map(() => []);
+    if (!words.some((w) => w.length >= 3)) return terms;
+    const { rows } = await pool.query(
+      'select word_index, lexeme, likeness from task_typo_terms($1, $2::text[]) order by word_index, likeness desc, lexeme',
+      [userId, words],
+    );
+    for (const row of rows) terms[row.word_index - 1]?.push(row);
+    return terms;
   }
+  const quoted = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
   const server: Server = createServer(async (req, res) => {
     try {
@@ -126,37 +121,51 @@ export async function startBaseline(
           .get('q')
           ?.toLowerCase()
           .match(/[\p{L}\p{N}]+/gu) ?? [];
+      const typos = await typoTerms(words);
       const params: unknown[] = [userId];
       const param = (value: unknown) => `$${params.push(value)}`;
       const where = [`user_id = $1 and status = 'open'`];
       if (!words.length) where.push(`priority = any(${param(['high', 'medium'])}::text[])`);
-      for (const w of words) {
+      for (const [i, w] of words.entries()) {
         const word = param(w);
+        const terms = typos[i] ?? [];
+        const typo = terms.length
+          ? ` or (search_lexemes like any(${param(terms.map((t) => `% ${t.lexeme.replace(/[\\%_]/g, '\\$&')}%`))}::text[]) and search @@ ${param(terms.map((t) => quoted(t.lexeme)).join(' | '))}::tsquery)`
+          : '';
         where.push(
-          `((search_lexemes like '% ' || (tsvector_to_array(to_tsvector('english', ${word})))[1] || '%' and search @@ to_tsquery('english', ${param(`${w}:*`)})) or search_text like ${param(`%${w}%`)}${w.length >= 3 ? ` or ${word} <% search_text` : ''})`,
+          `((search_lexemes like '% ' || (tsvector_to_array(to_tsvector('english', ${word})))[1] || '%' and search @@ to_tsquery('english', ${param(`${w}:*`)})) or search_text like ${param(`%${w}%`)}${typo})`,
         );
       }
       const filtered = where.join(' and ');
       const counted = [...params];
       const capped = `(select count(*) from (select 1 from tasks where ${filtered} limit ${TASK_TOTAL_CAP + 1}) matches)`;
       const tsquery = words.length ? `to_tsquery('english', ${param(words.map((w) => `${w}:*`).join(' & '))})` : '';
-      const typo = words.some((w) => w.length >= 3);
+      const likeness = words
+        .map((w, i) => {
+          const terms = (typos[i] ?? []).map(
+            (t) => `when search @@ ${param(quoted(t.lexeme))}::tsquery then ${t.likeness}::real`,
+          );
+          return `case when search @@ to_tsquery('english', ${param(`${w}:*`)}) then 1 ${terms.join(' ')} else 0 end`;
+        })
+        .join(' + ');
       // as the backend does (every column but the search columns): a list counts its matches (up to TASK_TOTAL_CAP
       // and one) in its own statement, a ranked search in a second one beside it
       const [rows, matched] = words.length
         ? await Promise.all([
-            statement(
-              `select ${COLUMNS} from tasks where ${filtered} order by search @@ ${tsquery} desc, ts_rank(search, ${tsquery}) desc, search @@ to_tsquery('english', ${param(words.join(' & '))}) desc, case when not search @@ ${tsquery} then word_similarity(${param(words.join(' '))}, search_text) end desc, created_at desc, id limit 51`,
-              params,
-              typo,
-            ).then((r) => r.rows),
-            statement(`select ${capped} as n`, counted, typo).then((r) => r.rows[0].n),
+            pool
+              .query(
+                `select ${COLUMNS} from tasks where ${filtered} order by search @@ ${tsquery} desc, ts_rank(search, ${tsquery}) desc, search @@ to_tsquery('english', ${param(words.join(' & '))}) desc, case when not search @@ ${tsquery} then (${likeness}) end desc, created_at desc, id limit 51`,
+                params,
+              )
+              .then((r) => r.rows),
+            pool.query(`select ${capped} as n`, counted).then((r) => r.rows[0].n),
           ])
-        : await statement(
-            `select ${COLUMNS}, ${capped} as matched from tasks where ${filtered} order by due_at asc nulls last, id limit 51`,
-            params,
-            false,
-          ).then((r) => [r.rows, r.rows[0]?.matched ?? 0]);
+        : await pool
+            .query(
+              `select ${COLUMNS}, ${capped} as matched from tasks where ${filtered} order by due_at asc nulls last, id limit 51`,
+              params,
+            )
+            .then((r) => [r.rows, r.rows[0]?.matched ?? 0]);
       res.writeHead(200, { 'content-type': 'application/json' }).end(
         JSON.stringify({
           items: rows.slice(0, 50).map(({ matched: _m, ...task }: { matched?: unknown }) => task),

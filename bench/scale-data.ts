@@ -39,10 +39,11 @@ export async function generate(pool: pg.Pool, size: number): Promise<void> {
   );
   const client = await pool.connect();
   try {
-    // the indexes the migrations made (not the constraints'), rebuilt after the load
+    // the indexes the migrations made (not the constraints'), rebuilt after the load; task_words gets each task's
+    // words from the tasks' trigger
     const { rows: indexes } = await client.query<{ name: string; def: string }>(
       `select indexname as name, indexdef as def from pg_indexes i
-       where tablename = 'tasks' and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`,
+       where tablename in ('tasks', 'task_words') and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`,
     );
     for (const index of indexes) await client.query(`drop index ${index.name}`);
     await client.query(`set maintenance_work_mem = '256MB'`);
@@ -72,6 +73,7 @@ export async function generate(pool: pg.Pool, size: number): Promise<void> {
     }
     for (const index of indexes) await client.query(index.def);
     await client.query('vacuum analyze tasks');
+    await client.query('vacuum analyze task_words');
     await client.query('analyze users');
   } finally {
     client.release();
