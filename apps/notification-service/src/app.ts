@@ -47,6 +47,7 @@ export function createApp(deps: NotificationDeps): Hono {
       appToken: deps.appToken,
       observe: observePubsub(APP_IDS.notificationService),
       inTrace: withTrace,
+      deadLetter: (pubsub, topic, event) => deps.dapr.pubsub.forward(pubsub, topic, event),
     }),
   );
   app.route('/', userRoutes(deps.store, deps.fanout, deps.sessions, { recheckMs: deps.streamRecheckMs }));

@@ -27,6 +27,7 @@ export function createApp(deps: RecurringDeps): Hono {
       appToken: deps.appToken,
       observe: observePubsub(APP_IDS.recurringTaskService),
       inTrace: withTrace,
+      deadLetter: (pubsub, topic, event) => deps.dapr.pubsub.forward(pubsub, topic, event),
     }),
   );
   return app;

@@ -56,6 +56,17 @@ describe('pub/sub', () => {
     });
   });
 
+  it('forwards a received event as it is: a CloudEvent as a CloudEvent, anything else as JSON', async () => {
+    const received = { specversion: '1.0', id: 'evt-9', source: 'backend', type: 'task.completed', data: { a: 1 } };
+    await dapr.pubsub.forward('kafka-pubsub', 'task-events-deadletter', received);
+    expect(sidecar.last.url).toBe('/v1.0/publish/kafka-pubsub/task-events-deadletter');
+    expect(sidecar.last.headers['content-type']).toBe('application/cloudevents+json');
+    expect(json(sidecar.last.body)).toEqual(received);
+    await dapr.pubsub.forward('kafka-pubsub', 'raw-deadletter', { a: 2 });
+    expect(sidecar.last.headers['content-type']).toBe('application/json');
+    expect(json(sidecar.last.body)).toEqual({ a: 2 });
+  });
+
   it('raises a typed error naming the component and status when the sidecar refuses', async () => {
     sidecar.reply({ status: 404, body: JSON.stringify({ errorCode: 'ERR_PUBSUB_NOT_FOUND', message: 'no pubsub' }) });
     const error = await dapr.pubsub.publish('nope', 't', {}, { id: '1', type: 'x', source: 'y' }).catch((e) => e);

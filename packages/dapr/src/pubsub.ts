@@ -71,6 +71,23 @@ export class PubSubClient {
   }
 
   /**
+   * Publishes an event as it was received (a subscriber moving a message to its dead-letter topic): a CloudEvent
+   * keeps its id, type, source, data and trace; anything else goes as JSON.
+   */
+  async forward(pubsub: string, topic: string, event: unknown, timeoutMs?: number): Promise<void> {
+    const isCloudEvent = typeof event === 'object' && event !== null && 'specversion' in event;
+    await this.http.send({
+      context: { block: 'pubsub', target: pubsub, operation: `forward to ${topic}` },
+      method: 'POST',
+      path: `/v1.0/publish/${encodeURIComponent(pubsub)}/${encodeURIComponent(topic)}`,
+      body: event,
+      contentType: isCloudEvent ? 'application/cloudevents+json' : 'application/json',
+      timeoutMs,
+      accept: [200, 204],
+    });
+  }
+
+  /**
    * Publishes many events to one topic in one request (Dapr's bulk publish API; Kafka sends them as one batch).
    * Answers the entries that failed when the component reports a partial failure; throws when the request as a whole
    * failed (no such pubsub, not allowed, sidecar unreachable), in which case none may be assumed published.

@@ -7,7 +7,14 @@ import {
   TOPICS,
 } from '@todo/contracts';
 import pino from 'pino';
-import { createSubscriberApp, type DeliveredEvent, DropEvent, type Subscription, subscription } from './subscriber';
+import {
+  createSubscriberApp,
+  type DeliveredEvent,
+  DropEvent,
+  type SubscriberOptions,
+  type Subscription,
+  subscription,
+} from './subscriber';
 
 const reminder = {
   task_id: '6f1f6c52-2b0e-4d51-9a0b-0f4c3f8f2a11',
@@ -171,7 +178,11 @@ describe('bulk subscribe', () => {
   const batches: string[][] = [];
   const one: string[] = [];
   /** A reminders subscriber in bulk, as the test sets its handlers and options. */
-  const reminderApp = (handle: Subscription<ReminderEvent>['handle'], bulk: Subscription<ReminderEvent>['bulk']) =>
+  const reminderApp = (
+    handle: Subscription<ReminderEvent>['handle'],
+    bulk: Subscription<ReminderEvent>['bulk'],
+    dead: Pick<Subscription<ReminderEvent>, 'deadLetterTopic'> & Pick<SubscriberOptions, 'deadLetter'> = {},
+  ) =>
     createSubscriberApp({
       logger: pino({ level: 'silent' }),
       subscriptions: [
@@ -179,11 +190,13 @@ describe('bulk subscribe', () => {
           pubsubname: COMPONENTS.pubsub,
           topic: TOPICS.reminders,
           route: subscriptionRoute(TOPICS.reminders),
+          ...(dead.deadLetterTopic ? { deadLetterTopic: dead.deadLetterTopic } : {}),
           schema: ReminderEventSchema,
           handle,
           bulk,
         }),
       ],
+      ...(dead.deadLetter ? { deadLetter: dead.deadLetter } : {}),
     });
   const bulkApp = reminderApp(
     async (data) => {
@@ -322,5 +335,92 @@ describe('bulk subscribe', () => {
     });
     expect(await res.json()).toEqual({ status: 'SUCCESS' });
     expect(one).toEqual(['single']);
+  });
+
+  describe('a dropped message with a dead-letter topic is moved there by the app, not answered DROP', () => {
+    const moved: { pubsub: string; topic: string; event: unknown }[] = [];
+    let refuse = false;
+    const app = (deadLetterTopicName: string | undefined, withDeadLetter = true) =>
+      reminderApp(
+        async (data) => {
+          if (data.title === 'gone') throw new DropEvent('task is gone');
+          if (data.title === 'poison') throw new Error('database timeout');
+        },
+        { maxMessagesCount: 10, maxAwaitDurationMs: 5 },
+        {
+          deadLetterTopic: deadLetterTopicName,
+          deadLetter: withDeadLetter
+            ? async (pubsub, topic, event) => {
+                if (refuse) throw new Error('sidecar unreachable');
+                moved.push({ pubsub, topic, event });
+              }
+            : undefined,
+        },
+      );
+    const post = async (target: ReturnType<typeof app>, entries: unknown[]) =>
+      (
+        await target.request(subscriptionRoute(TOPICS.reminders), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'com.dapr.event.sent.bulk', entries }),
+        })
+      ).json();
+    const unreadable = { entryId: 'x', event: cloudEvent({ title: 'no task' }) };
+
+    beforeEach(() => {
+      moved.length = 0;
+      refuse = false;
+    });
+
+    it('publishes each dropped message as received and answers SUCCESS; the rest are answered as handled', async () => {
+      const answer = await post(app(deadLetterTopic(TOPICS.reminders)), [
+        entry('a', 'kept'),
+        entry('g', 'gone'),
+        unreadable,
+        entry('p', 'poison'),
+      ]);
+      expect(answer).toEqual({
+        statuses: [
+          { entryId: 'a', status: 'SUCCESS' },
+          { entryId: 'g', status: 'SUCCESS' },
+          { entryId: 'x', status: 'SUCCESS' },
+          { entryId: 'p', status: 'RETRY' },
+        ],
+      });
+      expect(moved).toHaveLength(2);
+      expect(moved).toEqual(
+        expect.arrayContaining([
+          { pubsub: COMPONENTS.pubsub, topic: deadLetterTopic(TOPICS.reminders), event: entry('g', 'gone').event },
+          { pubsub: COMPONENTS.pubsub, topic: deadLetterTopic(TOPICS.reminders), event: unreadable.event },
+        ]),
+      );
+    });
+
+    it('answers RETRY for a dropped message it could not move, so it is neither lost nor dropped', async () => {
+      refuse = true;
+      expect(await post(app(deadLetterTopic(TOPICS.reminders)), [entry('g', 'gone'), entry('a', 'kept')])).toEqual({
+        statuses: [
+          { entryId: 'g', status: 'RETRY' },
+          { entryId: 'a', status: 'SUCCESS' },
+        ],
+      });
+    });
+
+    it('answers DROP without a dead-letter topic, or without a way to publish', async () => {
+      for (const target of [app(undefined), app(deadLetterTopic(TOPICS.reminders), false)]) {
+        expect(await post(target, [entry('g', 'gone')])).toEqual({ statuses: [{ entryId: 'g', status: 'DROP' }] });
+      }
+      expect(moved).toEqual([]);
+    });
+
+    it('answers a single delivery DROP as before (daprd looks nothing up by index there)', async () => {
+      const res = await app(deadLetterTopic(TOPICS.reminders)).request(subscriptionRoute(TOPICS.reminders), {
+        method: 'POST',
+        headers: { 'content-type': 'application/cloudevents+json' },
+        body: JSON.stringify(cloudEvent({ ...reminder, title: 'gone' })),
+      });
+      expect(await res.json()).toEqual({ status: 'DROP' });
+      expect(moved).toEqual([]);
+    });
   });
 });

@@ -135,7 +135,7 @@ const entryBody = (entry: BulkEnvelope['entries'][number]): unknown => {
   return JSON.parse(text);
 };
 
-export function createSubscriberApp(options: {
+export interface SubscriberOptions {
   subscriptions: Subscription<unknown>[];
   logger: Logger;
   appToken?: string;
@@ -143,7 +143,15 @@ export function createSubscriberApp(options: {
   observe?: (topic: string, status: DeliveryStatus, seconds: number) => void;
   /** Runs the handling of one message within its trace (the CloudEvent's traceparent). */
   inTrace?: <T>(traceparent: string | undefined, work: () => Promise<T>) => Promise<T>;
-}): Hono {
+  /**
+   * Publishes a message as received to a topic (the app's Dapr client: `dapr.pubsub.forward`). With it, a bulk
+   * request's message that is dropped is moved to its subscription's dead-letter topic by the app, and answered
+   * SUCCESS, instead of answered DROP; see `settleDrops`.
+   */
+  deadLetter?: (pubsubname: string, topic: string, event: unknown) => Promise<void>;
+}
+
+export function createSubscriberApp(options: SubscriberOptions): Hono {
   const app = new Hono();
   const guard = sidecarOnly(options.appToken);
 
@@ -207,6 +215,38 @@ export function createSubscriberApp(options: {
       return statuses;
     };
 
+    /**
+     * A bulk request's dropped messages, moved to the dead-letter topic by the app: the indexes moved (answered
+     * SUCCESS); one that could not be moved is answered RETRY. daprd 1.18.2 cannot be told DROP safely in a bulk
+     * request that is a retry: it looks the entry up by its index in the first request among the entries still
+     * failing (postman/http DeliverBulk), so it dead-letters another message than the one dropped, which is then
+     * lost, or, past the end of that shorter list, panics and exits (index out of range). A consumer that answered
+     * RETRY for a message (its backend away) and then DROP (its backend refused it) is exactly that case. Without a
+     * dead-letter topic daprd looks nothing up, and without `deadLetter` the answer stays DROP.
+     */
+    const settleDrops = async (
+      statuses: Map<number, DeliveryStatus>,
+      received: Map<number, unknown>,
+    ): Promise<Set<number>> => {
+      const moved = new Set<number>();
+      const { deadLetter } = options;
+      const topic = sub.deadLetterTopic;
+      if (!deadLetter || !topic) return moved;
+      const dropped = [...statuses].filter(([index, status]) => status === 'DROP' && received.get(index) != null);
+      await Promise.all(
+        dropped.map(async ([index]) => {
+          try {
+            await deadLetter(sub.pubsubname, topic, received.get(index));
+            moved.add(index);
+          } catch (error) {
+            log().warn({ err: error, deadLetterTopic: topic }, 'moving a dropped message to the dead letters failed');
+            statuses.set(index, 'RETRY');
+          }
+        }),
+      );
+      return moved;
+    };
+
     app.post(sub.route, guard, async (c) => {
       const started = performance.now();
       const observe = (status: DeliveryStatus) =>
@@ -222,10 +262,13 @@ export function createSubscriberApp(options: {
       if (sub.bulk && isBulkEnvelope(body)) {
         const statuses = new Map<number, DeliveryStatus>();
         const readable: { index: number; data: unknown; event: DeliveredEvent }[] = [];
+        const received = new Map<number, unknown>();
         body.entries.forEach((entry, index) => {
           let decoded: Decoded<unknown>;
           try {
-            decoded = decode(sub, entryBody(entry), () => undefined);
+            const message = entryBody(entry);
+            received.set(index, message);
+            decoded = decode(sub, message, () => undefined);
           } catch {
             decoded = {
               ok: false,
@@ -245,10 +288,11 @@ export function createSubscriberApp(options: {
             options.logger.info({ topic: sub.topic, route: sub.route, event_id: item.event.id, status }, 'delivery');
           await (options.inTrace ? options.inTrace(item.event.traceparent, note) : note());
         }
+        const moved = await settleDrops(statuses, received);
         const answer = body.entries.map((entry, index) => {
           const status = statuses.get(index) ?? 'RETRY';
-          observe(status);
-          return { entryId: String(entry?.entryId), status };
+          observe(moved.has(index) ? 'DROP' : status);
+          return { entryId: String(entry?.entryId), status: moved.has(index) ? 'SUCCESS' : status };
         });
         return c.json({ statuses: answer });
       }
