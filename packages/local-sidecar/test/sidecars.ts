@@ -12,7 +12,7 @@ import {
   sidecarUrl,
   type TestApp,
 } from '@todo/testkit';
-import type { ComponentResource } from '../src';
+import type { ComponentResource, ResiliencyResource } from '../src';
 
 export type RuntimeName = 'stand-in' | 'daprd';
 
@@ -20,6 +20,7 @@ export interface SidecarSetup {
   apps: { appId: string; appPort?: number }[];
   /** The components, given the URL of a fresh database for the state store. */
   components: (databaseUrl: string) => ComponentResource[];
+  resiliencies?: ResiliencyResource[];
   topics?: string[];
   jobs?: boolean;
   /** Where relative paths in component metadata (secretsFile) resolve. */
@@ -49,6 +50,7 @@ export async function startSidecars(runtime: RuntimeName, setup: SidecarSetup): 
     }
     const resources = emptyResources();
     resources.components.push(...setup.components(db.url));
+    resources.resiliencies.push(...(setup.resiliencies ?? []));
     const standIn = runtimeFor(db.url, setup.apps, resources, setup);
     await standIn.start();
     return {
@@ -102,6 +104,7 @@ export function pubsubSidecars(
   ids: { publisher: string; subscriber: string },
   subscriber: TestApp,
   topics: string[],
+  resiliencies: ResiliencyResource[] = [],
 ): () => Sidecars {
   let sidecars: Sidecars | undefined;
   beforeAll(async () => {
@@ -109,6 +112,7 @@ export function pubsubSidecars(
     sidecars = await startSidecars(runtime, {
       apps: [{ appId: ids.publisher }, { appId: ids.subscriber, appPort: subscriber.port }],
       components: () => [pubsubComponent(PUBSUB, { consumerGroup: '{appID}', initialOffset: 'oldest' })],
+      resiliencies,
       topics,
       apiToken: 'api-token',
       appToken: 'app-token',

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ComponentResource } from '@todo/local-sidecar';
+import type { ComponentResource, ResiliencyResource } from '@todo/local-sidecar';
 import { daprdPath, schedulerPath } from '../../../tools/dapr/paths';
 import { type KafkaBroker, startKafka } from '../../../tools/kafka/broker';
 import { kafkaJarsPresent } from '../../../tools/kafka/fetch';
@@ -24,6 +24,8 @@ export interface DaprdSidecarsOptions {
   apps: { appId: string; appPort?: number }[];
   /** Written as YAML to a temp --resources-path; a pubsub.kafka component gets the brokers of a Kafka started here. */
   components: ComponentResource[];
+  /** Resiliency resources, written beside the components. */
+  resiliencies?: ResiliencyResource[];
   /** Topics the Kafka broker creates before daprd starts (only when a pubsub.kafka component is given). */
   topics?: string[];
   /** daprd's working directory: where relative paths in component metadata (secretsFile) resolve. */
@@ -142,7 +144,7 @@ export class DaprdSidecars {
       }
     }
     // JSON is YAML: one file per component
-    for (const c of components) {
+    for (const c of [...components, ...(this.options.resiliencies ?? [])]) {
       writeFileSync(
         join(resources, `${c.metadata.name}.yaml`),
         JSON.stringify({ apiVersion: 'dapr.io/v1alpha1', ...c }),
