@@ -55,18 +55,12 @@ export class PubSubClient {
   constructor(private readonly http: SidecarHttp) {}
 
   async publish<T>(pubsub: string, topic: string, data: T, options: PublishOptions): Promise<void> {
-    const event = cloudEvent(data, options);
     const query: Record<string, string> = {};
     for (const [key, value] of Object.entries(options.metadata ?? {})) query[`metadata.${key}`] = value;
-    await this.http.send({
-      context: { block: 'pubsub', target: pubsub, operation: `publish to ${topic}` },
-      method: 'POST',
-      path: `/v1.0/publish/${encodeURIComponent(pubsub)}/${encodeURIComponent(topic)}`,
+    await this.post(pubsub, topic, cloudEvent(data, options), {
+      operation: `publish to ${topic}`,
       query,
-      body: event,
-      contentType: 'application/cloudevents+json',
       timeoutMs: options.timeoutMs,
-      accept: [200, 204],
     });
   }
 
@@ -75,14 +69,25 @@ export class PubSubClient {
    * keeps its id, type, source, data and trace; anything else goes as JSON.
    */
   async forward(pubsub: string, topic: string, event: unknown, timeoutMs?: number): Promise<void> {
+    await this.post(pubsub, topic, event, { operation: `forward to ${topic}`, timeoutMs });
+  }
+
+  /** One event to Dapr's publish API: a CloudEvent (it has `specversion`) as one, anything else as JSON. */
+  private async post(
+    pubsub: string,
+    topic: string,
+    event: unknown,
+    options: { operation: string; query?: Record<string, string>; timeoutMs?: number },
+  ): Promise<void> {
     const isCloudEvent = typeof event === 'object' && event !== null && 'specversion' in event;
     await this.http.send({
-      context: { block: 'pubsub', target: pubsub, operation: `forward to ${topic}` },
+      context: { block: 'pubsub', target: pubsub, operation: options.operation },
       method: 'POST',
       path: `/v1.0/publish/${encodeURIComponent(pubsub)}/${encodeURIComponent(topic)}`,
+      query: options.query,
       body: event,
       contentType: isCloudEvent ? 'application/cloudevents+json' : 'application/json',
-      timeoutMs,
+      timeoutMs: options.timeoutMs,
       accept: [200, 204],
     });
   }

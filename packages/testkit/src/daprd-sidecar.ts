@@ -143,7 +143,7 @@ export class DaprdSidecars {
         ];
       }
     }
-    // JSON is YAML: one file per component
+    // JSON is YAML: one file per resource (components, resiliencies)
     for (const c of [...components, ...(this.options.resiliencies ?? [])]) {
       writeFileSync(
         join(resources, `${c.metadata.name}.yaml`),
