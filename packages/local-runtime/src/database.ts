@@ -4,6 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { DURABLE_SETTINGS, DurableNodeFS, syncTree } from './durable-fs';
 import { readOrCreatePassword } from './password-file';
@@ -32,10 +33,11 @@ export async function startEmbeddedPostgres(dataDir: string, port = 0): Promise<
     fresh = !existsSync(join(dataDir, 'PG_VERSION'));
     fs = new DurableNodeFS(dataDir);
   }
-  // pg_trgm and btree_gin: the backend's forgiving task search, per user (migrations 0008 and 0011)
+  // pg_trgm, btree_gin and fuzzystrmatch: the backend's forgiving task search, per user, and its typos' edits
+  // (migrations 0008, 0011 and 0015)
   const db = await PGlite.create({
     ...(fs ? { fs } : { dataDir }),
-    extensions: { pg_trgm, btree_gin },
+    extensions: { pg_trgm, btree_gin, fuzzystrmatch },
     startParams: EMBEDDED_START_PARAMS,
   });
   // initdb wrote the new cluster without a working fsync: flush it all once, so a power cut cannot leave half of it

@@ -12,6 +12,7 @@ import * as perUserIndexes from './migrations/0011_per_user_indexes';
 import * as searchPendingList from './migrations/0012_search_pending_list';
 import * as deletedTasks from './migrations/0013_deleted_tasks';
 import * as taskWords from './migrations/0014_task_words';
+import * as typoEdits from './migrations/0015_typo_edits';
 
 export const BACKEND_MIGRATIONS: Record<string, Migration> = {
   '0001_init': init,
@@ -26,4 +27,5 @@ export const BACKEND_MIGRATIONS: Record<string, Migration> = {
   '0012_search_pending_list': searchPendingList,
   '0013_deleted_tasks': deletedTasks,
   '0014_task_words': taskWords,
+  '0015_typo_edits': typoEdits,
 };

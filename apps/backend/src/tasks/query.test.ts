@@ -1,6 +1,6 @@
-// The search goes through one index per user (migration 0011) and the user's words (migration 0014), and must find and
-// rank exactly what the plain test on every row finds: the tsvector prefix, the substring, and a typo's likeliest
-// written words by word_similarity() >= 0.5, here as the reference query.
+// The search goes through one index per user (migration 0011) and the user's words (migrations 0014, 0015), and must
+// find and rank exactly what the plain test on every row finds: the tsvector prefix, the substring, and a typo's
+// likeliest written words a few edits away, here as the reference query.
 import { TASK_TOTAL_CAP } from '@todo/contracts';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -113,24 +113,37 @@ afterAll(() => database.drop());
 
 /**
  * The search as a plain test on every row of the user, no index and no task_words: a word is found as a stem's
- * beginning, inside a word, or (three letters or more) as a typo of a word (not a number) written in the user's tasks, word_similarity
- * >= 0.5, the 32 likeliest such words, each then found by its lexeme. Whole-word matches first, ranked; then by
- * likeness: per word 1 where its stem begins a word of the task, else the likeness of the likeliest of its typo words
- * whose lexeme the task has, else 0.
+ * beginning, inside a word, or as a typo of a word written in the user's tasks (not a number). A typo is a query word
+ * of 3 to 64 letters, not a number, that begins no written word; it is corrected to the written words that share
+ * a fifth of their trigrams with it (pg_trgm similarity >= 0.2) or are it with two neighbouring letters swapped, and
+ * are at most 1 edit away (3 to 5 letters) or 2 (6 or more), a swap counting 1: the 32 likeliest (fewest edits, then most similar), each then
+ * found by its lexeme. Whole-word matches first, ranked; then by likeness: per word 1 where its stem begins a word of
+ * the task, else 1 - edits / the longer word's length for the likeliest of its typo words whose lexeme the task has,
+ * else 0.
  */
 async function reference(q: string, user = owner): Promise<{ ids: string[]; total: number }> {
   const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   const tsquery = sql`to_tsquery('english', ${words.map((w) => `${w}:*`).join(' & ')})`;
-  const typos = (i: number) => sql`(
-    select tsvector_to_array(to_tsvector('english', word)) lexemes, likeness from (
-      select word, word_similarity(${words[i]}, word) likeness from (
-        select distinct word from tasks, unnest(tsvector_to_array(to_tsvector('simple', search_text))) word
-        where user_id = ${user.id} and length(word) >= 2 and word !~ '^[0-9]+$'
-      ) written
-      where ${(words[i] ?? '').length >= 3} and word_similarity(${words[i]}, word) >= 0.5
-      order by likeness desc, word limit 32
-    ) alike
-  )`;
+  const written = sql`(select distinct word from tasks, unnest(tsvector_to_array(to_tsvector('simple', search_text))) word
+    where user_id = ${user.id} and length(word) >= 2 and word !~ '^[0-9]+$')`;
+  const typos = (i: number) => {
+    const w = words[i] ?? '';
+    const swapped = sql`exists (select 1 from generate_series(1, length(word) - 1) p
+      where overlay(${w} placing substr(${w}, p + 1, 1) || substr(${w}, p, 1) from p for 2) = word)`;
+    const edits = sql`case when abs(length(word) - length(${w})) > 2 then null
+      when length(word) = length(${w}) and ${swapped} then 1
+      when levenshtein(${w}, word) <= case when length(${w}) <= 5 then 1 else 2 end then levenshtein(${w}, word) end`;
+    return sql`(
+      select tsvector_to_array(to_tsvector('english', word)) lexemes,
+        1 - edits::real / greatest(length(${w}), length(word)) likeness from (
+        select word, ${edits} edits, similarity(${w}, word) alike from ${written} written
+      ) near
+      where length(${w}) between 3 and 64 and ${w} !~ '^[0-9]+$' and edits is not null
+        and (alike >= 0.2 or (length(word) = length(${w}) and ${swapped}))
+        and not exists (select 1 from ${written} b where starts_with(b.word, ${w}))
+      order by edits, alike desc, word limit 32
+    )`;
+  };
   const typoOf = (i: number) =>
     sql`(select max(t.likeness) from ${typos(i)} t where cardinality(t.lexemes) = 1
       and search @@ array_to_tsvector(t.lexemes)::text::tsquery)`;
@@ -167,16 +180,16 @@ test('a typo search sets its threshold for its own lookup only, in a transaction
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }),
   });
   const threshold = async (on: Kysely<Database>) =>
-    (await sql<{ t: string }>`select current_setting('pg_trgm.word_similarity_threshold') as t`.execute(on)).rows[0]?.t;
+    (await sql<{ t: string }>`select current_setting('pg_trgm.similarity_threshold') as t`.execute(on)).rows[0]?.t;
   try {
     await listTasks(one, owner.id, ListTasksQuerySchema.parse({ q: 'invoce' }));
-    expect(await threshold(one)).toBe('0.6');
+    expect(await threshold(one)).toBe('0.3');
     await one.transaction().execute(async (trx) => {
       const page = await listTasks(trx, owner.id, ListTasksQuerySchema.parse({ q: 'invoce', limit: '100' }));
       expect(page.total).toBe((await reference('invoce')).total);
-      expect(await threshold(trx)).toBe('0.6');
+      expect(await threshold(trx)).toBe('0.3');
     });
-    expect(await threshold(one)).toBe('0.6');
+    expect(await threshold(one)).toBe('0.3');
   } finally {
     await one.destroy();
   }
@@ -218,7 +231,25 @@ describe("typos are corrected to the words of the user's own tasks", () => {
       expect({ typo, ids: page.items.map((t) => t.id) }).toEqual({ typo, ids: (await reference(typo, typist)).ids });
     }
     expect(await search('obrien')).toContain("O'Brien's pay\\slip");
-    expect(await search('ann_o%neil@exampel.com')).toEqual(['mail ann_o%neil@example.com']);
+    expect(await search('pay slpi')).toEqual(["O'Brien's pay\\slip"]);
+    expect(await search('ann_o%neil@example.com')).toEqual(['mail ann_o%neil@example.com']);
+  });
+
+  test('a typo is a word never written, a few edits from one that was', async () => {
+    const service = new TaskService(db);
+    for (const title of ['Stock the larder', 'Fix the ladder', 'Read about the abacus', 'Pay the rent'])
+      await service.create(typist, { title, priority: 'medium', tags: [] });
+    const cases: [string, string[]][] = [
+      ['larder', ['Stock the larder']], // written as it is: not a typo of "ladder", one edit away
+      ['laddr', ['Fix the ladder']], // one edit from "ladder", two from "larder"
+      ['rnet', ['Pay the rent']], // two letters swapped: one edit, though the words share one trigram of five
+      ['abate', []], // shares a beginning with "abacus", but three edits away
+    ];
+    for (const [q, titles] of cases) {
+      const page = await listTasks(db, typist.id, ListTasksQuerySchema.parse({ q, limit: '100' }));
+      expect({ q, titles: page.items.map((t) => t.title) }).toEqual({ q, titles });
+      expect(page.items.map((t) => t.id)).toEqual((await reference(q, typist)).ids);
+    }
   });
 });
 

@@ -56,12 +56,13 @@ const queryWords = (q: string) => q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []
 /** Words of the query as prefix terms, so "dent" finds "dentist". */
 const prefixQuery = (words: string[]) => words.map((w) => `${w}:*`).join(' & ');
 
-/** A lexeme a typo of a query word is corrected to (migration 0014's task_typo_terms). */
+/** A lexeme a typo of a query word is corrected to (task_typo_terms, migrations 0014 and 0015). */
 type TypoTerm = { lexeme: string; likeness: number };
 
 /**
- * The lexemes each query word of three letters or more may be a typo of: lexemes of words in the user's own tasks
- * that are alike the query word (pg_trgm word_similarity >= 0.5), found through the user's words, not the tasks.
+ * The lexemes each query word may be a typo of, if it is one (3 to 64 letters, not a number, beginning none of the
+ * words the user has written): lexemes of the user's own words at most 1 edit away (3 to 5 letters) or 2 (6 or
+ * more), a swap of neighbouring letters counting 1; found through the user's words, not the tasks.
  */
 async function typoTerms(db: Kysely<Database>, userId: string, words: string[]): Promise<TypoTerm[][]> {
   const terms: TypoTerm[][] = words.map(() => []);
@@ -98,7 +99,7 @@ function wordMatches(word: string, typos: TypoTerm[]): RawBuilder<SqlBool> {
 
 /**
  * How alike a task is to the query, for tasks the words do not all find whole: each word counts 1 where the task has
- * a word it begins, else how alike it is to the likeliest word of the task it may be a typo of (or a part of), else 0.
+ * a word it begins, else how alike it is to the likeliest word of the task it is a typo of (1 - edits / length), else 0.
  */
 function likeness(words: string[], typos: TypoTerm[][]): RawBuilder<number> {
   const perWord = words.map((word, i) => {

@@ -12,6 +12,40 @@
 // heavy user's 100 k words one by one, 116 ms, where the user's trigram index takes 0.7 ms).
 import { type Kysely, sql } from 'kysely';
 
+/**
+ * The lexemes a query word's typos are corrected to, with how alike the word is to the written word (the likeliest
+ * first, at most 32 words a query word): words whose lexeme a prefix search for the query word finds anyway are left
+ * out. Only a word with one lexeme counts (not a stop word, not a hyphenated whole: its parts are words of their own).
+ * Migration 0015 replaced it; its down puts this one back.
+ */
+export const typoTermsByWordSimilarity = sql`
+    create or replace function task_typo_terms(owner uuid, words text[])
+    returns table (word_index int, lexeme text, likeness real)
+    language plpgsql stable
+    set pg_trgm.word_similarity_threshold = 0.5
+    set plan_cache_mode = force_custom_plan
+    as $fn$
+    begin
+      return query
+      select q.i::int, l.lexemes[1], max(word_similarity(q.w, t.word))
+      from unnest(words) with ordinality q (w, i)
+      cross join lateral (
+        select tw.word from task_words tw
+        where tw.user_id = owner and q.w <% tw.word
+        order by word_similarity(q.w, tw.word) desc, tw.word
+        limit 32
+      ) t
+      cross join lateral (
+        select tsvector_to_array(to_tsvector('english', t.word)) lexemes,
+          (tsvector_to_array(to_tsvector('english', q.w)))[1] stem
+      ) l
+      where length(q.w) >= 3
+        and cardinality(l.lexemes) = 1
+        and (l.stem is null or not starts_with(l.lexemes[1], l.stem))
+      group by q.i, l.lexemes[1];
+    end $fn$;
+`;
+
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table task_words (
@@ -42,35 +76,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     end $$;
     create trigger tasks_words_add before insert or update of title, description, tags on tasks
       for each row execute function tasks_words_add();
-
-    -- The lexemes a query word's typos are corrected to, with how alike the word is to the written word (the likeliest
-    -- first, at most 32 words a query word): words whose lexeme a prefix search for the query word finds anyway are
-    -- left out. Only a word with one lexeme counts (not a stop word, not a hyphenated whole: its parts are words of their own).
-    create function task_typo_terms(owner uuid, words text[])
-    returns table (word_index int, lexeme text, likeness real)
-    language plpgsql stable
-    set pg_trgm.word_similarity_threshold = 0.5
-    set plan_cache_mode = force_custom_plan
-    as $fn$
-    begin
-      return query
-      select q.i::int, l.lexemes[1], max(word_similarity(q.w, t.word))
-      from unnest(words) with ordinality q (w, i)
-      cross join lateral (
-        select tw.word from task_words tw
-        where tw.user_id = owner and q.w <% tw.word
-        order by word_similarity(q.w, tw.word) desc, tw.word
-        limit 32
-      ) t
-      cross join lateral (
-        select tsvector_to_array(to_tsvector('english', t.word)) lexemes,
-          (tsvector_to_array(to_tsvector('english', q.w)))[1] stem
-      ) l
-      where length(q.w) >= 3
-        and cardinality(l.lexemes) = 1
-        and (l.stem is null or not starts_with(l.lexemes[1], l.stem))
-      group by q.i, l.lexemes[1];
-    end $fn$;
   `.execute(db);
 }
 
