@@ -77,6 +77,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create trigger tasks_words_add before insert or update of title, description, tags on tasks
       for each row execute function tasks_words_add();
   `.execute(db);
+  await typoTermsByWordSimilarity.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
