@@ -37,16 +37,7 @@ export async function generate(pool: pg.Pool, size: number): Promise<void> {
      select ${userIdSql('i')}, 'scale-' || i || '@example.com', 'not-a-hash', 'UTC' from generate_series(0, $1 - 1) i`,
     [USERS],
   );
-  const client = await pool.connect();
-  try {
-    // the indexes the migrations made (not the constraints'), rebuilt after the load; task_words gets each task's
-    // words from the tasks' trigger
-    const { rows: indexes } = await client.query<{ name: string; def: string }>(
-      `select indexname as name, indexdef as def from pg_indexes i
-       where tablename in ('tasks', 'task_words') and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`,
-    );
-    for (const index of indexes) await client.query(`drop index ${index.name}`);
-    await client.query(`set maintenance_work_mem = '256MB'`);
+  await bulkLoad(pool, async (client) => {
     for (let from = 0; from < size; from += BATCH) {
       const to = Math.min(size, from + BATCH) - 1;
       // task g belongs to the heavy user (user 0), the probe user (1) or one of the other 998 in turn; 40 % completed,
@@ -71,6 +62,24 @@ export async function generate(pool: pg.Pool, size: number): Promise<void> {
         [from, to],
       );
     }
+  });
+}
+
+/**
+ * Runs `load` on one connection with the indexes the migrations made on tasks and task_words dropped (not the
+ * constraints'), then rebuilds them and analyzes, as a bulk load does; task_words gets each task's words from the
+ * tasks' trigger.
+ */
+export async function bulkLoad(pool: pg.Pool, load: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    const { rows: indexes } = await client.query<{ name: string; def: string }>(
+      `select indexname as name, indexdef as def from pg_indexes i
+       where tablename in ('tasks', 'task_words') and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`,
+    );
+    for (const index of indexes) await client.query(`drop index ${index.name}`);
+    await client.query(`set maintenance_work_mem = '256MB'`);
+    await load(client);
     for (const index of indexes) await client.query(index.def);
     await client.query('vacuum analyze tasks');
     await client.query('vacuum analyze task_words');
