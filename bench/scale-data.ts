@@ -1,6 +1,6 @@
 // Bulk task data for the scale bench, made inside Postgres (INSERT … SELECT generate_series): a million rows without
 // the API and without sending them over the wire; secondary indexes are rebuilt once at the end, as a bulk load does.
-import type pg from 'pg';
+import pg from 'pg';
 
 export const USERS = 1_000;
 
@@ -87,4 +87,16 @@ export async function bulkLoad(pool: pg.Pool, load: (client: pg.PoolClient) => P
   } finally {
     client.release();
   }
+}
+
+/**
+ * A pool on a bench's fresh database. pool.end() does not wait for its clients' sockets to close: one may still hear
+ * the server's "terminating connection" as the database is dropped, which is no error of the bench's (any other is).
+ */
+export function benchPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  pool.on('error', (error) => {
+    if (!pool.ending) throw error;
+  });
+  return pool;
 }

@@ -11,7 +11,7 @@ import { APP_IDS } from '@todo/contracts';
 import { migrateToLatest } from '@todo/service-kit';
 import { freshDatabase } from '@todo/testkit';
 import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { BACKEND_MIGRATIONS } from '../apps/backend/src/db/migrate';
 import type { Database } from '../apps/backend/src/db/schema';
 import { ListTasksQuerySchema } from '../apps/backend/src/tasks/input';
@@ -20,7 +20,7 @@ import { TaskService } from '../apps/backend/src/tasks/service';
 import { percentile } from './measure';
 import { writePng } from './png';
 import { scaleChart } from './scale-chart';
-import { generate, heavyTasks, PROBE_TASKS, USERS, userId } from './scale-data';
+import { benchPool, generate, heavyTasks, PROBE_TASKS, USERS, userId } from './scale-data';
 
 const { values: args } = parseArgs({
   options: {
@@ -113,12 +113,7 @@ async function explain(scenario: Scenario, db: Kysely<Database>, captured: Compi
 
 async function measureSize(size: number) {
   const database = await freshDatabase();
-  const pool = new pg.Pool({ connectionString: database.url, max: 4 });
-  // pool.end() does not wait for its clients' sockets to close: one may still hear the server's "terminating
-  // connection" as the database is dropped, which is no error of the bench's (any other still is)
-  pool.on('error', (error) => {
-    if (!pool.ending) throw error;
-  });
+  const pool = benchPool(database.url);
   const captured: CompiledQuery[] = [];
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),

@@ -14,14 +14,14 @@ import { APP_IDS } from '@todo/contracts';
 import { migrateToLatest } from '@todo/service-kit';
 import { freshDatabase } from '@todo/testkit';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { BACKEND_MIGRATIONS } from '../apps/backend/src/db/migrate';
 import { typoTermsByWordSimilarity } from '../apps/backend/src/db/migrations/0014_task_words';
 import type { Database } from '../apps/backend/src/db/schema';
 import { ListTasksQuerySchema } from '../apps/backend/src/tasks/input';
 import { listTasks } from '../apps/backend/src/tasks/query';
 import { percentile } from './measure';
-import { bulkLoad } from './scale-data';
+import { benchPool, bulkLoad } from './scale-data';
 
 const { values: args } = parseArgs({
   options: {
@@ -158,10 +158,7 @@ async function pages(db: Kysely<Database>, pool: pg.Pool) {
 
 async function main() {
   const database = await freshDatabase();
-  const pool = new pg.Pool({ connectionString: database.url, max: 4 });
-  pool.on('error', (error) => {
-    if (!pool.ending) throw error;
-  });
+  const pool = benchPool(database.url);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateToLatest(db, BACKEND_MIGRATIONS, APP_IDS.backend);
